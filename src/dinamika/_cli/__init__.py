@@ -1,0 +1,1 @@
+"""Sub-commands of the ``dinamika`` command line (one module each, see ``dinamika.cli``)."""
