@@ -19,12 +19,25 @@ from dinamika.errors import (
     UsageError,
     ValidationError,
 )
+from dinamika.instruments import Instrument, list_instruments, load_instrument
+from dinamika.survey import Survey, load_survey, validate_survey
+from dinamika.validation import Problem, ValidationReport
+from dinamika.versions import diff_instruments
 
 __all__ = [
     "DinamikaError",
+    "Instrument",
     "InstrumentError",
+    "Problem",
+    "Survey",
     "SurveyError",
     "UsageError",
     "ValidationError",
+    "ValidationReport",
     "__version__",
+    "diff_instruments",
+    "list_instruments",
+    "load_instrument",
+    "load_survey",
+    "validate_survey",
 ]

@@ -1,0 +1,91 @@
+"""Pseudonymization of direct identifiers at load time (keyed HMAC-SHA256).
+
+The key never lives in the repository or the data folder: it is passed in, read from the
+environment variable ``DINAMIKA_PSEUDONYM_KEY``, or from the file that
+``DINAMIKA_PSEUDONYM_KEY_FILE`` names. With the same key the same identifier always gets the
+same pseudonym, so terms can be linked; without the key a pseudonym cannot be reversed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from pathlib import Path
+
+import pandas as pd
+
+from dinamika.errors import UsageError
+
+__all__ = ["IDENTIFIER_HINTS", "looks_like_identifier", "pseudonymize", "resolve_key"]
+
+ENV_KEY = "DINAMIKA_PSEUDONYM_KEY"
+ENV_KEY_FILE = "DINAMIKA_PSEUDONYM_KEY_FILE"
+
+#: Column names that are direct identifiers even when the manifest forgets to say so.
+IDENTIFIER_HINTS = re.compile(
+    r"^(nama|name|nama[_ ]lengkap|full[_ ]?name|nip|nuptk|nik|nisn|email|e-mail|surel|"
+    r"alamat[_ ]?email|email[_ ]address|telepon|telp|phone|no[_ ]?hp|hp|nomor[_ ]?hp|"
+    r"whatsapp|wa|no[_ ]?wa|alamat|address)$",
+    re.IGNORECASE,
+)
+
+
+def looks_like_identifier(column: str) -> bool:
+    """True for column names such as ``nama``, ``NIP``, ``Email Address``, ``no_hp``.
+
+    >>> looks_like_identifier("Email Address"), looks_like_identifier("sekolah")
+    (True, False)
+    """
+    return bool(IDENTIFIER_HINTS.match(column.strip()))
+
+
+def resolve_key(
+    key: str | bytes | None = None, key_file: str | Path | None = None
+) -> tuple[bytes, bool]:
+    """The pseudonymization key and whether it is ephemeral (random for this run only).
+
+    Order: ``key``, ``key_file``, ``$DINAMIKA_PSEUDONYM_KEY``, ``$DINAMIKA_PSEUDONYM_KEY_FILE``,
+    else a random key.
+    """
+    if key is not None:
+        raw = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    elif key_file is not None or os.environ.get(ENV_KEY_FILE):
+        path = Path(key_file if key_file is not None else os.environ[ENV_KEY_FILE])
+        try:
+            raw = path.read_bytes().strip()
+        except OSError as exc:
+            raise UsageError(
+                f"cannot read the pseudonymization key file {path}: {exc.strerror}"
+            ) from None
+    elif os.environ.get(ENV_KEY):
+        raw = os.environ[ENV_KEY].encode("utf-8")
+    else:
+        return secrets.token_bytes(32), True
+    if len(raw) < 16:
+        raise UsageError(
+            "the pseudonymization key is too short: use at least 16 characters "
+            "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)"
+        )
+    return raw, False
+
+
+def pseudonymize(values: pd.Series, key: bytes, *, prefix: str = "p") -> pd.Series:
+    """Replace each non-empty value by ``prefix-`` + 16 hex characters of HMAC-SHA256.
+
+    Values are stripped first, so ``" 1990 "`` and ``"1990"`` get the same pseudonym.
+
+    >>> s = pseudonymize(pd.Series(["Guru A", "Guru A", ""]), b"0123456789abcdef")
+    >>> s[0] == s[1], s[0].startswith("p-"), s[2]
+    (True, True, '')
+    """
+    mapping: dict[str, str] = {}
+    for raw in pd.unique(values.astype(str).str.strip()):  # distinct identifiers
+        mapping[raw] = (
+            ""
+            if raw == ""
+            else f"{prefix}-" + hmac.new(key, raw.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+        )
+    return values.astype(str).str.strip().map(mapping)
