@@ -1,0 +1,93 @@
+"""Headless Chromium (Debian package ``chromium``) for PDF printing, screenshots and page checks.
+
+Nothing is downloaded: when no browser is installed, :func:`find_chromium` returns None and
+callers raise :class:`BrowserMissing` with the package to install.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from dinamika.errors import DinamikaError
+
+__all__ = ["BrowserMissing", "find_chromium", "print_pdf", "run_chromium", "screenshot"]
+
+_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--hide-scrollbars",
+)
+
+
+class BrowserMissing(DinamikaError):
+    """No headless Chromium is installed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "no Chromium browser found; install it (Debian/Ubuntu: `sudo apt-get install "
+            "chromium`) or set DINAMIKA_CHROMIUM to its path. / Chromium tidak ditemukan; "
+            "pasang dengan `sudo apt-get install chromium`."
+        )
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium executable (``$DINAMIKA_CHROMIUM`` first), or None."""
+    env = os.environ.get("DINAMIKA_CHROMIUM")
+    if env and Path(env).is_file():
+        return env
+    for name in _CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def run_chromium(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run headless Chromium with a fresh throw-away profile; raises on failure."""
+    exe = find_chromium()
+    if exe is None:
+        raise BrowserMissing()
+    with tempfile.TemporaryDirectory(prefix="dinamika-chromium-") as profile:
+        env = {**os.environ, "HOME": profile}
+        proc = subprocess.run(
+            [exe, *_FLAGS, f"--user-data-dir={profile}", *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+        )
+    if proc.returncode != 0:
+        raise DinamikaError(f"Chromium failed (exit {proc.returncode}): {proc.stderr[-500:]}")
+    return proc
+
+
+def print_pdf(html: Path, pdf: Path) -> Path:
+    """Print an HTML file to PDF (A4, no header/footer); returns ``pdf``."""
+    pdf = Path(pdf).resolve()
+    run_chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", Path(html).resolve().as_uri())
+    if not pdf.is_file() or pdf.stat().st_size == 0:
+        raise DinamikaError(f"Chromium did not write {pdf}")
+    return pdf
+
+
+def screenshot(html: Path, png: Path, *, width: int = 1000, height: int = 1400) -> Path:
+    """Screenshot of the first ``height`` pixels of an HTML page; returns ``png``."""
+    png = Path(png).resolve()
+    run_chromium(f"--screenshot={png}", f"--window-size={width},{height}", Path(html).resolve().as_uri())
+    if not png.is_file():
+        raise DinamikaError(f"Chromium did not write {png}")
+    return png
