@@ -20,6 +20,7 @@ from dinamika.errors import (
     ValidationError,
 )
 from dinamika.instruments import Instrument, list_instruments, load_instrument
+from dinamika.polychoric import PolychoricResult, polychoric
 from dinamika.survey import Survey, load_survey, validate_survey
 from dinamika.validation import Problem, ValidationReport
 from dinamika.versions import diff_instruments
@@ -28,6 +29,7 @@ __all__ = [
     "DinamikaError",
     "Instrument",
     "InstrumentError",
+    "PolychoricResult",
     "Problem",
     "Survey",
     "SurveyError",
@@ -39,5 +41,6 @@ __all__ = [
     "list_instruments",
     "load_instrument",
     "load_survey",
+    "polychoric",
     "validate_survey",
 ]
