@@ -20,7 +20,16 @@ from dinamika.errors import (
     ValidationError,
 )
 from dinamika.instruments import Instrument, list_instruments, load_instrument
+from dinamika.observation import observation_scores
 from dinamika.polychoric import PolychoricResult, polychoric
+from dinamika.relate import (
+    MultilevelResult,
+    RelateResult,
+    correlate,
+    multilevel,
+    p_adjust,
+    relate,
+)
 from dinamika.survey import Survey, load_survey, validate_survey
 from dinamika.validation import Problem, ValidationReport
 from dinamika.versions import diff_instruments
@@ -29,18 +38,25 @@ __all__ = [
     "DinamikaError",
     "Instrument",
     "InstrumentError",
+    "MultilevelResult",
     "PolychoricResult",
     "Problem",
+    "RelateResult",
     "Survey",
     "SurveyError",
     "UsageError",
     "ValidationError",
     "ValidationReport",
     "__version__",
+    "correlate",
     "diff_instruments",
     "list_instruments",
     "load_instrument",
     "load_survey",
+    "multilevel",
+    "observation_scores",
+    "p_adjust",
     "polychoric",
+    "relate",
     "validate_survey",
 ]

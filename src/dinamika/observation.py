@@ -1,0 +1,255 @@
+"""Observed teaching quality: indicator, aspect and overall scores from lesson observations.
+
+The ``observasi-pembelajaran`` rubric rates 21 indicators on a 1–4 scale, grouped into six
+aspects. A lesson may be rated by up to two observers (and optionally a consensus row agreed
+afterwards). :func:`observation_scores` reconciles the observers into one score per lesson —
+keeping how far they disagreed — and aggregates lessons to teachers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from dinamika.errors import UsageError
+
+__all__ = ["observation_scores"]
+
+_ID_COLUMNS = ("lesson", "teacher", "observer")
+
+
+def _scales_of(instrument: Any) -> dict[str, tuple[str, ...]]:
+    """Aspect id → indicator ids, from an instrument object or a plain mapping."""
+    scales = getattr(instrument, "scales", instrument)
+    if not isinstance(scales, Mapping) or not scales:
+        raise UsageError(
+            "`instrument` must be the observation instrument (with `.scales`) or a mapping "
+            f"aspect id -> indicator ids, but {type(instrument).__name__} was passed. "
+            "Use `survey.observation_instrument`."
+        )
+    out: dict[str, tuple[str, ...]] = {}
+    for aspect, items in scales.items():
+        if isinstance(items, str) or not isinstance(items, Sequence) or not items:
+            raise UsageError(f"aspect {aspect!r} must list its indicator ids, got {items!r}.")
+        out[str(aspect)] = tuple(str(i) for i in items)
+    return out
+
+
+def _aspect_scores(
+    values: np.ndarray, columns: list[str], scales: dict[str, tuple[str, ...]], min_answered: float
+) -> np.ndarray:
+    """Mean of each aspect's indicators per row; NaN when fewer than ``min_answered`` answered."""
+    pos = {c: j for j, c in enumerate(columns)}
+    out = np.full((values.shape[0], len(scales)), np.nan)
+    for a, items in enumerate(scales.values()):
+        block = values[:, [pos[i] for i in items]]
+        answered = np.sum(~np.isnan(block), axis=1)
+        ok = answered >= min_answered * len(items)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.nansum(block, axis=1) / answered
+        out[ok, a] = mean[ok]
+    return out
+
+
+def _overall(aspects: np.ndarray, min_answered: float) -> np.ndarray:
+    answered = np.sum(~np.isnan(aspects), axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.nansum(aspects, axis=1) / answered
+    return np.where(answered >= min_answered * aspects.shape[1], mean, np.nan)
+
+
+def observation_scores(
+    observations: pd.DataFrame,
+    instrument: Any,
+    *,
+    level: Literal["lesson", "teacher"] = "lesson",
+    reconcile: Literal["mean", "consensus"] = "mean",
+    consensus_observer: str | None = None,
+    min_answered: float = 0.5,
+) -> pd.DataFrame:
+    """Indicator, aspect and overall teaching-quality scores per lesson or per teacher.
+
+    Parameters
+    ----------
+    observations : DataFrame
+        One row per lesson × observer with columns ``lesson``, ``teacher``, ``observer`` and the
+        indicator columns (1–4, NaN = missing), as ``survey.observations``.
+    instrument : Instrument or mapping
+        The observation instrument (its ``.scales``: aspect id → indicator ids), or that mapping.
+    level : {"lesson", "teacher"}
+        ``"lesson"``: one row per lesson. ``"teacher"``: one row per teacher, the mean of the
+        teacher's lesson scores (each lesson weighs the same).
+    reconcile : {"mean", "consensus"}
+        How the observers of a lesson become one score. ``"mean"``: per indicator, the mean of
+        the observers who rated it. ``"consensus"``: the row whose ``observer`` equals
+        ``consensus_observer`` when the lesson has one (used as is, missing values included),
+        otherwise the mean; the ``source`` column says which.
+    consensus_observer : str, optional
+        Observer id that marks consensus rows. Consensus rows never count as an observer: they
+        are left out of ``n_observers``, of the mean and of the disagreement columns.
+    min_answered : float
+        Minimum share of an aspect's indicators that must be scored for an aspect score (default
+        0.5, "at least half"); the same share of the six aspects is needed for ``overall``.
+
+    Returns
+    -------
+    DataFrame
+        ``level="lesson"``: ``lesson``, ``teacher``, ``n_observers``, ``source`` (``"single"``,
+        ``"mean"`` or ``"consensus"``), the indicator scores, the aspect scores (named by aspect
+        id), ``overall``, then the disagreement between observers: ``max_abs_diff`` (largest
+        absolute difference on any indicator), ``<aspect>_diff`` and ``overall_diff`` (absolute
+        difference between the observers' own aspect / overall scores; with more than two
+        observers the range). A gap is NaN unless two observers scored that indicator or
+        aspect (so always NaN for lessons rated by one observer).
+
+        ``level="teacher"``: ``teacher``, ``n_lessons``, ``n_double_rated`` (lessons with two or
+        more observers), the mean indicator, aspect and ``overall`` scores over lessons, and the
+        disagreement columns as the largest value over the teacher's lessons.
+
+        ``.attrs`` holds ``aspects``, ``indicators`` and ``level``.
+
+    Notes
+    -----
+    For a lesson :math:`l` with observers :math:`o = 1..m_l`, the reconciled indicator score is
+    :math:`x_{li} = \\frac{1}{m_{li}} \\sum_o x_{lio}` over the observers who scored it. Aspect
+    scores are the mean of the reconciled indicators,
+    :math:`A_{la} = \\operatorname{mean}_{i \\in a} x_{li}`, computed only when at least
+    ``min_answered`` of the aspect's indicators are present, and
+    :math:`\\text{overall}_l = \\operatorname{mean}_a A_{la}` (each aspect weighs the same,
+    whatever its number of indicators). Nothing is imputed; a missing score stays NaN.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> obs = pd.DataFrame({
+    ...     "lesson": ["L1", "L1", "L2"], "teacher": ["G1", "G1", "G1"],
+    ...     "observer": ["P1", "P2", "P1"],
+    ...     "A1": [3.0, 4.0, 2.0], "A2": [3.0, 2.0, 2.0], "B1": [4.0, 4.0, 3.0],
+    ... })
+    >>> scales = {"a": ("A1", "A2"), "b": ("B1",)}
+    >>> observation_scores(obs, scales)[["lesson", "n_observers", "a", "b", "overall",
+    ...                                   "max_abs_diff"]]
+      lesson  n_observers    a    b  overall  max_abs_diff
+    0     L1            2  3.0  4.0     3.50           1.0
+    1     L2            1  2.0  3.0     2.50           NaN
+    >>> observation_scores(obs, scales, level="teacher")[["teacher", "n_lessons", "overall"]]
+      teacher  n_lessons  overall
+    0      G1          2      3.0
+    """
+    if level not in ("lesson", "teacher"):
+        raise UsageError(
+            f"The value for `level` must be one of ['lesson', 'teacher'], but {level!r} was passed."
+        )
+    if reconcile not in ("mean", "consensus"):
+        raise UsageError(
+            "The value for `reconcile` must be one of ['mean', 'consensus'], "
+            f"but {reconcile!r} was passed."
+        )
+    if reconcile == "consensus" and consensus_observer is None:
+        raise UsageError(
+            "`reconcile='consensus'` needs `consensus_observer`, the observer id that marks the "
+            "consensus rows (for example consensus_observer='KONSENSUS')."
+        )
+    if not 0 < min_answered <= 1:
+        raise UsageError(f"`min_answered` must be in (0, 1], but {min_answered!r} was passed.")
+    if not isinstance(observations, pd.DataFrame):
+        raise UsageError("`observations` must be a DataFrame such as `survey.observations`.")
+    scales = _scales_of(instrument)
+    indicators = [i for items in scales.values() for i in items]
+    missing = [c for c in (*_ID_COLUMNS, *indicators) if c not in observations.columns]
+    if missing:
+        raise UsageError(
+            f"`observations` lacks the column(s) {missing}; it needs {list(_ID_COLUMNS)} and "
+            "every indicator the instrument names."
+        )
+    obs = observations.loc[:, [*_ID_COLUMNS, *indicators]].copy()
+    try:
+        values = obs[indicators].to_numpy(dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"indicator scores must be numeric (1–4, NaN missing): {exc}") from exc
+    bad = ~np.isnan(values) & ((values < 1) | (values > 4))
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise UsageError(
+            f"indicator {indicators[c]} of lesson {obs['lesson'].iloc[r]!r} (observer "
+            f"{obs['observer'].iloc[r]!r}) is {values[r, c]}; scores must be between 1 and 4."
+        )
+    if obs["lesson"].isna().any():
+        raise UsageError("`observations` has rows without a `lesson` id; give every row one.")
+    dup = obs.duplicated(["lesson", "observer"], keep=False)
+    if dup.any():
+        raise UsageError(
+            "each observer may rate a lesson once, but these lesson × observer pairs repeat: "
+            f"{sorted(set(map(tuple, obs.loc[dup, ['lesson', 'observer']].astype(str).values)))[:5]}"
+        )
+    teachers_per_lesson = obs.groupby("lesson", sort=False)["teacher"].nunique(dropna=False)
+    if (teachers_per_lesson > 1).any():
+        raise UsageError(
+            "a lesson belongs to one teacher, but these lessons name several: "
+            f"{list(teachers_per_lesson.index[teachers_per_lesson > 1][:5])}"
+        )
+
+    aspects = list(scales)
+    row_aspects = _aspect_scores(values, indicators, scales, min_answered)
+    row_overall = _overall(row_aspects, min_answered)
+    obs[indicators] = values
+    obs[aspects] = row_aspects
+    obs["overall"] = row_overall
+
+    is_consensus = (
+        obs["observer"].astype(str).eq(str(consensus_observer)).to_numpy()
+        if consensus_observer is not None
+        else np.zeros(len(obs), dtype=bool)
+    )
+    raters = obs.loc[~is_consensus]
+    lessons = pd.Index(pd.unique(obs["lesson"]), name="lesson")
+    grouped = raters.groupby("lesson", sort=False)
+    n_observers = grouped.size().reindex(lessons, fill_value=0)
+    reconciled = grouped[indicators].mean().reindex(lessons)
+    source = pd.Series(np.where(n_observers > 1, "mean", "single"), index=lessons)
+    if reconcile == "consensus":
+        cons = obs.loc[is_consensus].set_index("lesson")[indicators]
+        reconciled.loc[cons.index] = cons.to_numpy()
+        source.loc[cons.index] = "consensus"
+
+    out = pd.DataFrame(
+        {
+            "lesson": lessons,
+            "teacher": obs.drop_duplicates("lesson")
+            .set_index("lesson")["teacher"]
+            .reindex(lessons)
+            .to_numpy(),
+            "n_observers": n_observers.to_numpy(),
+            "source": source.to_numpy(),
+        }
+    )
+    rec = reconciled.to_numpy(dtype=float)
+    rec_aspects = _aspect_scores(rec, indicators, scales, min_answered)
+    out[indicators] = rec
+    out[aspects] = rec_aspects
+    out["overall"] = _overall(rec_aspects, min_answered)
+
+    spread_cols = [*indicators, *aspects, "overall"]
+    spread = grouped[spread_cols].max() - grouped[spread_cols].min()
+    # a gap needs two observers who both scored that indicator / aspect
+    spread = spread.where(grouped[spread_cols].count() >= 2).reindex(lessons)
+    out["max_abs_diff"] = spread[indicators].max(axis=1, skipna=True).to_numpy()
+    for a in [*aspects, "overall"]:
+        out[f"{a}_diff"] = spread[a].to_numpy()
+    out.attrs.update(aspects=aspects, indicators=indicators, level="lesson")
+    if level == "lesson":
+        return out
+
+    diff_cols = ["max_abs_diff", *(f"{a}_diff" for a in [*aspects, "overall"])]
+    out["n_double_rated"] = (out["n_observers"] > 1).astype(int)
+    by_teacher = out.groupby("teacher", sort=False)
+    teacher = pd.DataFrame(
+        {"n_lessons": by_teacher.size(), "n_double_rated": by_teacher["n_double_rated"].sum()}
+    )
+    teacher = teacher.join(by_teacher[[*indicators, *aspects, "overall"]].mean())
+    teacher = teacher.join(by_teacher[diff_cols].max()).reset_index()
+    teacher.attrs.update(aspects=aspects, indicators=indicators, level="teacher")
+    return teacher

@@ -1,0 +1,254 @@
+"""dinamika.correlate / dinamika.multilevel against R (cor.test, p.adjust, lme4::lmer, nlme::lme).
+
+Reference values: tests/reference/relate/make_relate.R (rerun from the repo root).
+Tolerances: 1e-6 closed form (correlations, CIs, p.adjust); 1e-4 relative for lmer (iterative).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from dinamika._mixed import fit_random_intercept
+from dinamika.errors import UsageError
+from dinamika.relate import correlate, multilevel, p_adjust
+
+REF = Path(__file__).parent / "reference" / "relate"
+DIMS = ["kepemimpinan", "saling_percaya", "komitmen_kolektif", "dukungan_sekolah"]
+ASPECTS = [
+    "persiapan",
+    "pengelolaan_kelas",
+    "interaksi",
+    "metode",
+    "penguasaan_materi",
+    "evaluasi",
+]
+RTOL_ITER = 1e-4
+
+
+@pytest.fixture(scope="module")
+def ref() -> dict:
+    return json.loads((REF / "relate.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def teachers() -> pd.DataFrame:
+    return pd.read_csv(REF / "teachers.csv")
+
+
+@pytest.fixture(scope="module")
+def sleep() -> pd.DataFrame:
+    return pd.read_csv(REF / "sleepstudy.csv")
+
+
+@pytest.fixture(scope="module")
+def rcors() -> pd.DataFrame:
+    return pd.read_csv(REF / "correlations.csv")
+
+
+# ------------------------------------------------------------------ correlations
+
+
+def test_pearson_matches_cor_test(teachers, rcors):
+    res = correlate(teachers[DIMS], teachers[["overall", *ASPECTS]], adjust="holm")
+    assert list(res.columns) == ["x", "y", "n", "r", "lower", "upper", "p", "p_adjusted"]
+    assert res[["x", "y"]].values.tolist() == rcors[["x", "y"]].values.tolist()
+    # R: cor.test(d[[x]], d[[y]], method = "pearson", conf.level = 0.95)
+    assert res["n"].tolist() == rcors["n"].tolist()
+    for col in ("r", "lower", "upper", "p"):
+        assert_allclose(res[col], rcors[col], rtol=1e-6, atol=1e-12)
+    # R: p.adjust(cors$p, "holm")
+    assert_allclose(res["p_adjusted"], rcors["p_holm"], rtol=1e-6, atol=1e-12)
+
+
+def test_bh_and_ci_level(teachers, rcors):
+    res = correlate(teachers[DIMS], teachers[["overall", *ASPECTS]], adjust="fdr_bh", ci=0.90)
+    # R: p.adjust(cors$p, "BH")
+    assert_allclose(res["p_adjusted"], rcors["p_bh"], rtol=1e-6, atol=1e-12)
+    # R: cor.test(..., conf.level = 0.90)$conf.int
+    assert_allclose(res["lower"], rcors["lower90"], rtol=1e-6)
+    assert_allclose(res["upper"], rcors["upper90"], rtol=1e-6)
+
+
+def test_spearman_matches_cor_test_asymptotic(teachers, rcors):
+    res = correlate(teachers[DIMS], teachers[["overall", *ASPECTS]], method="spearman")
+    # R: cor.test(x, y, method = "spearman", exact = FALSE)
+    assert_allclose(res["r"], rcors["rho"], rtol=1e-6)
+    assert_allclose(res["p"], rcors["p_spearman"], rtol=1e-6, atol=1e-12)
+    assert_allclose(res["p_adjusted"], rcors["p_spearman_holm"], rtol=1e-6, atol=1e-12)
+    # Bonett-Wright interval, written out in make_relate.R
+    assert_allclose(res["lower"], rcors["lower_spearman"], rtol=1e-6)
+    assert_allclose(res["upper"], rcors["upper_spearman"], rtol=1e-6)
+
+
+def test_correlate_matches_on_teacher_column(teachers):
+    left = teachers[["teacher", *DIMS]]
+    right = teachers[["teacher", "overall"]].sample(frac=1.0, random_state=3)
+    res = correlate(left, right)
+    base = correlate(teachers[DIMS], teachers[["overall"]])
+    assert_allclose(res["r"], base["r"], rtol=1e-12)
+    assert res["y"].unique().tolist() == ["overall"]
+
+
+def test_correlate_rejects_duplicate_teachers():
+    s = pd.DataFrame({"teacher": ["a", "a", "b"], "x": [1.0, 2, 3]})
+    with pytest.raises(UsageError, match="one row per"):
+        correlate(s, s.rename(columns={"x": "y"}))
+
+
+def test_correlate_small_n_gives_nan_interval():
+    s = pd.DataFrame({"x": [1.0, 2, 3]})
+    q = pd.DataFrame({"y": [1.0, 3, 2]})
+    res = correlate(s, q)
+    assert res["n"].iloc[0] == 3
+    assert np.isnan(res["lower"].iloc[0])
+    assert res["r"].iloc[0] == pytest.approx(0.5)
+
+
+def test_p_adjust_examples():
+    p = np.array([0.01, 0.02, 0.03, 0.04, 0.05, np.nan])
+    # R: p.adjust(c(.01,.02,.03,.04,.05), "holm") -> 0.05 0.08 0.09 0.09 0.09
+    assert_allclose(p_adjust(p, "holm")[:5], [0.05, 0.08, 0.09, 0.09, 0.09])
+    # R: p.adjust(c(.01,.02,.03,.04,.05), "BH") -> 0.05 0.05 0.05 0.05 0.05
+    assert_allclose(p_adjust(p, "fdr_bh")[:5], [0.05] * 5)
+    assert np.isnan(p_adjust(p, "holm")[5])
+    with pytest.raises(UsageError, match="adjust"):
+        p_adjust(p, "hommel")
+
+
+# ------------------------------------------------------------------ mixed model vs lme4
+
+
+def _check(res, r, *, std=False):
+    """Compare a MultilevelResult with lmer output written by make_relate.R."""
+    est = res.fixed["std_estimate" if std else "estimate"].to_numpy()
+    if std:
+        est, r_est = est[1:], np.asarray(r["fixef"])[1:]
+    else:
+        r_est = np.asarray(r["fixef"])
+    # R: fixef(m); sqrt(diag(vcov(m))); as.data.frame(VarCorr(m))$vcov; sigma(m)^2
+    assert_allclose(est, r_est, rtol=RTOL_ITER, atol=1e-8)
+    if not std:
+        assert_allclose(res.fixed["se"], r["se"], rtol=RTOL_ITER)
+        assert_allclose(res.variance["variance"], [r["tau2"], r["sigma2"]], rtol=RTOL_ITER)
+        # R: REMLcrit(m) / deviance(m)
+        assert res.criterion == pytest.approx(r["criterion"], rel=1e-8)
+        # R: Nakagawa by hand (see nakagawa() in make_relate.R)
+        assert res.r2_marginal == pytest.approx(r["r2_marginal"], rel=RTOL_ITER)
+        assert res.r2_conditional == pytest.approx(r["r2_conditional"], rel=RTOL_ITER)
+    assert res.n == r["n"]
+    assert res.n_groups == r["n_groups"]
+    assert res.singular == r["singular"]
+
+
+def test_sleepstudy_reml(sleep, ref):
+    # R: lmer(Reaction ~ Days + (1 | Subject), sleepstudy, REML = TRUE)
+    res = multilevel(sleep, "Reaction", ["Days"], group="Subject")
+    _check(res, ref["sleepstudy_reml"])
+    assert res.fixed["term"].tolist() == ["(Intercept)", "Days"]
+    assert res.converged
+    # R: icc of lmer(Reaction ~ 1 + (1 | Subject))
+    assert res.icc_null == pytest.approx(ref["sleepstudy_icc_null"], rel=RTOL_ITER)
+    # R: summary(lme(Reaction ~ Days, random = ~ 1 | Subject))$tTable
+    assert res.fixed["df"].tolist() == ref["sleepstudy_nlme"]["df"]
+    assert_allclose(res.fixed["p"], ref["sleepstudy_nlme"]["p"], rtol=RTOL_ITER)
+
+
+def test_sleepstudy_ml(sleep, ref):
+    # R: lmer(Reaction ~ Days + (1 | Subject), sleepstudy, REML = FALSE)
+    res = multilevel(sleep, "Reaction", ["Days"], group="Subject", reml=False)
+    _check(res, ref["sleepstudy_ml"])
+
+
+def test_teachers_reml_with_missing(teachers, ref):
+    r = ref["teachers_reml"]
+    # R: cc <- d[complete.cases(d[c("overall", dims)]), ]
+    #    lmer(overall ~ kepemimpinan + saling_percaya + komitmen_kolektif + dukungan_sekolah
+    #         + (1 | school), data = cc, REML = TRUE)
+    res = multilevel(teachers, "overall", DIMS)
+    _check(res, r)
+    assert res.n_dropped == len(teachers) - r["n"]
+    assert res.fixed["term"].tolist() == r["terms"]
+    # R: summary(lme(f, random = ~ 1 | school, data = cc))$tTable; intervals(m)$fixed
+    assert res.fixed["df"].tolist() == r["nlme"]["df"]
+    assert_allclose(res.fixed["t"], r["nlme"]["t"], rtol=RTOL_ITER)
+    assert_allclose(res.fixed["p"], r["nlme"]["p"], rtol=RTOL_ITER)
+    assert_allclose(res.fixed["lower"], r["nlme"]["lower"], rtol=RTOL_ITER)
+    assert_allclose(res.fixed["upper"], r["nlme"]["upper"], rtol=RTOL_ITER)
+    # R: icc of lmer(overall ~ 1 + (1 | school), data = cc)
+    assert res.icc_null == pytest.approx(ref["teachers_icc_null"], rel=RTOL_ITER)
+
+
+def test_teachers_ml(teachers, ref):
+    res = multilevel(teachers, "overall", DIMS, reml=False)
+    _check(res, ref["teachers_ml"])
+
+
+def test_standardized_equals_refit_on_z_scores(teachers, ref):
+    # R: lmer(f, data = zs) with every variable scale()d over the analysis sample
+    res = multilevel(teachers, "overall", DIMS)
+    _check(res, ref["teachers_std"], std=True)
+    assert np.isnan(res.fixed["std_estimate"].iloc[0])
+    ratio = res.fixed["std_estimate"] / res.fixed["estimate"]
+    assert_allclose(res.fixed["std_lower"] / res.fixed["lower"], ratio)
+    plain = multilevel(teachers, "overall", DIMS, standardize=False)
+    assert plain.fixed["std_estimate"].isna().all()
+
+
+def test_grand_mean_centring(teachers, ref):
+    res = multilevel(teachers, "overall", DIMS, center="grand")
+    _check(res, ref["teachers_grand"])
+
+
+def test_within_between(teachers, ref):
+    r = ref["teachers_within_between"]
+    # R: lmer(overall ~ x_within... + x_between... + (1 | school)) on group-mean-centred data
+    res = multilevel(teachers, "overall", DIMS, center="group")
+    _check(res, r)
+    assert res.fixed["term"].tolist() == r["terms"]
+    # R: nlme df: between terms G - 4 - 1, within terms n - G - 4
+    assert res.fixed["df"].tolist() == r["nlme"]["df"]
+    assert_allclose(res.fixed["p"], r["nlme"]["p"], rtol=RTOL_ITER)
+    _check(res, ref["teachers_within_between_std"], std=True)
+
+
+def test_engine_ml_below_reml_variance_and_singular_case():
+    rng = np.random.default_rng(7)
+    g = np.repeat(np.arange(10), 5)
+    x = rng.normal(size=50)
+    y = x + rng.normal(size=50)
+    # a design with no group variation at all: the group variance sits on the boundary
+    y = y - np.bincount(g, weights=y)[g] / 5 + y.mean()
+    fit = fit_random_intercept(y, np.column_stack([np.ones(50), x]), g)
+    assert fit.singular
+    assert fit.tau2 == 0.0
+    # with tau2 = 0 the REML fit is OLS: sigma2 is the OLS residual variance
+    beta = np.linalg.lstsq(np.column_stack([np.ones(50), x]), y, rcond=None)[0]
+    resid = y - beta[0] - beta[1] * x
+    assert fit.sigma2 == pytest.approx(resid @ resid / 48, rel=1e-10)
+    assert_allclose(fit.beta, beta, rtol=1e-10)
+
+
+def test_multilevel_input_errors(teachers):
+    with pytest.raises(UsageError, match="center"):
+        multilevel(teachers, "overall", DIMS, center="cluster")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="lacks"):
+        multilevel(teachers, "overall", ["nope"])
+    bad = teachers.assign(const=1.0)
+    with pytest.raises(UsageError, match="collinear"):
+        multilevel(bad, "overall", ["kepemimpinan", "const"])
+    with pytest.raises(UsageError, match="numeric"):
+        multilevel(teachers, "overall", ["teacher"])
+
+
+def test_summary_mentions_diagnostics(teachers):
+    res = multilevel(teachers, "overall", DIMS)
+    text = res.summary()
+    assert "REML" in text and "rows dropped" in text and "nlme" in text
+    assert res.to_frame() is res.fixed
+    assert res.loglik == pytest.approx(-res.criterion / 2)
