@@ -6,6 +6,7 @@ ever written back: raw files are read-only to dinamika.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import os
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dinamika.validation import Problem
@@ -117,7 +119,10 @@ def read_table(
             used,
             sep,
         )
-    return _finish(frame, label, used, sep)
+    widths = np.fromiter(
+        (len(r) for r in csv.reader(io.StringIO(text), delimiter=sep) if r), dtype=np.int64
+    )
+    return _finish(frame, label, used, sep, widths[1:] if widths.size else None)
 
 
 def _row_from_parser_error(msg: str) -> int | None:
@@ -144,7 +149,13 @@ def _read_xlsx(path: Path, label: str, sheet: str | int | None) -> RawTable:
     return _finish(frame.astype(str), label, "xlsx", None)
 
 
-def _finish(frame: pd.DataFrame, label: str, encoding: str, sep: str | None) -> RawTable:
+def _finish(
+    frame: pd.DataFrame,
+    label: str,
+    encoding: str,
+    sep: str | None,
+    widths: np.ndarray | None = None,
+) -> RawTable:
     problems: list[Problem] = []
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
@@ -155,19 +166,18 @@ def _finish(frame: pd.DataFrame, label: str, encoding: str, sep: str | None) -> 
         if base in seen or col in seen:
             problems.append(Problem("duplicate_column", label, row=1, column=base))
         seen.add(col)
-    # Rows with fewer fields than the header: pandas fills the absent trailing cells with NaN
-    # (present-but-empty cells are "" because no NA values are recognised).
-    short = frame.isna().any(axis=1).to_numpy()
-    for i in short.nonzero()[0]:
-        found = int(frame.iloc[i].notna().sum())
-        problems.append(
-            Problem(
-                "truncated_file",
-                label,
-                row=int(i) + 2,
-                params={"found": found, "expected": frame.shape[1]},
+    # Rows with fewer fields than the header (a file cut off, or a broken line): pandas pads
+    # them silently, so count the fields of every data row as the CSV reader sees them.
+    if widths is not None and widths.size == len(frame):
+        for i in np.flatnonzero(widths < frame.shape[1]):
+            problems.append(
+                Problem(
+                    "truncated_file",
+                    label,
+                    row=int(i) + 2,
+                    params={"found": int(widths[i]), "expected": frame.shape[1]},
+                )
             )
-        )
     return RawTable(frame.fillna(""), tuple(problems), encoding, sep)
 
 

@@ -233,7 +233,9 @@ def _instrument_for(part: str, ref: Any) -> tuple[Instrument | None, list[Proble
             )
         ]
     if inst.kind != expected:
-        allowed = ", ".join(i for i in available if load_instrument(i).kind == expected)
+        allowed = ", ".join(
+            f"{i}@{v[-1]}" for i, v in available.items() if load_instrument(i).kind == expected
+        )
         return None, [
             Problem(
                 "wrong_instrument",

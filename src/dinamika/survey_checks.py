@@ -130,7 +130,8 @@ def check_responses(
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Validate the questionnaire file; return ``teacher``, groups, identifiers, item codes."""
     label = str(spec["file"])
-    groups = {k: str(v) for k, v in (spec.get("groups") or {}).items() if k in GROUP_KEYS}
+    named_groups = spec.get("groups") or {}
+    groups = {k: str(named_groups[k]) for k in GROUP_KEYS if k in named_groups}
     identifiers = [str(c) for c in spec.get("identifiers") or []]
     id_col = str(spec["id"])
     problems = _require(
