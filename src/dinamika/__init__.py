@@ -12,6 +12,18 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from dinamika.efa import (
+    BartlettResult,
+    EFAFit,
+    EFAResult,
+    KMOResult,
+    ParallelResult,
+    bartlett,
+    efa,
+    kmo,
+    parallel_analysis,
+    velicer_map,
+)
 from dinamika.errors import (
     DinamikaError,
     InstrumentError,
@@ -35,10 +47,15 @@ from dinamika.validation import Problem, ValidationReport
 from dinamika.versions import diff_instruments
 
 __all__ = [
+    "BartlettResult",
     "DinamikaError",
+    "EFAFit",
+    "EFAResult",
     "Instrument",
     "InstrumentError",
+    "KMOResult",
     "MultilevelResult",
+    "ParallelResult",
     "PolychoricResult",
     "Problem",
     "RelateResult",
@@ -48,15 +65,20 @@ __all__ = [
     "ValidationError",
     "ValidationReport",
     "__version__",
+    "bartlett",
     "correlate",
     "diff_instruments",
+    "efa",
+    "kmo",
     "list_instruments",
     "load_instrument",
     "load_survey",
     "multilevel",
     "observation_scores",
     "p_adjust",
+    "parallel_analysis",
     "polychoric",
     "relate",
     "validate_survey",
+    "velicer_map",
 ]
