@@ -43,10 +43,12 @@ from dinamika.relate import (
     relate,
 )
 from dinamika.survey import Survey, load_survey, validate_survey
+from dinamika.triangulation import TRIANGULATION_RULE, triangulate
 from dinamika.validation import Problem, ValidationReport
 from dinamika.versions import diff_instruments
 
 __all__ = [
+    "TRIANGULATION_RULE",
     "BartlettResult",
     "DinamikaError",
     "EFAFit",
@@ -79,6 +81,7 @@ __all__ = [
     "parallel_analysis",
     "polychoric",
     "relate",
+    "triangulate",
     "validate_survey",
     "velicer_map",
 ]
