@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dinamika._efa_input import check_choice, correlations, item_matrix
-from dinamika._fa_fit import fit_minres, fit_ml, fit_pa
+from dinamika._fa_fit import fit_minres, fit_ml, fit_pa, single_thread_blas
 from dinamika.errors import UsageError
 
 _CHUNK = 20_000_000  # simulated values per batch (160 MB of float64)
@@ -167,7 +167,8 @@ def parallel_analysis(
     rng = np.random.default_rng(seed)
     sims = _simulated_correlations(rng, int(n_iter), n, p)
     pc_sim = np.linalg.eigvalsh(sims)[:, ::-1]
-    fa_sim = np.stack([_fa_values(s, method, use_smc=False) for s in sims])
+    with single_thread_blas():
+        fa_sim = np.stack([_fa_values(s, method, use_smc=False) for s in sims])
     if quantile is None:
         pc_crit, fa_crit = pc_sim.mean(axis=0), fa_sim.mean(axis=0)
     else:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from dinamika._efa_input import check_choice, correlations, item_matrix
-from dinamika._fa_fit import extract
+from dinamika._fa_fit import extract, single_thread_blas
 from dinamika._fa_stats import EFAFit, fit_statistics
 from dinamika._factorability import BartlettResult, KMOResult, bartlett, kmo
 from dinamika._retention import ParallelResult, parallel_analysis, velicer_map
@@ -236,8 +236,23 @@ def efa(
         raise UsageError(
             f"`n_factors` must be between 1 and {p - 1} for {p} items, got {n_factors}."
         )
+    with single_thread_blas():
+        return _efa(x, names, n_factors, method=method, rotation=rotation, cor=cor, missing=missing)
+
+
+def _efa(
+    x: np.ndarray,
+    names: list[str],
+    n_factors: int,
+    *,
+    method: str,
+    rotation: str | None,
+    cor: str,
+    missing: str,
+) -> EFAResult:
     ci = correlations(x, names, cor=cor, missing=missing)
     notes = list(ci.notes)
+    p = len(names)
     dof = p * (p - 1) / 2 - p * n_factors + n_factors * (n_factors - 1) / 2
     if dof < 0:
         notes.append(
