@@ -88,7 +88,8 @@ def test_teacher_level_means_over_lessons():
     res = observation_scores(_frame(), SCALES, level="teacher", consensus_observer="KONSENSUS")
     assert res["teacher"].tolist() == ["G1", "G2"]
     g1 = res.iloc[0]
-    assert g1["n_lessons"] == 2 and g1["n_double_rated"] == 1
+    assert g1["n_lessons"] == 2 and g1["n_double_rated"] == 1 and g1["n_observers"] == 2
+    assert res.iloc[1]["n_observers"] == 2  # P2, P3; the consensus row is no observer
     expected = lessons.loc[lessons["teacher"] == "G1", ["overall", "persiapan", "PP1"]].mean()
     assert g1["overall"] == pytest.approx(expected["overall"])
     assert g1["persiapan"] == pytest.approx((3.5 + 2.0) / 2)

@@ -105,9 +105,10 @@ def observation_scores(
         observers the range). A gap is NaN unless two observers scored that indicator or
         aspect (so always NaN for lessons rated by one observer).
 
-        ``level="teacher"``: ``teacher``, ``n_lessons``, ``n_double_rated`` (lessons with two or
-        more observers), the mean indicator, aspect and ``overall`` scores over lessons, and the
-        disagreement columns as the largest value over the teacher's lessons.
+        ``level="teacher"``: ``teacher``, ``n_lessons``, ``n_observers`` (distinct observers
+        over the teacher's lessons), ``n_double_rated`` (lessons with two or more observers),
+        the mean indicator, aspect and ``overall`` scores over lessons, and the disagreement
+        columns as the largest value over the teacher's lessons.
 
         ``.attrs`` holds ``aspects``, ``indicators`` and ``level``.
 
@@ -247,8 +248,13 @@ def observation_scores(
     out["n_double_rated"] = (out["n_observers"] > 1).astype(int)
     by_teacher = out.groupby("teacher", sort=False)
     teacher = pd.DataFrame(
-        {"n_lessons": by_teacher.size(), "n_double_rated": by_teacher["n_double_rated"].sum()}
+        {
+            "n_lessons": by_teacher.size(),
+            "n_observers": raters.groupby("teacher", sort=False)["observer"].nunique(),
+            "n_double_rated": by_teacher["n_double_rated"].sum(),
+        }
     )
+    teacher["n_observers"] = teacher["n_observers"].fillna(0).astype(int)
     teacher = teacher.join(by_teacher[[*indicators, *aspects, "overall"]].mean())
     teacher = teacher.join(by_teacher[diff_cols].max()).reset_index()
     teacher.attrs.update(aspects=aspects, indicators=indicators, level="teacher")
