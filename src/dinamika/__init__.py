@@ -12,6 +12,15 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from dinamika.cfa import (
+    CFAResult,
+    FitMeasures,
+    InvarianceResult,
+    cfa,
+    cfa_model,
+    cfa_survey,
+    invariance,
+)
 from dinamika.efa import (
     BartlettResult,
     EFAFit,
@@ -50,11 +59,14 @@ from dinamika.versions import diff_instruments
 __all__ = [
     "TRIANGULATION_RULE",
     "BartlettResult",
+    "CFAResult",
     "DinamikaError",
     "EFAFit",
     "EFAResult",
+    "FitMeasures",
     "Instrument",
     "InstrumentError",
+    "InvarianceResult",
     "KMOResult",
     "MultilevelResult",
     "ParallelResult",
@@ -68,9 +80,13 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "bartlett",
+    "cfa",
+    "cfa_model",
+    "cfa_survey",
     "correlate",
     "diff_instruments",
     "efa",
+    "invariance",
     "kmo",
     "list_instruments",
     "load_instrument",

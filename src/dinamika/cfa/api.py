@@ -1,0 +1,331 @@
+"""``dinamika.cfa``: data checks, estimation and assembly of the result."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from dinamika.cfa.fit import (
+    FitMeasures,
+    cfi,
+    chisq_pvalue,
+    rmsea,
+    rmsea_ci,
+    srmr_bentler,
+    tli,
+)
+from dinamika.cfa.ml import GroupStats, fit_ml, ml_information, start_values
+from dinamika.cfa.model import Model, build_model
+from dinamika.cfa.result import (
+    CFAResult,
+    Diagnostics,
+    _factor_correlations,
+    _r2,
+    parameter_table,
+)
+from dinamika.cfa.syntax import parse_model
+from dinamika.errors import UsageError
+
+__all__ = ["cfa", "prepare"]
+
+Array = NDArray[Any]
+
+
+def prepare(
+    data: pd.DataFrame, ov: list[str], group: str | None, missing: str
+) -> tuple[list[Array], tuple[str, ...], list[str]]:
+    """Check the data and split it into one float matrix per group (listwise deletion)."""
+    if not isinstance(data, pd.DataFrame):
+        raise UsageError(f"data must be a pandas DataFrame, not {type(data).__name__}")
+    if missing not in ("listwise",):
+        if missing == "fiml":
+            raise UsageError(
+                "missing='fiml' (full-information ML) is not implemented in dinamika.cfa yet; "
+                "use missing='listwise' (lavaan's default) and report the n used"
+            )
+        raise UsageError(f"missing must be 'listwise' or 'fiml', but {missing!r} was passed")
+    absent = [c for c in ov if c not in data.columns]
+    if absent:
+        raise UsageError(
+            f"the model names variable(s) {absent} that are not columns of the data; "
+            f"available columns: {list(data.columns)[:30]}"
+        )
+    if group is not None and group not in data.columns:
+        raise UsageError(f"group column {group!r} is not in the data")
+    notes: list[str] = []
+    try:
+        values = data[ov].astype(float)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"the item columns must be numeric codes ({exc})") from None
+    keep = values.notna().all(axis=1).to_numpy().copy()
+    if group is not None:
+        gcol = data[group]
+        keep = keep & gcol.notna().to_numpy()
+        if isinstance(gcol.dtype, pd.CategoricalDtype):
+            labels = [str(x) for x in gcol.cat.categories if (gcol[keep] == x).any()]
+        else:
+            labels = [str(x) for x in pd.unique(gcol[keep])]
+        gstr = gcol.astype(str).to_numpy()
+    dropped = int((~keep).sum())
+    if dropped:
+        notes.append(
+            f"{dropped} of {len(data)} rows have a missing value in a model variable"
+            + (" or the group" if group is not None else "")
+            + " and were left out (listwise deletion)"
+        )
+    x = values.to_numpy(dtype=float)
+    if group is None:
+        mats, group_labels = [x[keep]], tuple([""])
+    else:
+        mats = [x[keep & (gstr == lab)] for lab in labels]
+        group_labels = tuple(labels)
+    for lab, m in zip(group_labels, mats, strict=True):
+        if len(m) <= len(ov):
+            where = f" in group {lab!r}" if lab else ""
+            raise UsageError(
+                f"only {len(m)} complete respondents{where} for {len(ov)} variables; "
+                "a CFA needs clearly more respondents than items"
+            )
+    return mats, group_labels, notes
+
+
+def _ml_fit_measures(
+    model: Model, theta: Array, stats: list[GroupStats], fmin: float
+) -> FitMeasures:
+    ns = [s.n for s in stats]
+    ntot, ngr, p = sum(ns), len(stats), model.p
+    moments = p * (p + 1) // 2 + (p if model.meanstructure else 0)
+    df = ngr * moments - model.npar
+    chisq = ntot * fmin
+    tb, logl, logl_h1 = 0.0, 0.0, 0.0
+    sigmas, mus = [], []
+    for mats, st in zip(model.fill(theta), stats, strict=True):
+        sigma, mu, _ = model.implied(mats)
+        sigmas.append(sigma)
+        mus.append(mu)
+        _, logdet_s = np.linalg.slogdet(st.cov)
+        tb += st.n * (float(np.sum(np.log(np.diag(st.cov)))) - logdet_s)
+        _, logdet = np.linalg.slogdet(sigma)
+        diff = st.mean - mu if model.meanstructure else np.zeros(p)
+        sinv = np.linalg.inv(sigma)
+        logl += (
+            -0.5
+            * st.n
+            * (p * math.log(2 * math.pi) + logdet + np.trace(st.cov @ sinv) + diff @ sinv @ diff)
+        )
+        logl_h1 += -0.5 * st.n * (p * math.log(2 * math.pi) + logdet_s + p)
+    dfb = ngr * p * (p - 1) // 2
+    lo, hi = rmsea_ci(chisq, df, ntot, ngr)
+    covs = [s.cov for s in stats]
+    means = [s.mean for s in stats] if model.meanstructure else None
+    return FitMeasures(
+        npar=model.npar,
+        ntotal=ntot,
+        chisq=chisq,
+        df=df,
+        pvalue=chisq_pvalue(chisq, df),
+        baseline_chisq=tb,
+        baseline_df=dfb,
+        cfi=cfi(chisq, df, tb, dfb),
+        tli=tli(chisq, df, tb, dfb),
+        rmsea=rmsea(chisq, df, ntot, ngr),
+        rmsea_ci_lower=lo,
+        rmsea_ci_upper=hi,
+        srmr=srmr_bentler(covs, sigmas, means, mus if means else None, ns),
+        logl=logl,
+        unrestricted_logl=logl_h1,
+        aic=-2 * logl + 2 * model.npar,
+        bic=-2 * logl + model.npar * math.log(ntot),
+    )
+
+
+def diagnose(
+    model: Model, theta: Array, params: pd.DataFrame
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Heywood cases and non-positive-definite latent / residual covariance matrices."""
+    heywood: list[str] = []
+    npd: list[str] = []
+    var_rows = params[(params.op == "~~") & (params.lhs == params.rhs)]
+    for r in var_rows.itertuples():
+        if float(str(r.est)) < 0:
+            heywood.append(f"negative variance of {r.lhs} (group {r.group})")
+    load = params[(params.op == "=~") & (params.std_all.abs() > 1)]
+    for r in load.itertuples():
+        heywood.append(f"standardized loading of {r.rhs} on {r.lhs} > 1 (group {r.group})")
+    for g, mats in enumerate(model.fill(theta), start=1):
+        for name in ("psi", "theta"):
+            m = mats[name]
+            if name == "theta" and model.ordered:
+                continue
+            if m.size and np.linalg.eigvalsh(m).min() < -1e-10:
+                npd.append(f"{name} (group {g})")
+    return tuple(heywood), tuple(npd)
+
+
+def _loadings(params: pd.DataFrame) -> pd.DataFrame:
+    lo = params[params.op == "=~"]
+    return pd.DataFrame(
+        {
+            "group": lo.group.to_numpy(),
+            "group_label": lo.group_label.to_numpy(),
+            "factor": lo.lhs.to_numpy(),
+            "item": lo.rhs.to_numpy(),
+            "estimate": lo.est.to_numpy(),
+            "se": lo.se.to_numpy(),
+            "z": lo.z.to_numpy(),
+            "pvalue": lo.pvalue.to_numpy(),
+            "std_all": lo.std_all.to_numpy(),
+        }
+    )
+
+
+def _ordered_items(ordered: bool | Sequence[str], ov: list[str], estimator: str) -> list[str]:
+    if ordered is True or (estimator == "WLSMV" and ordered is False):
+        return list(ov)
+    if ordered is False:
+        return []
+    items = [str(x) for x in ordered]
+    if sorted(items) != sorted(ov):
+        raise UsageError(
+            "dinamika.cfa treats either all model items as ordered or none; mixed continuous and "
+            f"ordered indicators are not supported (ordered={items}, model items={ov})"
+        )
+    return items
+
+
+def cfa(
+    model: str,
+    data: pd.DataFrame,
+    *,
+    estimator: str = "ML",
+    ordered: bool | Sequence[str] = False,
+    group: str | None = None,
+    group_equal: Sequence[str] = (),
+    std_lv: bool = False,
+    missing: str = "listwise",
+) -> CFAResult:
+    """Fit a confirmatory factor (or structural equation) model as lavaan does.
+
+    Parameters
+    ----------
+    model : str
+        lavaan syntax (``=~``, ``~``, ``~~``, ``~ 1``; see :mod:`dinamika.cfa.syntax`).
+    data : DataFrame
+        One row per respondent, one column per item (plus the ``group`` column).
+    estimator : {"ML", "WLSMV"}
+        ``"ML"``: normal-theory maximum likelihood with expected-information standard errors
+        (lavaan's ``cfa()`` default). ``"WLSMV"``: diagonally weighted least squares on
+        thresholds and polychoric correlations, robust standard errors and the scaled-shifted
+        chi-square (lavaan's ``estimator = "WLSMV"``, ``parameterization = "delta"``).
+    ordered : bool or list of str
+        Treat the items as ordered categories. ``True`` (or WLSMV) = all items; a list must
+        name all model items (mixed continuous/ordered indicators are not supported).
+        Ordered items require ``estimator="WLSMV"``.
+    group : str, optional
+        Column with the group of each respondent (multi-group model with a mean structure).
+    group_equal : sequence of str
+        Parameters held equal across groups: ``"loadings"``, ``"intercepts"``,
+        ``"thresholds"``, ``"means"``, ``"residuals"``, ``"residual.covariances"``,
+        ``"lv.variances"``, ``"lv.covariances"``, ``"regressions"``.
+    std_lv : bool
+        Identify factors by fixing their variances to 1 (all loadings free) instead of fixing
+        the first loading to 1.
+    missing : {"listwise"}
+        Rows with a missing value in a model variable are left out and the number is reported
+        in ``diagnostics.warnings``. ``"fiml"`` is not implemented yet (raises).
+
+    Returns
+    -------
+    CFAResult
+
+    Notes
+    -----
+    ML discrepancy per group, with S computed with divisor N and the mean term only in
+    multi-group models::
+
+        F_g = log|Σ| + tr(S Σ⁻¹) − log|S| − p + (ȳ − μ)' Σ⁻¹ (ȳ − μ),   χ² = Σ_g N_g F_g
+
+    Exogenous observed covariates (lavaan's ``fixed.x``), higher-order factors, FIML and
+    mixed continuous/ordered indicators are not supported and raise a clear error.
+
+    References
+    ----------
+    Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. *Journal of
+    Statistical Software*, 48(2), 1–36.
+
+    Examples
+    --------
+    >>> import dinamika
+    >>> from dinamika.cfa.examples import holzinger_swineford
+    >>> hs = holzinger_swineford()
+    >>> # In R: cfa("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6;
+    >>> #            speed =~ x7 + x8 + x9", data = HolzingerSwineford1939)
+    >>> res = dinamika.cfa("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
+    ...                    "speed =~ x7 + x8 + x9", hs)
+    >>> round(res.fit.chisq, 3), res.fit.df, round(res.fit.cfi, 3)
+    (85.306, 24, 0.931)
+    """
+    if estimator not in ("ML", "WLSMV"):
+        raise UsageError(f"estimator must be one of ['ML', 'WLSMV'], but {estimator!r} was passed")
+    geq = tuple(group_equal)
+    if geq and group is None:
+        raise UsageError("group_equal needs a group column (group=...)")
+    stmts = parse_model(model)
+    base = build_model(stmts, std_lv=std_lv)
+    ov = base.ov
+    ord_items = _ordered_items(ordered, ov, estimator)
+    if ord_items and estimator != "WLSMV":
+        raise UsageError("ordered items need estimator='WLSMV' (ML treats items as continuous)")
+    data_g, labels, notes = prepare(data, ov, group, missing)
+    if estimator == "WLSMV":
+        from dinamika.cfa.wls import fit_wlsmv
+
+        return fit_wlsmv(model, stmts, data_g, labels, notes, std_lv=std_lv, group_equal=geq)
+    ngr = len(data_g)
+    mod = build_model(stmts, ngroups=ngr, std_lv=std_lv, meanstructure=ngr > 1, group_equal=geq)
+    stats = [GroupStats(len(x), np.cov(x.T, bias=True), x.mean(axis=0)) for x in data_g]
+    for lab, st in zip(labels, stats, strict=True):
+        if np.linalg.eigvalsh(st.cov).min() <= 1e-12:
+            where = f" in group {lab!r}" if lab else ""
+            raise UsageError(
+                f"the sample covariance matrix{where} is singular (an item is constant or a "
+                "linear combination of others); remove that item"
+            )
+    start = start_values(mod, [s.cov for s in stats], [s.mean for s in stats])
+    est = fit_ml(mod, stats, start)
+    ntot = sum(s.n for s in stats)
+    info = ml_information(mod, est.theta, stats) * ntot
+    try:
+        vcov = np.linalg.inv(info)
+    except np.linalg.LinAlgError:
+        vcov = np.linalg.pinv(info)
+        notes.append("the information matrix is singular: the model may not be identified")
+    vcov = np.asarray(vcov, dtype=float)
+    se = np.sqrt(np.clip(np.diag(vcov), 0, None))
+    params = parameter_table(mod, est.theta, se, labels)
+    heywood, npd = diagnose(mod, est.theta, params)
+    fitm = _ml_fit_measures(mod, est.theta, stats, est.fmin)
+    return CFAResult(
+        model=model,
+        estimator="ML",
+        fit=fitm,
+        parameters=params,
+        loadings=_loadings(params),
+        factor_correlations=_factor_correlations(mod, est.theta, labels),
+        r2=_r2(mod, est.theta, labels),
+        diagnostics=Diagnostics(
+            est.converged, est.iterations, est.message, heywood, npd, tuple(notes)
+        ),
+        n=ntot,
+        group_labels=labels,
+        _model=mod,
+        _theta=est.theta,
+        _vcov=vcov,
+        _data=tuple(data_g),
+        _stats=tuple(stats),
+    )

@@ -1,0 +1,377 @@
+"""From parsed syntax to a parameter table and LISREL-style model matrices.
+
+The model is lavaan's "all-y" LISREL representation, per group *g*::
+
+    Sigma = Lambda A Psi A' Lambda' + Theta,   A = (I - B)^-1
+    mu    = nu + Lambda A alpha
+
+with ``Lambda`` (p×m loadings), ``B`` (m×m regressions among latents), ``Psi`` (m×m latent
+(residual) covariances), ``Theta`` (p×p residual covariances), ``nu`` (intercepts), ``alpha``
+(latent means). Ordered items add thresholds ``tau`` and scale factors ``delta`` (lavaan's
+"delta" parameterization). An observed variable that takes part in a regression (``y ~ f``)
+gets a "dummy" latent variable with loading 1 and residual variance 0, as in lavaan.
+
+Defaults follow lavaan's ``cfa()``/``sem()``: the first loading of each factor is fixed to 1
+(``std_lv=True`` fixes the factor variances to 1 instead), residual variances and the
+variances of latent variables are free, exogenous latent variables covary, endogenous latent
+variables that predict nothing covary among themselves, and with a mean structure the observed
+intercepts are free and the latent means fixed to 0 (free in groups 2..G when intercepts or
+thresholds are constrained equal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from dinamika.cfa.syntax import Statement
+from dinamika.errors import UsageError
+
+__all__ = ["GROUP_EQUAL", "Model", "build_model"]
+
+#: ``group_equal`` keywords → (matrix, diagonal?) they constrain across groups.
+GROUP_EQUAL: dict[str, tuple[str, bool | None]] = {
+    "loadings": ("lambda", None),
+    "intercepts": ("nu", None),
+    "means": ("alpha", None),
+    "thresholds": ("tau", None),
+    "regressions": ("beta", None),
+    "residuals": ("theta", True),
+    "residual.covariances": ("theta", False),
+    "lv.variances": ("psi", True),
+    "lv.covariances": ("psi", False),
+}
+
+Array = NDArray[Any]
+
+
+@dataclass
+class Row:
+    """One row of the parameter table (one model parameter in one group)."""
+
+    lhs: str
+    op: str
+    rhs: str
+    group: int  # 1-based
+    mat: str
+    row: int
+    col: int
+    free: int = 0  # 0 = fixed, otherwise 1-based index into the free-parameter vector
+    value: float = 0.0
+    label: str = ""
+    user: bool = False
+
+
+@dataclass
+class Model:
+    """Parameter table plus the index arrays needed to fill and differentiate the matrices."""
+
+    rows: list[Row]
+    ov: list[str]
+    lv: list[str]
+    factors: list[str]
+    ngroups: int
+    meanstructure: bool
+    ordered: dict[str, int]  # item -> number of thresholds (empty for continuous models)
+    npar: int
+    _idx: dict[tuple[int, str], tuple[NDArray[Any], ...]] = field(default_factory=dict)
+
+    @property
+    def p(self) -> int:
+        return len(self.ov)
+
+    @property
+    def m(self) -> int:
+        return len(self.lv)
+
+    @property
+    def nth(self) -> int:
+        return sum(self.ordered.values())
+
+    def __post_init__(self) -> None:
+        for g in range(1, self.ngroups + 1):
+            for mat in ("lambda", "theta", "psi", "beta", "nu", "alpha", "tau", "delta"):
+                sel = [r for r in self.rows if r.group == g and r.mat == mat]
+                self._idx[(g, mat)] = (
+                    np.array([r.row for r in sel], dtype=np.intp),
+                    np.array([r.col for r in sel], dtype=np.intp),
+                    np.array([r.free for r in sel], dtype=np.intp),
+                    np.array([r.value for r in sel], dtype=float),
+                )
+
+    def fill(self, theta: Array) -> list[dict[str, Array]]:
+        """Model matrices of every group for the free-parameter vector ``theta``."""
+        p, m = self.p, self.m
+        out = []
+        full = np.concatenate([[0.0], theta])
+        for g in range(1, self.ngroups + 1):
+            mats: dict[str, Array] = {
+                "lambda": np.zeros((p, m)),
+                "theta": np.zeros((p, p)),
+                "psi": np.zeros((m, m)),
+                "beta": np.zeros((m, m)),
+                "nu": np.zeros(p),
+                "alpha": np.zeros(m),
+                "tau": np.zeros(self.nth),
+                "delta": np.ones(p),
+            }
+            for mat, x in mats.items():
+                r, c, f, v = self._idx[(g, mat)]
+                vals = np.where(f > 0, full[f], v)
+                if x.ndim == 2:
+                    x[r, c] = vals
+                    if mat in ("theta", "psi"):
+                        x[c, r] = vals
+                else:
+                    x[r] = vals
+            out.append(mats)
+        return out
+
+    def set_ordinal_theta(self, mats: dict[str, Array]) -> None:
+        """Delta parameterization: theta_ii = 1/delta_i^2 - (Lambda M Lambda')_ii, in place."""
+        if not self.ordered:
+            return
+        mats["theta"][np.diag_indices(self.p)] = 0.0
+        sigma, _, _ = self.implied(mats)
+        idx = [i for i, n in enumerate(self.ov) if n in self.ordered]
+        mats["theta"][idx, idx] = 1.0 / mats["delta"][idx] ** 2 - sigma[idx, idx]
+
+    def implied(self, mats: dict[str, Array]) -> tuple[Array, Array, Array]:
+        """(Sigma, mu, A) for one group's matrices (continuous parameterization)."""
+        a_inv: Array = np.linalg.inv(np.eye(self.m) - mats["beta"])
+        lam_a = mats["lambda"] @ a_inv
+        sigma = lam_a @ mats["psi"] @ lam_a.T + mats["theta"]
+        mu = mats["nu"] + lam_a @ mats["alpha"]
+        return sigma, mu, a_inv
+
+    def derivatives(self, g: int, mats: dict[str, Array]) -> tuple[Array, Array]:
+        """d vec(Sigma)/d theta (npar×p×p) and d mu/d theta (npar×p) for group ``g``."""
+        p, npar = self.p, self.npar
+        d_s = np.zeros((npar + 1, p, p))
+        d_m = np.zeros((npar + 1, p))
+        a_inv = np.linalg.inv(np.eye(self.m) - mats["beta"])
+        lam, psi = mats["lambda"], mats["psi"]
+        big_l = lam @ a_inv
+        a_alpha = a_inv @ mats["alpha"]
+        big_m = a_inv @ psi @ a_inv.T
+        r, c, f, _ = self._idx[(g, "lambda")]
+        k = f > 0
+        if k.any():
+            r, c, f = r[k], c[k], f[k]
+            d = np.zeros((len(f), p, p))
+            d[np.arange(len(f)), r, :] = (big_m @ lam.T)[c, :]
+            np.add.at(d_s, f, d + d.transpose(0, 2, 1))
+            np.add.at(d_m, (f, r), a_alpha[c])
+        r, c, f, _ = self._idx[(g, "psi")]
+        k = f > 0
+        if k.any():
+            r, c, f = r[k], c[k], f[k]
+            u, v = big_l[:, r].T, big_l[:, c].T
+            d = np.einsum("ei,ej->eij", u, v)
+            d = np.where((r != c)[:, None, None], d + d.transpose(0, 2, 1), d)
+            np.add.at(d_s, f, d)
+        r, c, f, _ = self._idx[(g, "theta")]
+        k = f > 0
+        if k.any():
+            r, c, f = r[k], c[k], f[k]
+            d = np.zeros((len(f), p, p))
+            d[np.arange(len(f)), r, c] = 1.0
+            d[np.arange(len(f)), c, r] = 1.0
+            np.add.at(d_s, f, d)
+        r, c, f, _ = self._idx[(g, "beta")]
+        k = f > 0
+        if k.any():
+            r, c, f = r[k], c[k], f[k]
+            u = big_l[:, r].T
+            v = (big_l @ psi @ a_inv.T[:, c]).T
+            d = np.einsum("ei,ej->eij", u, v)
+            np.add.at(d_s, f, d + d.transpose(0, 2, 1))
+            np.add.at(d_m, f, u * a_alpha[c][:, None])
+        r, _, f, _ = self._idx[(g, "nu")]
+        k = f > 0
+        if k.any():
+            np.add.at(d_m, (f[k], r[k]), 1.0)
+        r, _, f, _ = self._idx[(g, "alpha")]
+        k = f > 0
+        if k.any():
+            np.add.at(d_m, f[k], big_l[:, r[k]].T)
+        return d_s[1:], d_m[1:]
+
+
+def _classify(stmts: list[Statement]) -> tuple[list[str], list[str], list[str], set[str]]:
+    factors: list[str] = []
+    for s in stmts:
+        if s.op == "=~" and s.lhs not in factors:
+            factors.append(s.lhs)
+    indicators = {s.rhs for s in stmts if s.op == "=~"}
+    names: list[str] = []
+    for s in stmts:
+        for n in (s.lhs, s.rhs):
+            if n and n not in names:
+                names.append(n)
+    ov = [n for n in names if n not in factors]
+    reg_ov = {
+        n
+        for s in stmts
+        if s.op == "~"
+        for n in (s.lhs, s.rhs)
+        if n not in factors and n not in indicators
+    }
+    for s in stmts:
+        if s.op == "=~" and s.rhs in factors:
+            raise UsageError(
+                f"'{s.lhs} =~ {s.rhs}': higher-order factors are not supported by dinamika.cfa"
+            )
+    # exogenous observed covariates (lavaan fixed.x) are not supported
+    lhs_reg = {s.lhs for s in stmts if s.op == "~"}
+    exo = sorted(n for n in reg_ov if n not in lhs_reg)
+    if exo:
+        raise UsageError(
+            f"observed predictor(s) {exo} appear only on the right of '~'; dinamika.cfa does not "
+            "support exogenous observed covariates (lavaan's fixed.x) yet: make them indicators "
+            "of a factor or leave them out"
+        )
+    lv = factors + [n for n in ov if n in reg_ov]
+    return ov, lv, factors, reg_ov
+
+
+def build_model(
+    stmts: list[Statement],
+    *,
+    ngroups: int = 1,
+    std_lv: bool = False,
+    meanstructure: bool = False,
+    ordered: dict[str, int] | None = None,
+    group_equal: tuple[str, ...] = (),
+) -> Model:
+    """Expand parsed statements into lavaan's full parameter table (see module docstring)."""
+    ordered = dict(ordered or {})
+    bad = [k for k in group_equal if k not in GROUP_EQUAL]
+    if bad:
+        raise UsageError(
+            f"group_equal must be drawn from {sorted(GROUP_EQUAL)}, but {bad} was passed"
+        )
+    ov, lv, factors, reg_ov = _classify(stmts)
+    ov_i = {n: i for i, n in enumerate(ov)}
+    lv_i = {n: i for i, n in enumerate(lv)}
+    endo = {s.lhs for s in stmts if s.op == "~"}
+    predictors = {s.rhs for s in stmts if s.op == "~"}
+    eq_mats = {GROUP_EQUAL[k] for k in group_equal}
+    eq_intercepts = "intercepts" in group_equal or "thresholds" in group_equal
+    rows: list[Row] = []
+    for g in range(1, ngroups + 1):
+        grow: list[Row] = []
+        seen: set[tuple[str, str, str]] = set()
+
+        def add(
+            row: Row,
+            key: tuple[str, str, str],
+            grow: list[Row] = grow,
+            seen: set[tuple[str, str, str]] = seen,
+        ) -> None:
+            if key not in seen:
+                seen.add(key)
+                grow.append(row)
+
+        marker_done: set[str] = set()
+        for s in stmts:
+            mod = s.modifier(g - 1)
+            if s.op == "=~":
+                is_marker = s.lhs not in marker_done and not std_lv
+                marker_done.add(s.lhs)
+                row = Row(s.lhs, "=~", s.rhs, g, "lambda", ov_i[s.rhs], lv_i[s.lhs], user=True)
+                row.free, row.value = (0, 1.0) if is_marker else (1, 0.0)
+            elif s.op == "~":
+                row = Row(s.lhs, "~", s.rhs, g, "beta", lv_i[s.lhs], lv_i[s.rhs], 1, user=True)
+            elif s.op == "~~":
+                a, b = s.lhs, s.rhs
+                if a in lv_i and b in lv_i:
+                    i, j = sorted((lv_i[a], lv_i[b]), reverse=True)
+                    row = Row(a, "~~", b, g, "psi", i, j, 1, user=True)
+                elif a in ov_i and b in ov_i:
+                    i, j = sorted((ov_i[a], ov_i[b]), reverse=True)
+                    if i == j and a in ordered:
+                        raise UsageError(
+                            f"'{a} ~~ {a}': residual variances of ordered items are not free"
+                        )
+                    row = Row(a, "~~", b, g, "theta", i, j, 1, user=True)
+                else:
+                    raise UsageError(f"'{a} ~~ {b}' mixes an observed and a latent variable")
+            else:  # ~1
+                if s.lhs in factors:
+                    row = Row(s.lhs, "~1", "", g, "alpha", lv_i[s.lhs], 0, 1, user=True)
+                else:
+                    row = Row(s.lhs, "~1", "", g, "nu", ov_i[s.lhs], 0, 1, user=True)
+            if mod.fixed is not None:
+                row.free, row.value = 0, mod.fixed
+            elif mod.free or mod.label:
+                row.free = 1
+            row.label = mod.label or ""
+            key = (row.lhs, row.op, row.rhs)
+            if s.op == "~~" and (row.rhs, "~~", row.lhs) in seen:
+                continue
+            add(row, key)
+        # residual variances of observed variables / dummy latents
+        for n in ov:
+            if n in reg_ov:
+                rv = Row(n, "=~", n, g, "lambda", ov_i[n], lv_i[n], 0, 1.0)
+                grow.append(rv)  # hidden dummy loading
+                add(Row(n, "~~", n, g, "psi", lv_i[n], lv_i[n], 1), (n, "~~", n))
+            elif n in ordered:
+                add(Row(n, "~~", n, g, "theta", ov_i[n], ov_i[n], 0, 1.0), (n, "~~", n))
+            else:
+                add(Row(n, "~~", n, g, "theta", ov_i[n], ov_i[n], 1), (n, "~~", n))
+        for f in factors:
+            add(
+                Row(f, "~~", f, g, "psi", lv_i[f], lv_i[f], 0 if std_lv else 1, 1.0),
+                (f, "~~", f),
+            )
+        exo_lv = [n for n in lv if n not in endo]
+        pure_y = [n for n in lv if n in endo and n not in predictors]
+        for group_lv in (exo_lv, pure_y):
+            for a_i, a in enumerate(group_lv):
+                for b in group_lv[a_i + 1 :]:
+                    if (a, "~~", b) in seen or (b, "~~", a) in seen:
+                        continue
+                    i, j = sorted((lv_i[a], lv_i[b]), reverse=True)
+                    add(Row(a, "~~", b, g, "psi", i, j, 1), (a, "~~", b))
+        if ordered:
+            t = 0
+            for n in ov:
+                for k in range(ordered.get(n, 0)):
+                    grow.append(Row(n, "|", f"t{k + 1}", g, "tau", t, 0, 1))
+                    t += 1
+            for n in ov:
+                free_delta = g > 1 and eq_intercepts
+                grow.append(Row(n, "~*~", n, g, "delta", ov_i[n], 0, int(free_delta), 1.0))
+        if meanstructure or ordered:
+            for n in ov:
+                free_nu = meanstructure and n not in ordered
+                add(Row(n, "~1", "", g, "nu", ov_i[n], 0, int(free_nu), 0.0), (n, "~1", ""))
+            for f in factors:
+                free_a = g > 1 and eq_intercepts and "means" not in group_equal
+                add(Row(f, "~1", "", g, "alpha", lv_i[f], 0, int(free_a), 0.0), (f, "~1", ""))
+        rows.extend(grow)
+    # free-parameter indices: user labels and group_equal share an index
+    index: dict[str, int] = {}
+    npar = 0
+    for r in rows:
+        if r.free == 0:
+            continue
+        eqkey = r.label
+        if not eqkey and ngroups > 1:
+            diag = r.row == r.col
+            for mat, want_diag in eq_mats:
+                if r.mat == mat and (want_diag is None or want_diag == diag):
+                    eqkey = f".eq.{r.mat}.{r.lhs}.{r.op}.{r.rhs}"
+        if eqkey and eqkey in index:
+            r.free = index[eqkey]
+            continue
+        npar += 1
+        r.free = npar
+        if eqkey:
+            index[eqkey] = npar
+    return Model(rows, ov, lv, factors, ngroups, meanstructure, ordered, npar)

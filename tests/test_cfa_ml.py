@@ -1,0 +1,191 @@
+"""dinamika.cfa (ML) against lavaan 0.6 — reference values from tests/reference/cfa/make_cfa.R."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import dinamika
+from dinamika.errors import UsageError
+
+REF = Path(__file__).parent / "reference" / "cfa"
+HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+PD = """
+  ind60 =~ x1 + x2 + x3
+  dem60 =~ y1 + y2 + y3 + y4
+  dem65 =~ y5 + y6 + y7 + y8
+  dem60 ~ ind60
+  dem65 ~ ind60 + dem60
+  y1 ~~ y5
+  y2 ~~ y4 + y6
+  y3 ~~ y7
+  y4 ~~ y8
+  y6 ~~ y8
+"""
+FIT_KEYS = (
+    "chisq",
+    "df",
+    "pvalue",
+    "cfi",
+    "tli",
+    "rmsea",
+    "rmsea.ci.lower",
+    "rmsea.ci.upper",
+    "srmr",
+    "aic",
+    "bic",
+    "logl",
+    "npar",
+    "baseline.chisq",
+)
+TOL = 1e-4
+
+
+def _ref_params(name: str) -> pd.DataFrame:
+    ref = pd.read_csv(REF / f"{name}_params.csv", keep_default_na=False, na_values=[""])
+    ref["rhs"] = ref["rhs"].fillna("")
+    return ref.rename(columns={"std.all": "std_all"})
+
+
+def assert_matches_lavaan(name: str, res: dinamika.CFAResult, tol: float = TOL) -> None:
+    ref = _ref_params(name)
+    est = ref[ref.op != "r2"].merge(
+        res.parameters, on=["lhs", "op", "rhs", "group"], how="left", suffixes=("_r", "")
+    )
+    assert est["est"].notna().all(), est[est["est"].isna()][["lhs", "op", "rhs"]]
+    for col in ("est", "se", "std_all"):
+        np.testing.assert_allclose(est[col], est[f"{col}_r"], atol=tol, err_msg=col)
+    r2 = ref[ref.op == "r2"].merge(
+        res.r2, left_on=["lhs", "group"], right_on=["variable", "group"], how="left"
+    )
+    np.testing.assert_allclose(r2["r2"], r2["est"], atol=tol)
+    fit = json.loads((REF / f"{name}_fit.json").read_text())
+    for key in FIT_KEYS:
+        assert res.fit[key] == pytest.approx(fit[key], abs=tol), key
+
+
+@pytest.fixture(scope="module")
+def hs() -> pd.DataFrame:
+    return pd.read_csv(REF / "hs1939.csv")
+
+
+def test_hs_three_factor_ml(hs: pd.DataFrame) -> None:
+    # R: fit <- cfa(HS, data = HolzingerSwineford1939); parameterEstimates(fit, standardized=TRUE)
+    #    fitMeasures(fit)  # chisq 85.306, df 24, cfi 0.931, rmsea 0.092, srmr 0.065
+    res = dinamika.cfa(HS, hs)
+    assert_matches_lavaan("hs_ml", res)
+    assert res.n == 301
+    assert res.diagnostics.converged
+    assert res.diagnostics.heywood == ()
+    lo = res.loadings
+    assert list(lo.columns) == [
+        "group",
+        "group_label",
+        "factor",
+        "item",
+        "estimate",
+        "se",
+        "z",
+        "pvalue",
+        "std_all",
+    ]
+    # R: standardizedSolution(fit): visual =~ x1 est.std 0.772
+    assert lo.loc[lo.item == "x1", "std_all"].item() == pytest.approx(0.771880, abs=1e-4)
+
+
+def test_hs_std_lv(hs: pd.DataFrame) -> None:
+    # R: cfa(HS, data = HolzingerSwineford1939, std.lv = TRUE)
+    res = dinamika.cfa(HS, hs, std_lv=True)
+    assert_matches_lavaan("hs_ml_stdlv", res)
+    fc = res.factor_correlations
+    ref = _ref_params("hs_ml_stdlv")
+    vt = ref[(ref.lhs == "visual") & (ref.op == "~~") & (ref.rhs == "textual")]
+    got = fc[(fc.factor1 == "visual") & (fc.factor2 == "textual")]["r"].item()
+    assert got == pytest.approx(vt["est"].item(), abs=TOL)
+
+
+def test_listwise_deletion_reports_n() -> None:
+    # R: cfa(HS, data = hsna)  # lavaan drops incomplete rows (missing = "listwise")
+    data = pd.read_csv(REF / "hs1939_missing.csv")
+    res = dinamika.cfa(HS, data)
+    assert_matches_lavaan("hs_ml_listwise", res)
+    complete = int(data[[f"x{i}" for i in range(1, 10)]].notna().all(axis=1).sum())
+    assert res.n == complete < len(data)
+    assert any("listwise" in w for w in res.diagnostics.warnings)
+
+
+def test_political_democracy_sem() -> None:
+    # R: sem(PD, data = PoliticalDemocracy)  # lavaan tutorial model, chisq 38.125 df 35
+    res = dinamika.cfa(PD, pd.read_csv(REF / "political_democracy.csv"))
+    assert_matches_lavaan("polidem", res)
+
+
+@pytest.mark.parametrize(
+    ("step", "equal"),
+    [("configural", ()), ("metric", ("loadings",)), ("scalar", ("loadings", "intercepts"))],
+)
+def test_multigroup(hs: pd.DataFrame, step: str, equal: tuple[str, ...]) -> None:
+    # R: cfa(HS, data = HolzingerSwineford1939, group = "school", group.equal = ...)
+    res = dinamika.cfa(HS, hs, group="school", group_equal=equal)
+    assert_matches_lavaan(f"hs_mg_{step}", res)
+    assert res.group_labels == ("Pasteur", "Grant-White")
+
+
+def test_invariance_sequence_matches_lavtestlrt(hs: pd.DataFrame) -> None:
+    # R: lavTestLRT(conf, metr, scal)
+    inv = dinamika.invariance(HS, hs, group="school")
+    ref = pd.read_csv(REF / "hs_mg_lrt.csv")
+    tab = inv.table
+    np.testing.assert_allclose(tab["chisq"], ref["chisq"], atol=TOL)
+    np.testing.assert_array_equal(tab["df"], ref["df"])
+    np.testing.assert_allclose(tab["delta_chisq"][1:], ref["delta_chisq"][1:], atol=TOL)
+    np.testing.assert_allclose(tab["p_delta"][1:], ref["p_delta"][1:], atol=1e-6)
+    cfi = [
+        json.loads((REF / f"hs_mg_{s}_fit.json").read_text())["cfi"]
+        for s in ("configural", "metric", "scalar")
+    ]
+    assert tab["delta_cfi"][2] == pytest.approx(cfi[2] - cfi[1], abs=TOL)
+    assert list(tab["verdict"]) == ["baseline", "holds", "does not hold"]
+    assert inv.holds == "metric"
+    assert "not means" in inv.summary()
+
+
+def test_invariance_custom_cutoffs(hs: pd.DataFrame) -> None:
+    inv = dinamika.invariance(
+        HS, hs, group="school", cutoffs={"delta_cfi": 0.05, "delta_rmsea": 0.02}
+    )
+    assert inv.holds == "scalar"
+    with pytest.raises(UsageError, match="cutoffs"):
+        dinamika.invariance(HS, hs, group="school", cutoffs={"cfi": 0.1})
+
+
+def test_bad_inputs(hs: pd.DataFrame) -> None:
+    with pytest.raises(UsageError, match="not columns"):
+        dinamika.cfa("f =~ x1 + x2 + nope", hs)
+    with pytest.raises(UsageError, match="estimator"):
+        dinamika.cfa(HS, hs, estimator="GLS")
+    with pytest.raises(UsageError, match="not supported"):
+        dinamika.cfa(HS + "\nx1 ~~ x2 := 1", hs)
+    with pytest.raises(UsageError, match="group_equal"):
+        dinamika.cfa(HS, hs, group="school", group_equal=("slopes",))
+    with pytest.raises(UsageError, match="fiml"):
+        dinamika.cfa(HS, hs, missing="fiml")
+    with pytest.raises(UsageError, match="DataFrame"):
+        dinamika.cfa(HS, hs.to_numpy())  # type: ignore[arg-type]
+
+
+def test_syntax_modifiers(hs: pd.DataFrame) -> None:
+    # equal loadings by label, a fixed loading, and a freed marker with a fixed variance
+    res = dinamika.cfa(
+        "visual =~ NA*x1 + a*x2 + a*x3\nvisual ~~ 1*visual\ntextual =~ x4 + x5 + x6", hs
+    )
+    p = res.parameters
+    lx = p[(p.op == "=~") & (p.lhs == "visual")].set_index("rhs")
+    assert lx.loc["x2", "est"] == lx.loc["x3", "est"]
+    assert lx.loc["x1", "free"]
+    assert res.fit.df == 8 + 1  # 21 moments - 12 free parameters
+    assert "summary" not in res.summary()
