@@ -51,6 +51,7 @@ from dinamika.relate import (
     p_adjust,
     relate,
 )
+from dinamika.simulate import SimulatedTerm, simulate
 from dinamika.survey import Survey, load_survey, validate_survey
 from dinamika.triangulation import TRIANGULATION_RULE, triangulate
 from dinamika.validation import Problem, ValidationReport
@@ -73,6 +74,7 @@ __all__ = [
     "PolychoricResult",
     "Problem",
     "RelateResult",
+    "SimulatedTerm",
     "Survey",
     "SurveyError",
     "UsageError",
@@ -97,6 +99,7 @@ __all__ = [
     "parallel_analysis",
     "polychoric",
     "relate",
+    "simulate",
     "triangulate",
     "validate_survey",
     "velicer_map",
