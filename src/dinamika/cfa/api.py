@@ -38,8 +38,12 @@ Array = NDArray[Any]
 
 def prepare(
     data: pd.DataFrame, ov: list[str], group: str | None, missing: str
-) -> tuple[list[Array], tuple[str, ...], list[str]]:
-    """Check the data and split it into one float matrix per group (listwise deletion)."""
+) -> tuple[list[Array], tuple[str, ...], list[str], list[pd.Index]]:
+    """Check the data and split it into one float matrix per group (listwise deletion).
+
+    Returns the matrices, the group labels, notes for the diagnostics and the row labels of
+    ``data`` used in each group.
+    """
     if not isinstance(data, pd.DataFrame):
         raise UsageError(f"data must be a pandas DataFrame, not {type(data).__name__}")
     if missing not in ("listwise",):
@@ -81,8 +85,10 @@ def prepare(
     x = values.to_numpy(dtype=float)
     if group is None:
         mats, group_labels = [x[keep]], tuple([""])
+        rows = [data.index[keep]]
     else:
         mats = [x[keep & (gstr == lab)] for lab in labels]
+        rows = [data.index[keep & (gstr == lab)] for lab in labels]
         group_labels = tuple(labels)
     for lab, m in zip(group_labels, mats, strict=True):
         if len(m) <= len(ov):
@@ -91,7 +97,7 @@ def prepare(
                 f"only {len(m)} complete respondents{where} for {len(ov)} variables; "
                 "a CFA needs clearly more respondents than items"
             )
-    return mats, group_labels, notes
+    return mats, group_labels, notes, rows
 
 
 def _ml_fit_measures(
@@ -281,11 +287,11 @@ def cfa(
     ord_items = _ordered_items(ordered, ov, estimator)
     if ord_items and estimator != "WLSMV":
         raise UsageError("ordered items need estimator='WLSMV' (ML treats items as continuous)")
-    data_g, labels, notes = prepare(data, ov, group, missing)
+    data_g, labels, notes, rows = prepare(data, ov, group, missing)
     if estimator == "WLSMV":
         from dinamika.cfa.wls import fit_wlsmv
 
-        return fit_wlsmv(model, stmts, data_g, labels, notes, std_lv=std_lv, group_equal=geq)
+        return fit_wlsmv(model, stmts, data_g, labels, notes, rows, std_lv=std_lv, group_equal=geq)
     ngr = len(data_g)
     mod = build_model(stmts, ngroups=ngr, std_lv=std_lv, meanstructure=ngr > 1, group_equal=geq)
     stats = [GroupStats(len(x), np.cov(x.T, bias=True), x.mean(axis=0)) for x in data_g]
@@ -328,4 +334,5 @@ def cfa(
         _vcov=vcov,
         _data=tuple(data_g),
         _stats=tuple(stats),
+        _extra={"rows": rows},
     )
