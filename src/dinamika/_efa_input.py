@@ -62,7 +62,7 @@ def item_matrix(items: object, *, min_items: int = 3) -> tuple[np.ndarray, list[
         raise UsageError(
             f"Factor analysis needs at least {min_items} item columns, got {items.shape[1]}."
         )
-    bad = [str(c) for c in items.columns if not pd.api.types.is_numeric_dtype(items[c])]
+    bad = [str(c) for c, t in items.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
     if bad:
         raise UsageError(
             f"Item columns must be numeric codes (NaN for missing); not numeric: {bad}. "
@@ -72,41 +72,42 @@ def item_matrix(items: object, *, min_items: int = 3) -> tuple[np.ndarray, list[
     if len(set(names)) != len(names):
         raise UsageError("Item column names must be unique.")
     x = items.to_numpy(dtype=float, na_value=np.nan)
-    if not np.isfinite(x[~np.isnan(x)]).all():
+    if np.isinf(x).any():
         raise UsageError("Item columns contain infinite values; use NaN for missing answers.")
     return x, names
 
 
-def pairwise_pearson(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairwise-complete Pearson correlations and pair counts, vectorized over all pairs.
+def pairwise_pearson(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairwise-complete Pearson correlations, pair counts and item variances (sums of squares).
 
     For each pair (i, j) only the rows where both are observed enter, with means and SDs
-    from those rows, as R's ``cor(x, use = "pairwise")``.
+    from those rows, as R's ``cor(x, use = "pairwise")``. All pairs come from one matrix
+    product of ``[x, x^2, 1]`` (masked) with ``[x, 1]``.
     """
+    p = x.shape[1]
     observed = ~np.isnan(x)
     if observed.all():
         n = x.shape[0]
         xc = x - x.mean(axis=0)
         cov = xc.T @ xc
-        sd = np.sqrt(np.diag(cov))
-        r = cov / np.outer(sd, sd)
+        ss = np.diag(cov).copy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = cov / np.sqrt(np.outer(ss, ss))
         np.fill_diagonal(r, 1.0)
-        return r, np.full((x.shape[1], x.shape[1]), float(n))
+        return r, np.full((p, p), float(n)), ss
     m = observed.astype(float)
     # centre with the available-case means first: correlations are shift invariant, and the
     # one-pass sums below are then numerically safe
     xc = np.where(observed, x - np.nanmean(x, axis=0), 0.0)
-    n_pairs = m.T @ m
+    sums = np.hstack([xc, xc * xc, m]).T @ np.hstack([xc, m])
+    s_ij, s_i = sums[:p, :p], sums[:p, p:]  # s_i[i, j]: sum of x_i where i and j observed
+    ss_i, n_pairs = sums[p : 2 * p, p:], sums[2 * p :, p:]
     with np.errstate(invalid="ignore", divide="ignore"):
-        s_i = xc.T @ m  # [i, j]: sum of x_i over rows where i and j are observed
-        ss_i = (xc * xc).T @ m
-        s_ij = xc.T @ xc
-        mean_i = s_i / n_pairs
         cov = s_ij - s_i * s_i.T / n_pairs
-        var_i = ss_i - s_i * mean_i
+        var_i = ss_i - s_i * s_i / n_pairs
         r = cov / np.sqrt(var_i * var_i.T)
     np.fill_diagonal(r, 1.0)
-    return r, n_pairs
+    return r, n_pairs, np.diag(var_i).copy()
 
 
 def correlations(
@@ -132,26 +133,22 @@ def correlations(
     n = int(x.shape[0])
     if n < 3:
         raise UsageError(f"Factor analysis needs at least 3 respondents, got {n}.")
-    observed = ~np.isnan(x)
-    empty = [items[j] for j in range(x.shape[1]) if observed[:, j].sum() < 2]
+    r, n_pairs, ss = pairwise_pearson(x)
+    answered = np.diag(n_pairs)
+    empty = [items[j] for j in range(x.shape[1]) if answered[j] < 2]
     if empty:
         raise UsageError(f"Items with fewer than 2 answers cannot be analysed: {empty}.")
-    sd = np.nanstd(x, axis=0)
-    constant = [items[j] for j in range(x.shape[1]) if not sd[j] > 0]
+    constant = [items[j] for j in range(x.shape[1]) if not ss[j] > 1e-12 * answered[j]]
     if constant:
         raise UsageError(
             f"Items without variance (everyone gave the same answer) cannot be factor "
             f"analysed: {constant}. Drop them first."
         )
-    if cor == "pearson":
-        r, n_pairs = pairwise_pearson(x)
-    else:
-        from dinamika import polychoric  # lands with the reliability work
+    if cor == "polychoric":
+        from dinamika import polychoric
 
         frame = pd.DataFrame(x, columns=items)
         r = np.asarray(polychoric(frame, correct=correct).rho, dtype=float)
-        m = observed.astype(float)
-        n_pairs = m.T @ m
     if np.isnan(r).any():
         bad = sorted({items[i] for i in np.argwhere(np.isnan(r))[:, 0]})
         raise UsageError(

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 from scipy.optimize import brentq
 
 EPS = float(np.finfo(float).eps)
@@ -88,7 +88,8 @@ def _rmsea_bound(chisq: float, df: float, n: int, target: float) -> float:
     hi = max(n, chisq) + 2 * n
 
     def fn(x: float) -> float:
-        return float(stats.ncx2.cdf(chisq, df, x) if x > 0 else stats.chi2.cdf(chisq, df)) - target
+        cdf = special.chndtr(chisq, df, x) if x > 0 else special.chdtr(df, chisq)
+        return float(cdf) - target
 
     try:
         root = brentq(fn, 0.0, hi, xtol=1e-10)
@@ -136,7 +137,7 @@ def fit_statistics(
     objective = float(np.trace(m_inv_r) - np.linalg.slogdet(m_inv_r)[1] - p)
     factor = (n - 1) - (2 * p + 5) / 6 - (2 * k) / 3
     chisq = max(objective * factor, 0.0)
-    p_value = float(stats.chi2.sf(chisq, dof)) if dof > 0 else float("nan")
+    p_value = float(special.chdtrc(dof, chisq)) if dof > 0 else float("nan")
     f0 = float(np.trace(rs) - np.linalg.slogdet(rs)[1] - p)
     mm = objective / dof if dof != 0 else float("nan")
     m0 = f0 * 2 / (p * (p - 1))
@@ -146,7 +147,7 @@ def fit_statistics(
     if dof > 0:
         rmsea = float(np.sqrt(max(chisq / (dof * n) - 1 / (n - 1), 0.0)))
         tail = alpha / 2
-        cdf0 = float(stats.chi2.cdf(chisq, dof))
+        cdf0 = float(special.chdtr(dof, chisq))
         upper = _rmsea_bound(chisq, dof, n, tail) if cdf0 > tail else 0.0
         lower = _rmsea_bound(chisq, dof, n, 1 - tail) if cdf0 > 1 - tail else 0.0
         if upper < rmsea:

@@ -287,12 +287,15 @@ def _efa(
         rows["Cumulative Var"] = np.cumsum(vx / vtotal)
         rows["Proportion Explained"] = vx / vx.sum()
         rows["Cumulative Proportion"] = np.cumsum(vx / vx.sum())
-    variance = pd.DataFrame(rows, index=cols).T
+    idx, cidx = pd.Index(names), pd.Index(cols)
+    variance = pd.DataFrame(
+        np.vstack(list(rows.values())), index=pd.Index(list(rows)), columns=cidx
+    )
     return EFAResult(
-        loadings=pd.DataFrame(lam, index=names, columns=cols),
-        communalities=pd.Series(h2, index=names, name="h2"),
-        uniquenesses=pd.Series(u2, index=names, name="u2"),
-        phi=None if phi is None else pd.DataFrame(phi, index=cols, columns=cols),
+        loadings=pd.DataFrame(lam, index=idx, columns=cidx),
+        communalities=pd.Series(h2, index=idx, name="h2"),
+        uniquenesses=pd.Series(u2, index=idx, name="u2"),
+        phi=None if phi is None else pd.DataFrame(phi, index=cidx, columns=cidx),
         variance=variance,
         n=ci.n,
         converged=ex.converged and ro.converged,
@@ -300,7 +303,7 @@ def _efa(
         heywood=heywood,
         fit=fit,
         eigenvalues=pd.Series(np.linalg.eigvalsh(ci.r)[::-1], name="eigenvalue"),
-        correlation=pd.DataFrame(ci.r, index=names, columns=names),
+        correlation=pd.DataFrame(ci.r, index=idx, columns=idx),
         diagnostics=tuple(notes),
         method=method,
         rotation=rotation,
