@@ -12,6 +12,16 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from dinamika.aggregation import GroupAgreement, group_agreement, group_icc, rwg
+from dinamika.agreement import (
+    KappaResult,
+    KrippendorffResult,
+    PercentAgreement,
+    icc,
+    krippendorff_alpha,
+    percent_agreement,
+    weighted_kappa,
+)
 from dinamika.cfa import (
     CFAResult,
     FitMeasures,
@@ -43,6 +53,7 @@ from dinamika.errors import (
 from dinamika.instruments import Instrument, list_instruments, load_instrument
 from dinamika.observation import observation_scores
 from dinamika.polychoric import PolychoricResult, polychoric
+from dinamika.raters import RaterAgreement, certify_observers, rater_agreement
 from dinamika.relate import (
     MultilevelResult,
     RelateResult,
@@ -65,14 +76,19 @@ __all__ = [
     "EFAFit",
     "EFAResult",
     "FitMeasures",
+    "GroupAgreement",
     "Instrument",
     "InstrumentError",
     "InvarianceResult",
     "KMOResult",
+    "KappaResult",
+    "KrippendorffResult",
     "MultilevelResult",
     "ParallelResult",
+    "PercentAgreement",
     "PolychoricResult",
     "Problem",
+    "RaterAgreement",
     "RelateResult",
     "SimulatedTerm",
     "Survey",
@@ -82,14 +98,19 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "bartlett",
+    "certify_observers",
     "cfa",
     "cfa_model",
     "cfa_survey",
     "correlate",
     "diff_instruments",
     "efa",
+    "group_agreement",
+    "group_icc",
+    "icc",
     "invariance",
     "kmo",
+    "krippendorff_alpha",
     "list_instruments",
     "load_instrument",
     "load_survey",
@@ -97,10 +118,14 @@ __all__ = [
     "observation_scores",
     "p_adjust",
     "parallel_analysis",
+    "percent_agreement",
     "polychoric",
+    "rater_agreement",
     "relate",
+    "rwg",
     "simulate",
     "triangulate",
     "validate_survey",
     "velicer_map",
+    "weighted_kappa",
 ]

@@ -1,0 +1,312 @@
+"""Agreement between raters: intraclass correlations and percent agreement.
+
+Cohen's (weighted) kappa lives in :mod:`dinamika._kappa` and Krippendorff's alpha in
+:mod:`dinamika._krippendorff`; both are re-exported here. Every function takes plain arrays or
+DataFrames, computes in one pass over the data (no long-format ANOVA), and reports the n it used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from dinamika._kappa import KappaResult, weighted_kappa
+from dinamika._krippendorff import KrippendorffResult, krippendorff_alpha
+from dinamika.errors import UsageError
+
+__all__ = [
+    "KappaResult",
+    "KrippendorffResult",
+    "PercentAgreement",
+    "icc",
+    "krippendorff_alpha",
+    "percent_agreement",
+    "weighted_kappa",
+]
+
+ICC_TYPES = ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k")
+ICC_COLUMNS = ("type", "icc", "f", "df1", "df2", "p", "lower", "upper", "n_targets", "n_raters")
+
+
+def _as_wide(
+    data: Any, targets: str | None, raters: str | None, ratings: str | None
+) -> pd.DataFrame:
+    """Targets × raters float frame from a wide frame/array or a long frame."""
+    long_args = (targets, raters, ratings)
+    if any(a is not None for a in long_args):
+        if not all(a is not None for a in long_args):
+            raise UsageError(
+                "For long-format data give all three of `targets=`, `raters=` and `ratings=` "
+                f"(got targets={targets!r}, raters={raters!r}, ratings={ratings!r})."
+            )
+        if not isinstance(data, pd.DataFrame):
+            raise UsageError("Long-format ICC needs a DataFrame with the named columns.")
+        missing = [c for c in long_args if c not in data.columns]
+        if missing:
+            raise UsageError(
+                f"Column(s) {missing} not found; the data has columns {list(data.columns)}."
+            )
+        dup = data.duplicated([targets, raters])
+        if dup.any():
+            raise UsageError(
+                f"{int(dup.sum())} target × rater pair(s) appear more than once in the long data "
+                f"(first: {data.loc[dup, [targets, raters]].iloc[0].tolist()}); "
+                "keep one rating per pair."
+            )
+        wide = data.pivot(index=targets, columns=raters, values=ratings)
+    else:
+        wide = pd.DataFrame(data)
+    try:
+        return wide.astype(float)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"Ratings must be numeric: {exc}") from exc
+
+
+def icc(
+    data: Any,
+    /,
+    *,
+    targets: str | None = None,
+    raters: str | None = None,
+    ratings: str | None = None,
+    method: Literal["anova", "reml"] = "anova",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    r"""The six intraclass correlations of Shrout & Fleiss (1979), as ``psych::ICC`` reports them.
+
+    Mean squares come straight from row and column sums of the targets × raters matrix
+    (:math:`O(nk)`), for :math:`n` targets and :math:`k` raters:
+
+    .. math::
+
+        MS_B = \frac{k\sum_i(\bar x_{i\cdot}-\bar x)^2}{n-1},\quad
+        MS_J = \frac{n\sum_j(\bar x_{\cdot j}-\bar x)^2}{k-1},\quad
+        MS_E = \frac{SS_T - SS_B - SS_J}{(n-1)(k-1)},\quad
+        MS_W = \frac{SS_J + SS_E}{n(k-1)}
+
+    and, e.g., :math:`ICC2 = (MS_B-MS_E)/(MS_B+(k-1)MS_E+k(MS_J-MS_E)/n)`,
+    :math:`ICC2k = (MS_B-MS_E)/(MS_B+(MS_J-MS_E)/n)`. F tests and confidence limits (the
+    Satterthwaite-type limits for ICC2/ICC2k) follow ``psych::ICC`` line by line.
+
+    Parameters
+    ----------
+    data : DataFrame or array
+        Targets (rows) × raters (columns), NaN for a missing rating; or, with ``targets=``,
+        ``raters=`` and ``ratings=``, a long frame with one row per rating.
+    targets, raters, ratings : str, optional
+        Column names of the long format.
+    method : {"anova", "reml"}
+        ``"anova"`` (default) drops targets with any missing rating (listwise) and uses the
+        two-way ANOVA mean squares: equal to ``psych::ICC(na.omit(x), lmer = FALSE)``.
+        ``"reml"`` keeps every rating and estimates the variance components of
+        ``rating ~ 1 + (1 | target) + (1 | rater)`` by REML, as ``psych::ICC(x)`` does with its
+        default ``lmer = TRUE`` (see :func:`dinamika._icc_reml.icc_reml_components`).
+    alpha : float
+        1 − confidence level of the bounds.
+
+    Returns
+    -------
+    DataFrame
+        Index ``ICC1, ICC2, ICC3, ICC1k, ICC2k, ICC3k``; columns ``type, icc, f, df1, df2, p,
+        lower, upper, n_targets, n_raters`` (``n_targets`` is the number of targets used).
+        ``.attrs`` holds ``n_targets``, ``n_raters``, ``n_dropped`` (incomplete targets left out
+        by ``"anova"``), ``method`` and the mean squares ``ms``.
+
+    References
+    ----------
+    Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: Uses in assessing rater
+    reliability. *Psychological Bulletin, 86*(2), 420–428.
+    McGraw, K. O., & Wong, S. P. (1996). Forming inferences about some intraclass correlation
+    coefficients. *Psychological Methods, 1*(1), 30–46.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> sf = pd.DataFrame([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8],
+    ...                    [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]])
+    >>> # In R: psych::ICC(sf, lmer = FALSE)
+    >>> res = icc(sf)
+    >>> res["icc"].round(4).tolist()
+    [0.1657, 0.2898, 0.7148, 0.4428, 0.6201, 0.9093]
+    """
+    if method not in ("anova", "reml"):
+        raise UsageError(
+            f"The value for `method` must be one of ['anova', 'reml'], not {method!r}."
+        )
+    if not 0 < alpha < 1:
+        raise UsageError(f"`alpha` must lie between 0 and 1, not {alpha!r}.")
+    wide = _as_wide(data, targets, raters, ratings)
+    x = wide.to_numpy(dtype=float)
+    if x.ndim != 2 or x.shape[1] < 2:
+        raise UsageError(f"ICC needs at least two raters (columns); got shape {x.shape}.")
+    n_all, k = x.shape
+    if method == "anova":
+        complete = ~np.isnan(x).any(axis=1)
+        x = x[complete]
+        n = x.shape[0]
+        if n < 2:
+            raise UsageError(
+                f"Only {n} target(s) have a rating from all {k} raters; ICC needs at least two. "
+                "Use method='reml' to use incomplete targets."
+            )
+        msb, msj, mse, msw = _anova_ms(x)
+    else:
+        from dinamika._icc_reml import icc_reml_components
+
+        keep = ~np.isnan(x).all(axis=1)
+        x = x[keep]
+        n = x.shape[0]  # psych counts every row of the data it is given
+        var_t, var_r, var_e = icc_reml_components(x)
+        msb = k * var_t + var_e
+        msj = n * var_r + var_e
+        mse = var_e
+        msw = var_e + var_r
+    table = _icc_table(msb, msj, mse, msw, n, k, alpha)
+    table.attrs.update(
+        n_targets=n,
+        n_raters=k,
+        n_dropped=n_all - n,
+        method=method,
+        ms={"between": msb, "raters": msj, "error": mse, "within": msw},
+    )
+    return table
+
+
+def _anova_ms(x: np.ndarray) -> tuple[float, float, float, float]:
+    """Mean squares of the two-way (targets × raters) ANOVA without replication."""
+    n, k = x.shape
+    grand = x.mean()
+    c = x - grand
+    row = c.mean(axis=1)
+    col = c.mean(axis=0)
+    ss_total = float(np.einsum("ij,ij->", c, c))
+    ss_rows = k * float(row @ row)
+    ss_cols = n * float(col @ col)
+    ss_err = max(ss_total - ss_rows - ss_cols, 0.0)
+    msb = ss_rows / (n - 1)
+    msj = ss_cols / (k - 1)
+    mse = ss_err / ((n - 1) * (k - 1))
+    msw = (ss_cols + ss_err) / (n * (k - 1))
+    return msb, msj, mse, msw
+
+
+def _icc_table(
+    msb: float, msj: float, mse: float, msw: float, n: int, k: int, alpha: float
+) -> pd.DataFrame:
+    """The six ICCs, F tests and bounds from the mean squares (psych::ICC's formulas)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        icc1 = (msb - msw) / (msb + (k - 1) * msw)
+        icc2 = (msb - mse) / (msb + (k - 1) * mse + k * (msj - mse) / n)
+        icc3 = (msb - mse) / (msb + (k - 1) * mse)
+        icc1k = (msb - msw) / msb
+        icc2k = (msb - mse) / (msb + (msj - mse) / n)
+        icc3k = (msb - mse) / msb
+        f11, f21 = msb / msw, msb / mse
+        df11n, df11d = n - 1, n * (k - 1)
+        df21n, df21d = n - 1, (n - 1) * (k - 1)
+        p11 = stats.f.sf(f11, df11n, df11d)
+        p21 = stats.f.sf(f21, df21n, df21d)
+        q = 1 - alpha / 2
+        f1l = f11 / stats.f.ppf(q, df11n, df11d)
+        f1u = f11 * stats.f.ppf(q, df11d, df11n)
+        f3l = f21 / stats.f.ppf(q, df21n, df21d)
+        f3u = f21 * stats.f.ppf(q, df21d, df21n)
+        # ICC2: Satterthwaite df for the random-raters bounds (McGraw & Wong 1996, Table 7)
+        fj = msj / mse
+        vn = (k - 1) * (n - 1) * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
+        vd = (n - 1) * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
+        v = vn / vd
+        fu2 = stats.f.ppf(q, n - 1, v)
+        fl2 = stats.f.ppf(q, v, n - 1)
+        denom = k * msj + (k * n - k - n) * mse
+        l2 = n * (msb - fu2 * mse) / (fu2 * denom + n * msb)
+        u2 = n * (fl2 * msb - mse) / (denom + n * fl2 * msb)
+        rows = [
+            ("ICC1", icc1, f11, df11n, df11d, p11, (f1l - 1) / (f1l + k - 1), (f1u - 1) / (f1u + k - 1)),
+            ("ICC2", icc2, f21, df21n, df21d, p21, l2, u2),
+            ("ICC3", icc3, f21, df21n, df21d, p21, (f3l - 1) / (f3l + k - 1), (f3u - 1) / (f3u + k - 1)),
+            ("ICC1k", icc1k, f11, df11n, df11d, p11, 1 - 1 / f1l, 1 - 1 / f1u),
+            ("ICC2k", icc2k, f21, df21n, df21d, p21, l2 * k / (1 + l2 * (k - 1)), u2 * k / (1 + u2 * (k - 1))),
+            ("ICC3k", icc3k, f21, df21n, df21d, p21, 1 - 1 / f3l, 1 - 1 / f3u),
+        ]  # fmt: skip
+    table = pd.DataFrame(
+        [(*r, n, k) for r in rows], columns=list(ICC_COLUMNS), index=pd.Index(ICC_TYPES)
+    )
+    for col in ("icc", "f", "df1", "df2", "p", "lower", "upper"):
+        table[col] = table[col].astype(float)
+    return table
+
+
+@dataclass(frozen=True)
+class PercentAgreement:
+    """Exact and within-tolerance agreement of two raters, in percent of the rated pairs."""
+
+    n: int
+    exact_pct: float
+    adjacent_pct: float
+    within: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row tidy frame."""
+        return pd.DataFrame([self.__dict__])
+
+    def summary(self) -> str:
+        """Readable one-liner."""
+        return (
+            f"n = {self.n} pairs: exact {self.exact_pct:.1f}%, "
+            f"within ±{self.within:g} {self.adjacent_pct:.1f}%"
+        )
+
+
+def percent_agreement(a: Any, b: Any, *, within: float = 1) -> PercentAgreement:
+    r"""Exact and adjacent agreement of two raters.
+
+    .. math:: \text{exact} = 100\,\frac{\#\{a_i = b_i\}}{n},\qquad
+              \text{adjacent} = 100\,\frac{\#\{|a_i - b_i| \le w\}}{n}
+
+    over the :math:`n` pairs where both ratings are present (adjacent includes exact).
+
+    Parameters
+    ----------
+    a, b : array-like
+        Ratings of the same targets by two raters; NaN = missing.
+    within : float
+        Tolerance :math:`w` of the adjacent agreement (default ±1 scale point).
+
+    Examples
+    --------
+    >>> r = percent_agreement([1, 2, 3, 4, 2], [1, 3, 3, 2, None])
+    >>> r.n, r.exact_pct, r.adjacent_pct
+    (4, 50.0, 75.0)
+    """
+    x, y = _pair(a, b)
+    n = x.size
+    if n == 0:
+        return PercentAgreement(0, float("nan"), float("nan"), float(within))
+    d = np.abs(x - y)
+    return PercentAgreement(
+        n, 100.0 * float(np.mean(d == 0)), 100.0 * float(np.mean(d <= within)), float(within)
+    )
+
+
+def _float_vector(v: Any, name: str) -> np.ndarray:
+    try:
+        return pd.Series(np.asarray(v, dtype=object).ravel(), dtype=float).to_numpy()
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"Ratings of rater {name} must be numeric (NaN = missing): {exc}") from exc
+
+
+def _pair(a: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Two float vectors of equal length, restricted to the complete pairs."""
+    x, y = _float_vector(a, "a"), _float_vector(b, "b")
+    if x.shape != y.shape or np.ndim(a) != 1 or np.ndim(b) != 1:
+        raise UsageError(
+            f"The two raters' ratings must be 1-D and of equal length; got {np.shape(a)} and "
+            f"{np.shape(b)}."
+        )
+    ok = ~(np.isnan(x) | np.isnan(y))
+    return x[ok], y[ok]

@@ -1,0 +1,407 @@
+"""Observer agreement on lesson observations, and observer certification against a master.
+
+Both functions read the lesson-observation table of :func:`dinamika.load_survey`
+(``survey.observations``: one row per lesson × observer, the indicator columns rated 1–4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dinamika.agreement import icc, krippendorff_alpha, weighted_kappa
+from dinamika.errors import UsageError
+
+__all__ = ["RaterAgreement", "certify_observers", "rater_agreement"]
+
+TABLE_COLUMNS = (
+    "level", "unit", "n_lessons", "n_pairs", "exact_pct", "adjacent_pct", "kappa_linear",
+    "kappa_quadratic", "icc1", "icc2", "icc2k", "alpha_ordinal", "alpha_interval",
+)  # fmt: skip
+_ID = ("lesson", "teacher", "observer")
+
+
+@dataclass(frozen=True)
+class RaterAgreement:
+    """Agreement between the observers of double-rated lessons.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per ``level`` × ``unit``; columns ``level`` (``"indicator"``, ``"aspect"``,
+        ``"overall"``, ``"pooled"``), ``unit``, ``n_lessons`` (lessons with two or more ratings
+        of the unit), ``n_pairs`` (observer pairs compared), ``exact_pct``, ``adjacent_pct``
+        (within ±``within``), ``kappa_linear``, ``kappa_quadratic`` (indicators and pooled only),
+        ``icc1`` (one-way, single observer: the observers differ between lessons), ``icc2``
+        (two-way random, single observer), ``icc2k`` (mean of the k observers),
+        ``alpha_ordinal`` and ``alpha_interval`` (Krippendorff).
+    n_lessons : int
+        Lessons in the table; ``n_double_rated`` of them had two or more observers.
+    observers : tuple of str
+        Observers that rated at least one double-rated lesson.
+    excluded : tuple of str
+        Observer ids left out (consensus or master rows).
+    """
+
+    table: pd.DataFrame
+    n_lessons: int
+    n_double_rated: int
+    observers: tuple[str, ...]
+    excluded: tuple[str, ...] = field(default=())
+
+    def to_frame(self) -> pd.DataFrame:
+        """The tidy table."""
+        return self.table
+
+    def summary(self) -> pd.DataFrame:
+        """Aspect, overall and pooled rows, rounded for reading."""
+        rows = self.table[self.table["level"] != "indicator"]
+        return rows.round(3).reset_index(drop=True)
+
+
+def _scales(instrument: Any, columns: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    if instrument is None:
+        return {}
+    scales = getattr(instrument, "scales", instrument)
+    if not isinstance(scales, Mapping):
+        raise UsageError(
+            "`instrument` must be the observation instrument (with `.scales`) or a mapping "
+            f"aspect -> indicator ids, but {type(instrument).__name__} was passed."
+        )
+    out = {str(a): tuple(str(i) for i in items) for a, items in scales.items()}
+    missing = sorted({i for items in out.values() for i in items} - set(columns))
+    if missing:
+        raise UsageError(
+            f"Indicator column(s) {missing} of the instrument are not in the observation table."
+        )
+    return out
+
+
+def _indicators(obs: pd.DataFrame, scales: dict[str, tuple[str, ...]], ids: set[str]) -> list[str]:
+    if scales:
+        return [i for items in scales.values() for i in items]
+    cols = [c for c in obs.columns if c not in ids]
+    bad = [c for c in cols if not pd.api.types.is_numeric_dtype(obs[c])]
+    if bad:
+        raise UsageError(
+            f"Column(s) {bad} are not numeric ratings; pass `instrument=` to name the indicators."
+        )
+    return cols
+
+
+def _check(obs: pd.DataFrame, lesson: str, observer: str) -> None:
+    if not isinstance(obs, pd.DataFrame):
+        raise UsageError(f"`observations` must be a DataFrame, not {type(obs).__name__}.")
+    missing = [c for c in (lesson, observer) if c not in obs.columns]
+    if missing:
+        raise UsageError(
+            f"Column(s) {missing} not found in the observations; it has {list(obs.columns)}."
+        )
+    dup = obs.duplicated([lesson, observer])
+    if dup.any():
+        first = obs.loc[dup, [lesson, observer]].iloc[0].tolist()
+        raise UsageError(
+            f"{int(dup.sum())} lesson × observer row(s) appear twice (first: {first}); "
+            "keep one row per observer per lesson."
+        )
+
+
+def _unit_scores(
+    values: np.ndarray,
+    indicators: list[str],
+    scales: dict[str, tuple[str, ...]],
+    min_answered: float,
+) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """Indicator, aspect and overall scores per row (the rule of :func:`observation_scores`)."""
+    pos = {c: j for j, c in enumerate(indicators)}
+    units: list[tuple[str, str]] = [("indicator", c) for c in indicators]
+    cols = [values]
+    if scales:
+        aspects = np.full((values.shape[0], len(scales)), np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for a, items in enumerate(scales.values()):
+                block = values[:, [pos[i] for i in items]]
+                answered = (~np.isnan(block)).sum(axis=1)
+                mean = np.nansum(block, axis=1) / answered
+                aspects[:, a] = np.where(answered >= min_answered * len(items), mean, np.nan)
+            answered = (~np.isnan(aspects)).sum(axis=1)
+            overall = np.nansum(aspects, axis=1) / answered
+        overall = np.where(answered >= min_answered * len(scales), overall, np.nan)
+        units += [("aspect", a) for a in scales] + [("overall", "overall")]
+        cols += [aspects, overall[:, None]]
+    return units, np.hstack(cols)
+
+
+def _pairs(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All within-lesson observer pairs (slot s < slot t) with both ratings present."""
+    a, b = [], []
+    for s, t in combinations(range(m.shape[1]), 2):
+        ok = ~np.isnan(m[:, s]) & ~np.isnan(m[:, t])
+        a.append(m[ok, s])
+        b.append(m[ok, t])
+    return np.concatenate(a), np.concatenate(b)
+
+
+def _row(
+    level: str,
+    unit: str,
+    m: np.ndarray,
+    categorical: bool,
+    categories: Sequence[Any],
+    within: float,
+) -> dict[str, Any]:
+    nan = float("nan")
+    row: dict[str, Any] = dict.fromkeys(TABLE_COLUMNS, nan)
+    a, b = _pairs(m)
+    row.update(level=level, unit=unit, n_lessons=int(((~np.isnan(m)).sum(axis=1) >= 2).sum()))
+    row["n_pairs"] = int(a.size)
+    if a.size:
+        d = np.abs(a - b)
+        row["exact_pct"] = 100.0 * float(np.mean(d < 1e-9))
+        row["adjacent_pct"] = 100.0 * float(np.mean(d <= within + 1e-9))
+        if categorical:
+            row["kappa_linear"] = weighted_kappa(
+                a, b, weights="linear", categories=categories
+            ).kappa
+            row["kappa_quadratic"] = weighted_kappa(
+                a, b, weights="quadratic", categories=categories
+            ).kappa
+    if (~np.isnan(m).any(axis=1)).sum() >= 2:
+        res = icc(m)
+        row["icc1"], row["icc2"], row["icc2k"] = (
+            float(res.at[t, "icc"]) for t in ("ICC1", "ICC2", "ICC2k")
+        )
+    if row["n_lessons"]:
+        row["alpha_ordinal"] = krippendorff_alpha(m, level="ordinal").alpha
+        row["alpha_interval"] = krippendorff_alpha(m, level="interval").alpha
+    return row
+
+
+def rater_agreement(
+    observations: pd.DataFrame,
+    *,
+    instrument: Any = None,
+    lesson: str = "lesson",
+    observer: str = "observer",
+    exclude: Sequence[str] = (),
+    categories: Sequence[Any] = (1, 2, 3, 4),
+    within: float = 1,
+    min_answered: float = 0.5,
+) -> RaterAgreement:
+    r"""Agreement of the observers of double-rated lessons, per indicator, aspect and overall.
+
+    Only lessons rated by two or more observers enter. Within a lesson the observers are
+    ordered by id into slots 1..k, giving a lessons × k matrix per unit. Per unit:
+
+    - ``exact_pct`` / ``adjacent_pct``: share of within-lesson observer pairs that agree exactly
+      / within ±``within`` points;
+    - ``kappa_linear`` / ``kappa_quadratic``: Cohen's weighted kappa of those pairs on the full
+      scale ``categories`` (:func:`dinamika.weighted_kappa`; indicators and pooled only);
+    - ``icc1``, ``icc2``, ``icc2k``: :func:`dinamika.icc` of the lessons with all k ratings.
+      ICC1 suits the usual design where different observer pairs visit different lessons;
+      ICC2k is the reliability of the mean of the k observers;
+    - ``alpha_ordinal``, ``alpha_interval``: :func:`dinamika.krippendorff_alpha` (missing
+      ratings allowed).
+
+    Aspect scores are the mean of their indicators (when at least ``min_answered`` of them are
+    rated) and ``overall`` the mean of the aspects, the rule of
+    :func:`dinamika.observation_scores`, computed per observer before comparing. The
+    ``pooled`` row stacks every indicator rating (units = lesson × indicator).
+
+    Parameters
+    ----------
+    observations : DataFrame
+        ``survey.observations``: ``lesson``, ``observer`` and the indicator columns.
+    instrument : Instrument or mapping, optional
+        The observation instrument (``.scales``: aspect → indicators) or that mapping; without
+        it every numeric column other than lesson/teacher/observer is an indicator and only
+        indicator and pooled rows are produced.
+    lesson, observer : str
+        Column names.
+    exclude : sequence of str
+        Observer ids to leave out, e.g. consensus rows or the master rater.
+    categories : sequence
+        The rating scale (default 1–4), so that unused levels still count in kappa.
+    within : float
+        Tolerance of adjacent agreement.
+    min_answered : float
+        Share of an aspect's indicators (and of the aspects for overall) needed for a score.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> obs = pd.DataFrame({
+    ...     "lesson": ["L1", "L1", "L2", "L2", "L3", "L3", "L4"],
+    ...     "observer": ["P1", "P2", "P1", "P3", "P2", "P3", "P1"],
+    ...     "A1": [3, 3, 2, 3, 4, 4, 1.0], "A2": [2, 2, 3, 1, 4, 3, 2.0],
+    ...     "B1": [4, 4, 1, 2, 3, 3, 2.0]})
+    >>> res = rater_agreement(obs, instrument={"a": ["A1", "A2"], "b": ["B1"]})
+    >>> res.n_double_rated
+    3
+    >>> res.table.set_index("unit").loc[["A1", "a", "overall"], ["n_lessons", "exact_pct",
+    ...                                                          "adjacent_pct"]].round(1)
+             n_lessons  exact_pct  adjacent_pct
+    unit
+    A1               3       66.7         100.0
+    a                3       33.3         100.0
+    overall          3       33.3         100.0
+    """
+    _check(observations, lesson, observer)
+    ids = {lesson, observer, *(_ID)}
+    scales = _scales(instrument, list(observations.columns))
+    indicators = _indicators(observations, scales, ids)
+    excluded = tuple(str(e) for e in exclude)
+    obs = observations[~observations[observer].astype(str).isin(excluded)]
+    n_lessons = int(obs[lesson].nunique())
+    per_lesson = obs.groupby(lesson, sort=True)[observer].transform("size")
+    obs = obs[per_lesson >= 2].sort_values([lesson, observer], kind="stable")
+    lesson_codes, lesson_ids = pd.factorize(obs[lesson], sort=True)
+    n_double = len(lesson_ids)
+    if n_double == 0:
+        raise UsageError(
+            "No lesson was rated by two observers, so agreement cannot be computed. "
+            "Double-rate some lessons (two `observer` rows with the same `lesson`)."
+        )
+    slot = obs.groupby(lesson, sort=False).cumcount().to_numpy()
+    k = int(slot.max()) + 1
+    try:
+        values = obs[indicators].to_numpy(dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"Indicator ratings must be numeric (NaN = missing): {exc}") from exc
+    units, scores = _unit_scores(values, indicators, scales, min_answered)
+    cube = np.full((n_double, k, scores.shape[1]), np.nan)
+    cube[lesson_codes, slot, :] = scores
+    rows = [
+        _row(level, unit, cube[:, :, u], level == "indicator", categories, within)
+        for u, (level, unit) in enumerate(units)
+    ]
+    n_ind = len(indicators)
+    pooled = cube[:, :, :n_ind].transpose(2, 0, 1).reshape(-1, k)
+    rows.append(_row("pooled", "indicators", pooled, True, categories, within))
+    table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+    observers = tuple(sorted(obs[observer].astype(str).unique()))
+    return RaterAgreement(table, n_lessons, n_double, observers, excluded)
+
+
+def certify_observers(
+    observations: pd.DataFrame,
+    master: str | pd.DataFrame,
+    *,
+    within: float = 1,
+    threshold: float = 0.80,
+    min_ratings: int = 1,
+    instrument: Any = None,
+    lesson: str = "lesson",
+    observer: str = "observer",
+) -> pd.DataFrame:
+    r"""Certify observers against master ratings of the same lessons.
+
+    For each observer, every indicator rating of a lesson the master also rated is compared
+    with the master's rating of that indicator. An observer is certified when
+
+    .. math:: \text{within\_pct} = 100\,\frac{\#\{|x - x_{master}| \le \text{within}\}}{n}
+              \ge 100 \cdot \text{threshold} \quad\text{and}\quad n \ge \text{min\_ratings}
+
+    (default: at least 80% of ratings within ±1 of the master).
+
+    Parameters
+    ----------
+    observations : DataFrame
+        ``survey.observations`` (``lesson``, ``observer``, indicator columns).
+    master : str or DataFrame
+        The master's observer id within ``observations``, or a frame of master ratings with a
+        ``lesson`` column and the indicator columns.
+    within : float
+        Tolerance for a rating to count as agreeing (0 = exact agreement only).
+    threshold : float
+        Required share (0–1) of ratings within the tolerance.
+    min_ratings : int
+        Minimum number of compared ratings for certification.
+    instrument : Instrument or mapping, optional
+        Names the indicator columns (default: numeric columns shared with the master).
+    lesson, observer : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        One row per observer: ``observer``, ``n_lessons``, ``n_ratings``, ``exact_pct``,
+        ``within_pct``, ``mean_abs_diff``, ``certified``. ``.attrs["rule"]`` states the rule.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> obs = pd.DataFrame({
+    ...     "lesson": ["L1", "L1", "L1", "L2", "L2"],
+    ...     "observer": ["M", "P1", "P2", "M", "P1"],
+    ...     "A1": [3, 3, 1, 2, 2.0], "A2": [4, 3, 2, 1, 3.0]})
+    >>> certify_observers(obs, "M")[["observer", "n_ratings", "exact_pct", "within_pct",
+    ...                              "certified"]]
+      observer  n_ratings  exact_pct  within_pct  certified
+    0       P1          4       50.0        75.0      False
+    1       P2          2        0.0         0.0      False
+    """
+    if not 0 <= threshold <= 1:
+        raise UsageError(f"`threshold` is a share between 0 and 1 (e.g. 0.80), not {threshold!r}.")
+    _check(observations, lesson, observer)
+    if isinstance(master, pd.DataFrame):
+        if lesson not in master.columns:
+            raise UsageError(f"The master ratings need a {lesson!r} column.")
+        if master[lesson].duplicated().any():
+            raise UsageError("The master ratings have more than one row for a lesson.")
+        ref, obs, master_id = master, observations, None
+    else:
+        master_id = str(master)
+        is_master = observations[observer].astype(str) == master_id
+        if not is_master.any():
+            raise UsageError(
+                f"No rows of master observer {master_id!r}; observers are "
+                f"{sorted(observations[observer].astype(str).unique())[:20]}."
+            )
+        ref, obs = observations[is_master], observations[~is_master]
+    ids = {lesson, observer, *(_ID)}
+    scales = _scales(instrument, list(obs.columns))
+    indicators = (
+        _indicators(obs, scales, ids)
+        if scales
+        else [c for c in _indicators(obs, {}, ids) if c in ref.columns]
+    )
+    missing = [c for c in indicators if c not in ref.columns]
+    if missing or not indicators:
+        raise UsageError(f"The master ratings lack indicator column(s) {missing or indicators}.")
+    ref_long = ref.melt(id_vars=[lesson], value_vars=indicators, var_name="_ind", value_name="_m")
+    obs_long = obs.melt(
+        id_vars=[lesson, observer], value_vars=indicators, var_name="_ind", value_name="_x"
+    )
+    both = obs_long.merge(ref_long, on=[lesson, "_ind"], how="inner").dropna(subset=["_x", "_m"])
+    d = (both["_x"].astype(float) - both["_m"].astype(float)).abs()
+    both = both.assign(_exact=d < 1e-9, _within=d <= within + 1e-9, _d=d)
+    g = both.groupby(both[observer].astype(str), sort=True)
+    out = pd.DataFrame(
+        {
+            "n_lessons": g[lesson].nunique(),
+            "n_ratings": g.size(),
+            "exact_pct": 100.0 * g["_exact"].mean(),
+            "within_pct": 100.0 * g["_within"].mean(),
+            "mean_abs_diff": g["_d"].mean(),
+        }
+    )
+    all_obs = sorted(set(obs[observer].astype(str)))
+    out = out.reindex(all_obs)
+    out.index.name = "observer"
+    out["n_lessons"] = out["n_lessons"].fillna(0).astype(int)
+    out["n_ratings"] = out["n_ratings"].fillna(0).astype(int)
+    out["certified"] = (out["n_ratings"] >= min_ratings) & (
+        out["within_pct"].fillna(-1) >= 100 * threshold - 1e-9
+    )
+    out = out.reset_index()
+    out.attrs["rule"] = (
+        f"certified when n_ratings >= {min_ratings} and at least {100 * threshold:g}% of ratings "
+        f"are within ±{within:g} of the master" + (f" ({master_id})" if master_id else "")
+    )
+    return out

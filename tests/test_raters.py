@@ -1,0 +1,167 @@
+"""dinamika.raters: observer agreement per indicator/aspect/overall, observer certification."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from dinamika.agreement import icc, krippendorff_alpha, percent_agreement, weighted_kappa
+from dinamika.errors import UsageError
+from dinamika.raters import TABLE_COLUMNS, certify_observers, rater_agreement
+
+REF = Path(__file__).parent / "reference" / "agreement"
+R = json.loads((REF / "agreement.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def obs() -> pd.DataFrame:
+    return pd.read_csv(REF / "observations.csv")
+
+
+def _wide(obs: pd.DataFrame, col: str) -> np.ndarray:
+    o = obs.sort_values(["lesson", "observer"])
+    return o[col].to_numpy(float).reshape(-1, 2)
+
+
+@pytest.mark.parametrize("indicator", ["X1", "X2", "X3"])
+def test_indicator_rows_equal_psych(obs, indicator):
+    res = rater_agreement(obs)
+    row = res.table.set_index("unit").loc[indicator]
+    ref = R["observations"][indicator]
+    # R: ICC(na.omit(w), lmer = FALSE)$results$ICC[c(1, 2, 5)]
+    assert_allclose([row["icc1"], row["icc2"], row["icc2k"]],
+                    [ref["icc1"], ref["icc2"], ref["icc2k"]], atol=1e-6)  # fmt: skip
+    # R: cohen.kappa(w, levels = 1:4)$weighted.kappa; cohen.kappa(w, w = lin(4), levels = 1:4)
+    assert_allclose(row["kappa_quadratic"], ref["kappa_quadratic"], atol=1e-6)
+    assert_allclose(row["kappa_linear"], ref["kappa_linear"], atol=1e-6)
+    assert row["n_pairs"] == ref["n"]
+    assert row["level"] == "indicator"
+
+
+def test_indicator_rows_equal_the_building_blocks(obs):
+    res = rater_agreement(obs)
+    assert list(res.table.columns) == list(TABLE_COLUMNS)
+    assert res.n_lessons == res.n_double_rated == 25
+    assert res.observers == ("P1", "P2", "P3", "P4")
+    for col in ("X1", "X2", "X3"):
+        w = _wide(obs, col)
+        row = res.table.set_index("unit").loc[col]
+        pa = percent_agreement(w[:, 0], w[:, 1])
+        assert_allclose([row["exact_pct"], row["adjacent_pct"]], [pa.exact_pct, pa.adjacent_pct])
+        assert_allclose(row["alpha_ordinal"], krippendorff_alpha(w, level="ordinal").alpha)
+        assert_allclose(row["alpha_interval"], krippendorff_alpha(w, level="interval").alpha)
+        assert row["n_lessons"] == int((~np.isnan(w)).all(axis=1).sum())
+    # no instrument: indicators + pooled only
+    assert set(res.table["level"]) == {"indicator", "pooled"}
+    pooled = res.table.set_index("level").loc["pooled"]
+    stacked = np.vstack([_wide(obs, c) for c in ("X1", "X2", "X3")])
+    ok = ~np.isnan(stacked).any(axis=1)
+    assert pooled["n_pairs"] == ok.sum()
+    k = weighted_kappa(stacked[:, 0], stacked[:, 1], weights="linear", categories=[1, 2, 3, 4])
+    assert_allclose(pooled["kappa_linear"], k.kappa)
+    assert_allclose(pooled["icc2k"], icc(stacked).at["ICC2k", "icc"])
+
+
+def test_aspect_and_overall_scores(obs):
+    scales = {"a": ["X1", "X2"], "b": ["X3"]}
+    res = rater_agreement(obs, instrument=scales)
+    t = res.table.set_index("unit")
+    assert list(res.table["level"]) == ["indicator"] * 3 + ["aspect"] * 2 + ["overall", "pooled"]
+    o = obs.sort_values(["lesson", "observer"])
+    # aspect a: mean of X1, X2 (half of the items needed: one answered is enough)
+    a = o[["X1", "X2"]].mean(axis=1).to_numpy().reshape(-1, 2)
+    overall = ((o[["X1", "X2"]].mean(axis=1) + o["X3"]) / 2).to_numpy().reshape(-1, 2)
+    assert_allclose(t.loc["a", "icc2k"], icc(a).at["ICC2k", "icc"])
+    assert_allclose(t.loc["overall", "alpha_interval"],
+                    krippendorff_alpha(overall, level="interval").alpha)  # fmt: skip
+    d = np.abs(overall[:, 0] - overall[:, 1])
+    assert_allclose(t.loc["overall", "exact_pct"], 100 * np.mean(d == 0))
+    assert_allclose(t.loc["overall", "adjacent_pct"], 100 * np.mean(d <= 1))
+    # kappa only for categorical units
+    assert t.loc[["a", "b", "overall"], "kappa_linear"].isna().all()
+    assert res.summary()["level"].tolist() == ["aspect", "aspect", "overall", "pooled"]
+
+
+def test_single_rated_excluded_and_three_observers():
+    obs = pd.DataFrame({
+        "lesson": ["L1", "L1", "L1", "L2", "L2", "L3", "L4", "L4"],
+        "teacher": ["T1"] * 8,
+        "observer": ["P1", "P2", "P3", "P1", "P2", "P1", "P2", "C"],
+        "X": [3, 3, 2, 4, 4, 1, 2, 2.0],
+    })  # fmt: skip
+    res = rater_agreement(obs, exclude=["C"])
+    assert res.n_lessons == 4 and res.n_double_rated == 2 and res.excluded == ("C",)
+    row = res.table.iloc[0]
+    # L1 gives 3 pairs (P1-P2 agree, P1-P3, P2-P3 differ by 1), L2 one agreeing pair
+    assert row["n_pairs"] == 4 and row["n_lessons"] == 2
+    assert row["exact_pct"] == pytest.approx(50.0) and row["adjacent_pct"] == pytest.approx(100.0)
+    with_c = rater_agreement(obs)
+    assert with_c.n_double_rated == 3
+
+
+def test_rater_agreement_errors(obs):
+    with pytest.raises(UsageError, match="appear twice"):
+        rater_agreement(pd.concat([obs, obs.iloc[:1]]))
+    single = obs.drop_duplicates("lesson")
+    with pytest.raises(UsageError, match="two observers"):
+        rater_agreement(single)
+    with pytest.raises(UsageError, match="not in the observation table"):
+        rater_agreement(obs, instrument={"a": ["X1", "X9"]})
+    with pytest.raises(UsageError, match="not found"):
+        rater_agreement(obs, lesson="id_pelajaran")
+    bad = obs.assign(X1=obs["X1"].replace({1: 5}))
+    with pytest.raises(UsageError, match="not among the categories"):
+        rater_agreement(bad)
+
+
+# ---------------------------------------------------------------- certification
+@pytest.fixture()
+def cert() -> pd.DataFrame:
+    return pd.DataFrame({
+        "lesson": ["L1"] * 4 + ["L2"] * 3 + ["L3"],
+        "teacher": ["T"] * 8,
+        "observer": ["M", "P1", "P2", "P3", "M", "P1", "P2", "P3"],
+        "A": [3, 3, 1, 4, 2, 2, 2, 1.0],
+        "B": [4, 3, 2, 4, 1, np.nan, 1, 4.0],
+        "C": [2, 2, 4, 3, 3, 4, 3, 2.0],
+    })  # fmt: skip
+
+
+def test_certify_observers_by_hand(cert):
+    out = certify_observers(cert, "M").set_index("observer")
+    # P1: L1 (3,3,2 vs 3,4,2) + L2 (2,-,4 vs 2,1,3): diffs 0,1,0,0,1 -> exact 3/5, within 5/5
+    assert out.at["P1", "n_ratings"] == 5 and out.at["P1", "n_lessons"] == 2
+    assert out.at["P1", "exact_pct"] == pytest.approx(60.0)
+    assert out.at["P1", "within_pct"] == pytest.approx(100.0)
+    assert out.at["P1", "mean_abs_diff"] == pytest.approx(2 / 5)
+    # P2: diffs 2,2,2,0,0,0 -> within 3/6 = 50% -> not certified
+    assert out.at["P2", "within_pct"] == pytest.approx(50.0)
+    assert bool(out.at["P1", "certified"]) and not bool(out.at["P2", "certified"])
+    # P3: L1 diffs 1,0,1 -> 100% within; L3 has no master rating
+    assert out.at["P3", "n_ratings"] == 3 and bool(out.at["P3", "certified"])
+    assert "80%" in out.attrs["rule"]
+    strict = certify_observers(cert, "M", within=0, threshold=0.5).set_index("observer")
+    assert strict["certified"].tolist() == [True, True, False]
+    assert not certify_observers(cert, "M", min_ratings=6)["certified"].any()
+
+
+def test_certify_with_master_frame_equals_master_id(cert):
+    master = cert[cert["observer"] == "M"].drop(columns=["observer", "teacher"])
+    others = cert[cert["observer"] != "M"]
+    a = certify_observers(cert, "M")
+    b = certify_observers(others, master)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_certify_errors(cert):
+    with pytest.raises(UsageError, match="No rows of master"):
+        certify_observers(cert, "MASTER")
+    with pytest.raises(UsageError, match="between 0 and 1"):
+        certify_observers(cert, "M", threshold=80)
+    with pytest.raises(UsageError, match="more than one row"):
+        certify_observers(cert, cert[["lesson", "A"]])
