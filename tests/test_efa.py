@@ -276,3 +276,52 @@ def test_bad_options_raise_usage_errors() -> None:
         dinamika.parallel_analysis(hs, n_iter=0)
     with pytest.raises(UsageError, match="quantile"):
         dinamika.parallel_analysis(hs, quantile=95)
+
+
+def test_kmo_bartlett_listwise_use_complete_rows() -> None:
+    complete = DATA["bfi"].dropna()
+    k1 = dinamika.kmo(DATA["bfi"], missing="listwise")
+    k2 = dinamika.kmo(complete)
+    assert k1.n == k2.n == len(complete)
+    assert_allclose(k1.msa, k2.msa, atol=1e-12)
+    assert any("listwise" in d for d in k1.diagnostics)
+    b1 = dinamika.bartlett(DATA["bfi"], missing="listwise")
+    b2 = dinamika.bartlett(complete)
+    assert b1.n == len(complete)
+    assert_allclose(b1.chisq, b2.chisq, rtol=1e-12)
+    assert "Bartlett" in b1.summary()
+
+
+def test_bartlett_reports_non_positive_definite_matrix() -> None:
+    # pairwise deletion can give an impossible matrix: r(a,b) = r(b,c) = 1 but r(a,c) = -1
+    rng = np.random.default_rng(0)
+    u, v, w = (rng.standard_normal(50) for _ in range(3))
+    nan = np.full(50, np.nan)
+    data = pd.DataFrame(
+        {
+            "a": np.concatenate([u, nan, w]),
+            "b": np.concatenate([u, v, nan]),
+            "c": np.concatenate([nan, v, -w]),
+        }
+    )
+    res = dinamika.bartlett(data)
+    assert np.isnan(res.chisq)
+    assert any("positive definite" in d for d in res.diagnostics)
+    assert any("pairwise deletion" in d for d in res.diagnostics)
+
+
+def test_pairwise_correlations_equal_pandas() -> None:
+    # pandas' DataFrame.corr uses pairwise-complete observations, as R's cor(use = "pairwise")
+    from dinamika._efa_input import pairwise_pearson
+
+    bfi = DATA["bfi"]
+    r, n_pairs, _ = pairwise_pearson(bfi.to_numpy(dtype=float))
+    assert_allclose(r, bfi.corr().to_numpy(), atol=1e-12)
+    observed = bfi.notna().to_numpy(dtype=float)
+    assert_allclose(n_pairs, observed.T @ observed)
+
+
+def test_result_is_frozen() -> None:
+    res = dinamika.efa(DATA["hs"], 3)
+    with pytest.raises(AttributeError):
+        res.n = 5  # type: ignore[misc]

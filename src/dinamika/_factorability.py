@@ -26,11 +26,14 @@ class KMOResult:
         MSA of each item (psych's ``MSAi``).
     n : int
         Respondents (rows) used.
+    diagnostics : tuple of str
+        Missing-data handling and numerical problems (e.g. a singular matrix).
     """
 
     msa: float
     msa_items: pd.Series
     n: int
+    diagnostics: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """One row per item: ``item, msa``."""
@@ -59,12 +62,15 @@ class BartlettResult:
         Upper tail of the chi-square distribution.
     n : int
         Sample size used in the statistic.
+    diagnostics : tuple of str
+        Missing-data handling and numerical problems (e.g. a non-positive determinant).
     """
 
     chisq: float
     df: float
     p_value: float
     n: int
+    diagnostics: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """One line of text."""
@@ -118,10 +124,12 @@ def kmo(items: pd.DataFrame, *, missing: str = "pairwise") -> KMOResult:
     x, names = item_matrix(items, min_items=2)
     ci = correlations(x, names, cor="pearson", missing=missing)
     r = ci.r.copy()
+    notes = list(ci.notes)
     try:
         q = np.linalg.inv(r)
     except np.linalg.LinAlgError:
-        q = r.copy()  # psych: "matrix is not invertible, image not found"
+        q = r.copy()  # as psych
+        notes.append("the correlation matrix is not invertible: anti-image not found (as psych)")
     d = 1.0 / np.sqrt(np.diag(q))
     q = q * np.outer(d, d)
     np.fill_diagonal(q, 0.0)
@@ -130,7 +138,12 @@ def kmo(items: pd.DataFrame, *, missing: str = "pairwise") -> KMOResult:
     q2 = q * q
     msa = float(r2.sum() / (r2.sum() + q2.sum()))
     msai = r2.sum(axis=0) / (r2.sum(axis=0) + q2.sum(axis=0))
-    return KMOResult(msa=msa, msa_items=pd.Series(msai, index=names, name="msa"), n=ci.n)
+    return KMOResult(
+        msa=msa,
+        msa_items=pd.Series(msai, index=names, name="msa"),
+        n=ci.n,
+        diagnostics=tuple(notes),
+    )
 
 
 def bartlett(items: pd.DataFrame, *, missing: str = "pairwise") -> BartlettResult:
@@ -172,9 +185,20 @@ def bartlett(items: pd.DataFrame, *, missing: str = "pairwise") -> BartlettResul
     x, names = item_matrix(items, min_items=2)
     ci = correlations(x, names, cor="pearson", missing=missing)
     p = len(names)
-    logdet = np.linalg.slogdet(ci.r)[1]
+    notes = list(ci.notes)
+    sign, logdet = np.linalg.slogdet(ci.r)
+    if sign <= 0:
+        notes.append(
+            "the correlation matrix is not positive definite (determinant <= 0, e.g. from "
+            "pairwise deletion): the statistic is undefined (NaN); try missing='listwise'"
+        )
+        logdet = float("nan")
     chisq = float(-logdet * (ci.n - 1 - (2 * p + 5) / 6))
     df = p * (p - 1) / 2
     return BartlettResult(
-        chisq=chisq, df=float(df), p_value=float(stats.chi2.sf(chisq, df)), n=ci.n
+        chisq=chisq,
+        df=float(df),
+        p_value=float(stats.chi2.sf(chisq, df)),
+        n=ci.n,
+        diagnostics=tuple(notes),
     )
