@@ -155,10 +155,19 @@ def test_rule_text_and_thresholds():
     assert t.loc["komitmen_kolektif", "verdict"] == "converge"
 
 
-def test_reliability_table_form():
-    rel_table = pd.DataFrame({"scale": DIMS, "alpha": [0.8, 0.7, 0.9, 0.6]})
+def test_reliability_forms():
+    rel_table = pd.DataFrame(
+        {"scale": DIMS, "alpha": [0.8, 0.7, 0.9, 0.6], "omega_total": [0.81, 0.72, 0.9, 0.65]}
+    )
     t = triangulate(_survey(_interviews()), scores=_scores(), reliability=rel_table)
-    assert t.set_index("construct").loc[DIMS, "survey_alpha"].tolist() == [0.8, 0.7, 0.9, 0.6]
+    t = t.set_index("construct")
+    assert t.loc[DIMS, "survey_alpha"].tolist() == [0.8, 0.7, 0.9, 0.6]
+    assert t.loc[DIMS, "survey_omega"].tolist() == [0.81, 0.72, 0.9, 0.65]
+    results = {"saling_percaya": NS(alpha=0.77, omega_total=0.79)}
+    t = triangulate(_survey(_interviews()), scores=_scores(), reliability=results)
+    t = t.set_index("construct")
+    assert t.loc["saling_percaya", ["survey_alpha", "survey_omega"]].tolist() == [0.77, 0.79]
+    assert np.isnan(t.loc["kepemimpinan", "survey_alpha"])
     with pytest.raises(UsageError, match="reliability"):
         triangulate(_survey(_interviews()), scores=_scores(), reliability=[0.8])
 

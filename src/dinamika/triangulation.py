@@ -60,20 +60,39 @@ def _survey_evidence(scores: pd.DataFrame, dims: list[str], midpoint: float) -> 
     )
 
 
-def _reliability_column(reliability: Any, dims: list[str]) -> pd.Series:
-    """Alpha per scale from a mapping or a reliability table (``scale`` column or index)."""
+def _reliability_columns(reliability: Any, dims: list[str]) -> pd.DataFrame:
+    """``survey_alpha`` and ``survey_omega`` per scale from the forms reliability comes in.
+
+    Accepted: a mapping scale -> alpha, a mapping scale -> result with ``.alpha`` /
+    ``.omega_total`` (``dinamika.reliability``), or a table with a ``scale`` column (or scale
+    index) and ``alpha`` / ``omega_total`` columns.
+    """
+    out = pd.DataFrame(np.nan, index=dims, columns=["survey_alpha", "survey_omega"])
     if reliability is None:
-        return pd.Series(np.nan, index=dims)
+        return out
     if isinstance(reliability, Mapping):
-        return pd.Series({d: float(reliability.get(d, np.nan)) for d in dims})
+        for d in dims:
+            v = reliability.get(d)
+            if v is None:
+                continue
+            if isinstance(v, int | float | np.floating):
+                out.loc[d, "survey_alpha"] = float(v)
+            else:
+                out.loc[d, "survey_alpha"] = float(getattr(v, "alpha", np.nan))
+                out.loc[d, "survey_omega"] = float(getattr(v, "omega_total", np.nan))
+        return out
     if isinstance(reliability, pd.DataFrame):
         table = reliability.set_index("scale") if "scale" in reliability.columns else reliability
-        for col in ("alpha", "alpha_raw", "cronbach_alpha"):
-            if col in table.columns:
-                return table[col].astype(float).reindex(dims)
+        table = table.reindex(dims)
+        if "alpha" in table.columns or "omega_total" in table.columns:
+            if "alpha" in table.columns:
+                out["survey_alpha"] = table["alpha"].astype(float)
+            if "omega_total" in table.columns:
+                out["survey_omega"] = table["omega_total"].astype(float)
+            return out
     raise UsageError(
-        "`reliability` must map scale id -> alpha, or be a table with a `scale` column (or "
-        "scale index) and an `alpha` column, such as dinamika.reliability(...) returns."
+        "`reliability` must map scale id -> alpha (or -> a dinamika.reliability result), or be "
+        "a table with a `scale` column (or scale index) and `alpha` / `omega_total` columns."
     )
 
 
@@ -186,8 +205,9 @@ def triangulate(
         A loaded term with questionnaire responses and coded interviews (``survey.interviews``:
         ``teacher``, ``theme``, ``stance``); observations are used when present.
     reliability : mapping or DataFrame, optional
-        Alpha per scale (``{"kepemimpinan": 0.84, ...}`` or a table with ``scale`` and
-        ``alpha`` columns); shown as ``survey_alpha``.
+        Reliability per scale: ``{"kepemimpinan": 0.84, ...}`` (alpha), ``{scale:
+        dinamika.reliability(...)}``, or a table with ``scale`` and ``alpha`` / ``omega_total``
+        columns; shown as ``survey_alpha`` and ``survey_omega``.
     relate : RelateResult, optional
         A :func:`dinamika.relate` result; computed here when omitted and the term has
         observations. Its correlations with ``overall`` are the observation evidence.
@@ -205,7 +225,7 @@ def triangulate(
         One row per construct of the interview codebook (the four dimensions first, then
         benefits, challenges and strategies, which only have interview evidence and an empty
         verdict): ``construct``, ``survey_n``, ``survey_mean``, ``survey_sd``, ``survey_lower``,
-        ``survey_upper``, ``survey_alpha``, ``survey_direction``, ``obs_r``, ``obs_lower``,
+        ``survey_upper``, ``survey_alpha``, ``survey_omega``, ``survey_direction``, ``obs_r``, ``obs_lower``,
         ``obs_upper``, ``obs_p_adjusted``, ``obs_direction``, ``interview_teachers`` (teachers who
         raised any theme of the construct), ``interview_mentions`` (teacher × theme rows),
         ``share_positive``, ``share_negative``, ``share_mixed`` (shares of the mentions),
@@ -288,7 +308,7 @@ def triangulate(
     correlations = getattr(relate, "correlations", None)
 
     survey_ev = _survey_evidence(scores, [d for d in dims if d in scores.columns], midpoint)
-    survey_ev["survey_alpha"] = _reliability_column(reliability, list(survey_ev.index))
+    survey_ev = survey_ev.join(_reliability_columns(reliability, list(survey_ev.index)))
     obs_ev = _observation_evidence(correlations, dims, alpha)
     iv_ev = _interview_evidence(interviews, codebook, constructs, positive_share, min_mentions)
     table = iv_ev.join(survey_ev, how="left").join(obs_ev, how="left")
@@ -314,6 +334,7 @@ def triangulate(
         "survey_lower",
         "survey_upper",
         "survey_alpha",
+        "survey_omega",
         "survey_direction",
         "obs_r",
         "obs_lower",
