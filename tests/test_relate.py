@@ -244,6 +244,8 @@ def test_multilevel_input_errors(teachers):
         multilevel(bad, "overall", ["kepemimpinan", "const"])
     with pytest.raises(UsageError, match="numeric"):
         multilevel(teachers, "overall", ["teacher"])
+    with pytest.raises(UsageError, match="single row"):
+        multilevel(teachers, "overall", DIMS, group="teacher")
 
 
 def test_summary_mentions_diagnostics(teachers):

@@ -382,6 +382,11 @@ def multilevel(
             f"too little data for the model: {len(y)} complete rows in {n_groups} groups of "
             f"{group!r} for {x.shape[1]} coefficients."
         )
+    if n_groups >= len(y):
+        raise UsageError(
+            f"every {group!r} has a single row, so group and residual variance cannot be told "
+            "apart; a random intercept needs groups with several members."
+        )
     if np.linalg.matrix_rank(x) < x.shape[1]:
         flat = [t for t, s in zip(terms[1:], x[:, 1:].std(axis=0), strict=True) if s == 0]
         raise UsageError(
