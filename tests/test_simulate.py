@@ -359,3 +359,22 @@ def test_regeneration_command_is_documented():
     assert command in (root / "src" / "dinamika" / "_cli" / "simulate.py").read_text(
         encoding="utf-8"
     )
+
+
+def test_master_rater_is_optional_and_named_in_the_manifest(tmp_path):
+    from dinamika.raters import certify_observers
+
+    plain = simulate(n_schools=10, teachers_per_school=(8, 10), n_kkg=2, seed=9)
+    assert "MASTER" not in set(plain.observations["id_pengamat"])
+    t = simulate(n_schools=10, teachers_per_school=(8, 10), n_kkg=2, seed=9, master_share=0.2)
+    o = t.observations
+    lessons = o["id_pelajaran"].nunique()
+    assert (o["id_pengamat"] == "MASTER").sum() == round(0.2 * lessons)
+    regular = o[o["id_pengamat"] != "MASTER"]
+    assert regular.groupby("id_pelajaran").size().max() == 2
+    folder = t.write(tmp_path / "m")
+    assert "  master: MASTER\n" in (folder / "survey.yaml").read_text()
+    s = load_survey(folder, key=KEY)  # three rows in a lesson are fine when one is the master
+    cert = certify_observers(s.observations, "MASTER", instrument=s.observation_instrument)
+    assert "MASTER" not in set(cert["observer"]) and len(cert) > 0
+    assert (cert["within_pct"] >= 90).all()  # small severities: every observer close to master

@@ -16,6 +16,8 @@ from dinamika._simulate_params import (
     DISTRICTS,
     FACTORS,
     INDICATOR_LOADINGS,
+    MASTER,
+    MASTER_NOISE_SD,
     N_OBSERVERS,
     OBS_MISSING_RATE,
     OBSERVER_NOISE_SD,
@@ -207,8 +209,13 @@ def observations(
     inst: Instrument,
     observed_share: float,
     double_observed: float,
+    master_share: float = 0.0,
 ) -> pd.DataFrame:
-    """One lesson for a share of respondents; one or two observers rate it independently."""
+    """One lesson for a share of respondents; one or two observers rate it independently.
+
+    With ``master_share > 0`` the master rater (:data:`MASTER`, no severity, less noise) also
+    rates that share of the lessons, for observer certification.
+    """
     ids = list(inst.item_ids)
     observed = np.flatnonzero(rng.random(len(roster)) < observed_share)
     n_les = len(observed)
@@ -224,14 +231,19 @@ def observations(
         + ASPECT_LOADING * aspect
         + rng.standard_normal((n_les, len(ids))) * np.sqrt(1 - a**2 - ASPECT_LOADING**2)
     )
-    pair = np.stack([first, second], axis=1)
-    keep = np.stack([np.ones(n_les, dtype=bool), double], axis=1)
+    by_master = np.zeros(n_les, dtype=bool)
+    if master_share > 0:
+        by_master[rng.choice(n_les, size=round(master_share * n_les), replace=False)] = True
+    pair = np.stack([first, second, np.full(n_les, N_OBSERVERS)], axis=1)
+    keep = np.stack([np.ones(n_les, dtype=bool), double, by_master], axis=1)
     lesson = np.broadcast_to(np.arange(n_les)[:, None], pair.shape)[keep]
     observer = pair[keep]
+    severity = np.append(panel["severity"], 0.0)
+    noise_sd = np.where(observer == N_OBSERVERS, MASTER_NOISE_SD, OBSERVER_NOISE_SD)
     latent = (
         z[lesson]
-        + panel["severity"][observer][:, None]
-        + rng.standard_normal((len(lesson), len(ids))) * OBSERVER_NOISE_SD
+        + severity[observer][:, None]
+        + rng.standard_normal((len(lesson), len(ids))) * noise_sd[:, None]
     )
     tau = np.array([indicator_thresholds(j) for j in range(len(ids))])
     codes = _cut(latent, tau).astype(float)
@@ -240,7 +252,7 @@ def observations(
         {
             "id_pelajaran": [f"L{k + 1:04d}" for k in lesson],
             "id_guru": roster["id_guru"].to_numpy()[observed][lesson],
-            "id_pengamat": np.array(panel["observers"], dtype=object)[observer],
+            "id_pengamat": np.array([*panel["observers"], MASTER], dtype=object)[observer],
         }
     )
     return pd.concat([out, pd.DataFrame(codes, columns=ids).astype("Int64")], axis=1)

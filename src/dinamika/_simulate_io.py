@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dinamika._simulate_params import MASTER
 from dinamika.errors import UsageError
 from dinamika.instruments import load_instrument
 
@@ -55,6 +56,8 @@ def manifest_text(term: SimulatedTerm) -> str:
         "id": "label Bahasa Indonesia / Indonesian labels",
         "en": "label bahasa Inggris / English labels",
     }[term.labels]
+    has_master = bool((term.observations["id_pengamat"] == MASTER).any())
+    master = f"  master: {MASTER}\n" if has_master else ""
     return f"""\
 # Data sintetis (bukan data nyata) / synthetic data (not real): dinamika simulate,
 # seed {truth["seed"]}, panel seed {truth["panel_seed"]}. Jawaban kuesioner / answers: {kind}.
@@ -79,7 +82,7 @@ observations:
   lesson: id_pelajaran
   teacher: id_guru
   observer: id_pengamat
-interviews:
+{master}interviews:
   file: {FILES["interviews"]}
   instrument: {inst["interviews"]}
   teacher: id_guru

@@ -126,6 +126,8 @@ INDICATOR_SHIFTS = (
 N_OBSERVERS = 12
 OBSERVER_SEVERITY_SD = 0.15
 OBSERVER_NOISE_SD = 0.45
+#: The master rater (optional, ``master_share``): no severity bias and less noise.
+MASTER, MASTER_NOISE_SD = "MASTER", 0.25
 OBS_MISSING_RATE = 0.01
 #: Each term a roster teacher is present with P_ACTIVE, a reserve (newcomer) with
 #: P_RESERVE_ACTIVE; a present teacher responds with P_RESPOND unless among the P_RELUCTANT who

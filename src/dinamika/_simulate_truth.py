@@ -15,12 +15,16 @@ about 1e-12 with 80 nodes).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 from scipy.special import ndtr
 
-__all__ = ["category_probs", "scale_moments"]
+from dinamika import _simulate_params as params
+from dinamika.instruments import Instrument
+
+__all__ = ["category_probs", "scale_moments", "truth_record"]
 
 _NODES, _WEIGHTS = hermegauss(80)
 _WEIGHTS = _WEIGHTS / np.sqrt(2.0 * np.pi)
@@ -103,3 +107,118 @@ def scale_moments(
         "alpha": alpha,
         "omega": true_var / total_var,
     }
+
+
+def _r(x: Any) -> Any:
+    """Round floats (recursively) to 6 decimals so truth.json is stable and readable."""
+    if isinstance(x, dict):
+        return {k: _r(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_r(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return _r(x.tolist())
+    if isinstance(x, float | np.floating):
+        return round(float(x), 6) + 0.0
+    if isinstance(x, np.integer):
+        return int(x)
+    return x
+
+
+def truth_record(
+    *,
+    term: str,
+    seed: int,
+    panel_seed: int,
+    panel: dict[str, Any],
+    corr: np.ndarray,
+    mean: np.ndarray,
+    items: dict[str, dict[str, Any]],
+    coefs: np.ndarray,
+    quality_resid_var: float,
+    questionnaire: Instrument,
+    rubric: Instrument,
+    guide: Instrument,
+    missing_rate: float,
+    rates: tuple[float, float, float, float],
+) -> dict[str, Any]:
+    icc = np.array([params.SCHOOL_ICC[f] for f in params.FACTORS])
+    scales: dict[str, Any] = {}
+    for k, (scale, members) in enumerate(questionnaire.scales.items()):
+        m = scale_moments(
+            [items[i]["loading"] for i in members],
+            [items[i]["thresholds"] for i in members],
+            [items[i]["reverse"] for i in members],
+            mean=float(mean[k]),
+        )
+        for i, item_id in enumerate(members):
+            items[item_id]["mean"] = float(m["item_mean"][i])  # type: ignore[index]
+            items[item_id]["sd"] = float(m["item_sd"][i])  # type: ignore[index]
+        scales[scale] = {"mean": m["scale_mean"], "alpha": m["alpha"], "omega": m["omega"]}
+    total = params.total_cov(corr)
+    explained = float(coefs @ total @ coefs)
+    return _r(
+        {
+            "schema": "dinamika-simulation-truth/1",
+            "term": term,
+            "seed": seed,
+            "panel_seed": panel_seed,
+            "instruments": dict(params.INSTRUMENTS),
+            "design": {
+                "schools": len(panel["schools"]),
+                "districts": sorted(set(panel["schools"]["kabupaten"])),
+                "kkg": sorted(set(panel["schools"]["kkg"])),
+                "roster_teachers": len(panel["teachers"]),
+                "p_active": params.P_ACTIVE,
+                "p_reserve_active": params.P_RESERVE_ACTIVE,
+                "p_respond": params.P_RESPOND,
+                "p_reluctant": params.P_RELUCTANT,
+                "reserves_per_school": params.RESERVES_PER_SCHOOL,
+                "missing_rate": missing_rate,
+                "stopped_early_share": params.STOPPED_EARLY_SHARE,
+                "stopped_early_after": params.STOPPED_EARLY_AFTER,
+                "observed_share": rates[0],
+                "double_observed": rates[1],
+                "interview_share": rates[2],
+                "master_share": rates[3],
+            },
+            "factors": {
+                "names": list(params.FACTORS),
+                "corr_within": corr,
+                "corr_between": corr,
+                "corr_total": total,
+                "school_icc": icc,
+                "stability": params.STABILITY,
+                "mean": mean,
+                "note": "factor variance 1 in total; eta = mean + school effect + teacher part",
+            },
+            "items": items,
+            "scales": scales,
+            "quality": {
+                "coefs": dict(zip(params.FACTORS, coefs.tolist(), strict=True)),
+                "intercept": 0.0,
+                "mean": float(coefs @ mean),
+                "school_var": params.QUALITY_SCHOOL_VAR,
+                "residual_var": quality_resid_var,
+                "r2_factors": explained,
+                "indicator_loadings": dict(
+                    zip(rubric.item_ids, params.INDICATOR_LOADINGS, strict=True)
+                ),
+                "aspect_loading": params.ASPECT_LOADING,
+                "indicator_thresholds": {
+                    i: params.indicator_thresholds(j) for j, i in enumerate(rubric.item_ids)
+                },
+                "observer_severity": dict(
+                    zip(panel["observers"], panel["severity"].tolist(), strict=True)
+                ),
+                "observer_noise_sd": params.OBSERVER_NOISE_SD,
+                "master": params.MASTER,
+                "master_noise_sd": params.MASTER_NOISE_SD,
+                "observation_missing_rate": params.OBS_MISSING_RATE,
+            },
+            "interviews": {
+                "themes": {t: params.theme_parameters(t, guide) for t in guide.codebook},
+                "stance_slope": params.STANCE_SLOPE,
+                "note": "P(stance) multinomial logit: positif = a_pos + slope*d, negatif = a_neg - slope*d, campuran = 0; d = standardized weighted factor score",
+            },
+        }
+    )

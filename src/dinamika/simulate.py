@@ -33,9 +33,9 @@ import pandas as pd
 from dinamika import _simulate_design as design
 from dinamika import _simulate_params as params
 from dinamika._simulate_io import write_term
-from dinamika._simulate_truth import scale_moments
+from dinamika._simulate_truth import truth_record
 from dinamika.errors import UsageError
-from dinamika.instruments import Instrument, load_instrument
+from dinamika.instruments import load_instrument
 
 __all__ = ["EXAMPLES", "SimulatedTerm", "simulate", "simulate_example", "write_examples"]
 
@@ -145,6 +145,7 @@ def simulate(
     missing_rate: float = 0.03,
     observed_share: float = 0.75,
     double_observed: float = 0.30,
+    master_share: float = 0.0,
     interview_share: float = 0.25,
     shift: float | Sequence[float] | Mapping[str, float] = 0.0,
     labels: str = "codes",
@@ -175,6 +176,10 @@ def simulate(
         Share of questionnaire answers missing completely at random.
     observed_share, double_observed : float
         Share of respondents with an observed lesson; share of lessons rated by two observers.
+    master_share : float
+        Share of lessons also rated by the master rater ``MASTER`` (no severity bias, less
+        noise), for observer certification; ``survey.yaml`` then names it (``master: MASTER``)
+        so it never counts as one of a lesson's two observers. Default 0: no master ratings.
     interview_share : float
         Share of respondents interviewed.
     shift : float, sequence or mapping
@@ -209,6 +214,7 @@ def simulate(
         ("missing_rate", missing_rate),
         ("observed_share", observed_share),
         ("double_observed", double_observed),
+        ("master_share", master_share),
         ("interview_share", interview_share),
     ):
         _check(
@@ -253,14 +259,16 @@ def simulate(
     responses = design.questionnaire(
         rng, roster, eta, items, questionnaire, missing_rate, panel["schools"]
     )
-    obs = design.observations(rng, panel, roster, quality, rubric, observed_share, double_observed)
+    obs = design.observations(
+        rng, panel, roster, quality, rubric, observed_share, double_observed, master_share
+    )
     interviews = design.interviews(rng, roster, eta, corr, guide, interview_share)
     latent = pd.DataFrame({"id_guru": roster["id_guru"].to_numpy()})
     for k, f in enumerate(FACTORS):
         latent[f] = eta[:, k]
     latent["kualitas"] = quality
 
-    truth = _truth(
+    truth = truth_record(
         term=term,
         seed=seed,
         panel_seed=seed if panel_seed is None else panel_seed,
@@ -274,7 +282,7 @@ def simulate(
         rubric=rubric,
         guide=guide,
         missing_rate=missing_rate,
-        rates=(observed_share, double_observed, interview_share),
+        rates=(observed_share, double_observed, interview_share, master_share),
     )
     return SimulatedTerm(
         term=term,
@@ -285,118 +293,6 @@ def simulate(
         latent=latent,
         population=n_present,
         labels=labels,
-    )
-
-
-def _r(x: Any) -> Any:
-    """Round floats (recursively) to 6 decimals so truth.json is stable and readable."""
-    if isinstance(x, dict):
-        return {k: _r(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_r(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return _r(x.tolist())
-    if isinstance(x, float | np.floating):
-        return round(float(x), 6) + 0.0
-    if isinstance(x, np.integer):
-        return int(x)
-    return x
-
-
-def _truth(
-    *,
-    term: str,
-    seed: int,
-    panel_seed: int,
-    panel: dict[str, Any],
-    corr: np.ndarray,
-    mean: np.ndarray,
-    items: dict[str, dict[str, Any]],
-    coefs: np.ndarray,
-    quality_resid_var: float,
-    questionnaire: Instrument,
-    rubric: Instrument,
-    guide: Instrument,
-    missing_rate: float,
-    rates: tuple[float, float, float],
-) -> dict[str, Any]:
-    icc = np.array([params.SCHOOL_ICC[f] for f in FACTORS])
-    scales: dict[str, Any] = {}
-    for k, (scale, members) in enumerate(questionnaire.scales.items()):
-        m = scale_moments(
-            [items[i]["loading"] for i in members],
-            [items[i]["thresholds"] for i in members],
-            [items[i]["reverse"] for i in members],
-            mean=float(mean[k]),
-        )
-        for i, item_id in enumerate(members):
-            items[item_id]["mean"] = float(m["item_mean"][i])  # type: ignore[index]
-            items[item_id]["sd"] = float(m["item_sd"][i])  # type: ignore[index]
-        scales[scale] = {"mean": m["scale_mean"], "alpha": m["alpha"], "omega": m["omega"]}
-    total = params.total_cov(corr)
-    explained = float(coefs @ total @ coefs)
-    return _r(
-        {
-            "schema": "dinamika-simulation-truth/1",
-            "term": term,
-            "seed": seed,
-            "panel_seed": panel_seed,
-            "instruments": dict(params.INSTRUMENTS),
-            "design": {
-                "schools": len(panel["schools"]),
-                "districts": sorted(set(panel["schools"]["kabupaten"])),
-                "kkg": sorted(set(panel["schools"]["kkg"])),
-                "roster_teachers": len(panel["teachers"]),
-                "p_active": params.P_ACTIVE,
-                "p_reserve_active": params.P_RESERVE_ACTIVE,
-                "p_respond": params.P_RESPOND,
-                "p_reluctant": params.P_RELUCTANT,
-                "reserves_per_school": params.RESERVES_PER_SCHOOL,
-                "missing_rate": missing_rate,
-                "stopped_early_share": params.STOPPED_EARLY_SHARE,
-                "stopped_early_after": params.STOPPED_EARLY_AFTER,
-                "observed_share": rates[0],
-                "double_observed": rates[1],
-                "interview_share": rates[2],
-            },
-            "factors": {
-                "names": list(FACTORS),
-                "corr_within": corr,
-                "corr_between": corr,
-                "corr_total": total,
-                "school_icc": icc,
-                "stability": params.STABILITY,
-                "mean": mean,
-                "note": "factor variance 1 in total; eta = mean + school effect + teacher part",
-            },
-            "items": items,
-            "scales": scales,
-            "quality": {
-                "coefs": dict(zip(FACTORS, coefs.tolist(), strict=True)),
-                "intercept": 0.0,
-                "mean": float(coefs @ mean),
-                "school_var": params.QUALITY_SCHOOL_VAR,
-                "residual_var": quality_resid_var,
-                "r2_factors": explained,
-                "indicator_loadings": dict(
-                    zip(rubric.item_ids, params.INDICATOR_LOADINGS, strict=True)
-                ),
-                "aspect_loading": params.ASPECT_LOADING,
-                "indicator_thresholds": {
-                    i: params.indicator_thresholds(j) for j, i in enumerate(rubric.item_ids)
-                },
-                "observer_severity": dict(
-                    zip(panel["observers"], panel["severity"].tolist(), strict=True)
-                ),
-                "observer_noise_sd": params.OBSERVER_NOISE_SD,
-                "observation_missing_rate": params.OBS_MISSING_RATE,
-            },
-            "interviews": {
-                "themes": {t: params.theme_parameters(t, guide) for t in guide.codebook},
-                "stance_slope": params.STANCE_SLOPE,
-                "note": "P(stance) multinomial logit: positif = a_pos + slope*d, negatif = a_neg - slope*d, campuran = 0; d = standardized weighted factor score",
-            },
-        }
     )
 
 
