@@ -60,13 +60,13 @@ def _groups(
         n_groups[np.argsort(-(quota - np.floor(quota)), kind="stable")[:left]] += 1
     n_groups = np.minimum(n_groups, counts)
     names = np.empty(len(district), dtype=object)
-    number = 0
+    number = {"SD": 0, "SMP": 0}  # KKG (SD) and MGMP (SMP) groups are numbered separately
     for (d, lv), g in zip(cells, n_groups, strict=True):
         idx = np.flatnonzero((district == d) & (level == lv))
         slot = rng.permutation(len(idx)) % g
         label = "KKG Gugus" if lv == "SD" else "MGMP SMP Rayon"
-        names[idx] = [f"{label} {number + 1 + s}" for s in slot]
-        number += int(g)
+        names[idx] = [f"{label} {number[lv] + 1 + s}" for s in slot]
+        number[lv] += int(g)
     return names
 
 
