@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from dinamika import efa
+from dinamika import efa, parallel_analysis
 
 N_ITEMS, N_FACTORS = 24, 4
 
@@ -136,6 +136,52 @@ def _time_psych(d: pd.DataFrame, ours: pd.DataFrame, repeat: int) -> tuple[float
     return float(res["t"]), diff
 
 
+def _time_psych_parallel(d: pd.DataFrame, repeat: int) -> float | None:
+    """psych::fa.parallel on the correlation matrix with n.obs: simulation only, as ours."""
+    if shutil.which("Rscript") is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "d.csv"
+        d.to_csv(path, index=False)
+        script = (
+            "suppressPackageStartupMessages(library(psych)); options(mc.cores = 1L);"
+            f"d <- read.csv('{path}'); r <- cor(d); n <- nrow(d);"
+            f"t <- min(sapply(1:{repeat}, function(i) system.time(suppressWarnings("
+            "fa.parallel(r, n.obs = n, fm = 'minres', n.iter = 20, plot = FALSE)))[['elapsed']]));"
+            "cat(t)"
+        )
+        proc = subprocess.run(
+            ["Rscript", "-e", script], capture_output=True, text=True, check=False, timeout=900
+        )
+    try:
+        return float(proc.stdout.strip().split()[-1])
+    except (ValueError, IndexError):
+        return None
+
+
+def _parallel_rows(quick: bool) -> list[dict]:
+    rows = []
+    repeat = 2 if quick else 3
+    for n in [300, 10_000]:
+        d = _data(n)
+        ours_s = _best(lambda d=d: parallel_analysis(d, n_iter=20, seed=1), repeat)
+        peer_s = _time_psych_parallel(d, repeat)
+        rows.append(
+            {
+                "case": f"parallel analysis, 20 simulated sets, {n:,} x {N_ITEMS}",
+                "dinamika_s": ours_s,
+                "peer": "R psych::fa.parallel",
+                "peer_s": peer_s,
+                "ratio": (peer_s / ours_s) if peer_s else None,
+                "target": ">= 1x",
+                "note": "psych single core (mc.cores = 1), simulation only (R + n.obs given)"
+                if peer_s
+                else "peer not available",
+            }
+        )
+    return rows
+
+
 def run(quick: bool = False) -> list[dict]:
     """Rows for benchmarks/run.py."""
     sizes = [300, 10_000]
@@ -182,7 +228,7 @@ def run(quick: bool = False) -> list[dict]:
                     "note": f"max |Δ loading| = {diff:.1e} ({how})",
                 }
             )
-    return rows
+    return rows + _parallel_rows(quick)
 
 
 if __name__ == "__main__":  # pragma: no cover

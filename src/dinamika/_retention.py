@@ -160,15 +160,26 @@ def parallel_analysis(
     if quantile is not None and not 0 < quantile < 1:
         raise UsageError(f"`quantile` must be between 0 and 1 (or None), got {quantile!r}.")
     x, names = item_matrix(items)
+    with single_thread_blas():  # many small matrices: threads only add overhead
+        return _parallel(x, names, int(n_iter), seed, method, quantile)
+
+
+def _parallel(
+    x: np.ndarray,
+    names: list[str],
+    n_iter: int,
+    seed: int | None,
+    method: str,
+    quantile: float | None,
+) -> ParallelResult:
     ci = correlations(x, names, cor="pearson", missing="pairwise")
     n, p = x.shape
     pc_obs = np.linalg.eigvalsh(ci.r)[::-1]
     fa_obs = _fa_values(ci.r, method, use_smc=True)
     rng = np.random.default_rng(seed)
-    sims = _simulated_correlations(rng, int(n_iter), n, p)
+    sims = _simulated_correlations(rng, n_iter, n, p)
     pc_sim = np.linalg.eigvalsh(sims)[:, ::-1]
-    with single_thread_blas():
-        fa_sim = np.stack([_fa_values(s, method, use_smc=False) for s in sims])
+    fa_sim = np.stack([_fa_values(s, method, use_smc=False) for s in sims])
     if quantile is None:
         pc_crit, fa_crit = pc_sim.mean(axis=0), fa_sim.mean(axis=0)
     else:
@@ -190,7 +201,7 @@ def parallel_analysis(
         n_factors=_leading_above(fa_obs, fa_crit),
         n_components=_leading_above(pc_obs, pc_crit),
         n=int(n),
-        n_iter=int(n_iter),
+        n_iter=n_iter,
         method=method,
         quantile=quantile,
         seed=seed,
