@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from dinamika._kappa import KappaResult, weighted_kappa
 from dinamika._krippendorff import KrippendorffResult, krippendorff_alpha
@@ -140,25 +140,25 @@ def icc(
     if not 0 < alpha < 1:
         raise UsageError(f"`alpha` must lie between 0 and 1, not {alpha!r}.")
     wide = _as_wide(data, targets, raters, ratings)
-    x = wide.to_numpy(dtype=float)
-    if x.ndim != 2 or x.shape[1] < 2:
-        raise UsageError(f"ICC needs at least two raters (columns); got shape {x.shape}.")
-    n_all, k = x.shape
+    # raters × targets, C-contiguous (a free transpose of pandas' column blocks)
+    xt = np.ascontiguousarray(wide.to_numpy(dtype=float).T)
+    if xt.ndim != 2 or xt.shape[0] < 2:
+        raise UsageError(f"ICC needs at least two raters (columns); got shape {xt.shape[::-1]}.")
+    k, n_all = xt.shape
     if method == "anova":
-        complete = ~np.isnan(x).any(axis=1)
-        x = x[complete]
-        n = x.shape[0]
+        if np.isnan(xt.sum(axis=0)).any():  # NaN propagates: one cheap pass
+            xt = xt[:, ~np.isnan(xt).any(axis=0)]
+        n = xt.shape[1]
         if n < 2:
             raise UsageError(
                 f"Only {n} target(s) have a rating from all {k} raters; ICC needs at least two. "
                 "Use method='reml' to use incomplete targets."
             )
-        msb, msj, mse, msw = _anova_ms(x)
+        msb, msj, mse, msw = _anova_ms(xt)
     else:
         from dinamika._icc_reml import icc_reml_components
 
-        keep = ~np.isnan(x).all(axis=1)
-        x = x[keep]
+        x = xt.T[~np.isnan(xt).all(axis=0)]
         n = x.shape[0]  # psych counts every row of the data it is given
         var_t, var_r, var_e = icc_reml_components(x)
         msb = k * var_t + var_e
@@ -176,14 +176,14 @@ def icc(
     return table
 
 
-def _anova_ms(x: np.ndarray) -> tuple[float, float, float, float]:
-    """Mean squares of the two-way (targets × raters) ANOVA without replication."""
-    n, k = x.shape
-    grand = x.mean()
-    c = x - grand
-    row = c.mean(axis=1)
-    col = c.mean(axis=0)
-    ss_total = float(np.einsum("ij,ij->", c, c))
+def _anova_ms(xt: np.ndarray) -> tuple[float, float, float, float]:
+    """Mean squares of the two-way ANOVA without replication; ``xt`` is raters × targets."""
+    k, n = xt.shape
+    c = xt - xt.mean()
+    row = c.sum(axis=0) / k  # target means (centred)
+    col = c.sum(axis=1) / n  # rater means (centred)
+    flat = c.ravel()
+    ss_total = float(flat @ flat)
     ss_rows = k * float(row @ row)
     ss_cols = n * float(col @ col)
     ss_err = max(ss_total - ss_rows - ss_cols, 0.0)
@@ -208,20 +208,20 @@ def _icc_table(
         f11, f21 = msb / msw, msb / mse
         df11n, df11d = n - 1, n * (k - 1)
         df21n, df21d = n - 1, (n - 1) * (k - 1)
-        p11 = stats.f.sf(f11, df11n, df11d)
-        p21 = stats.f.sf(f21, df21n, df21d)
+        p11 = special.fdtrc(df11n, df11d, f11)  # upper tail, as psych's -expm1(pf(log.p))
+        p21 = special.fdtrc(df21n, df21d, f21)
         q = 1 - alpha / 2
-        f1l = f11 / stats.f.ppf(q, df11n, df11d)
-        f1u = f11 * stats.f.ppf(q, df11d, df11n)
-        f3l = f21 / stats.f.ppf(q, df21n, df21d)
-        f3u = f21 * stats.f.ppf(q, df21d, df21n)
+        f1l = f11 / special.fdtri(df11n, df11d, q)
+        f1u = f11 * special.fdtri(df11d, df11n, q)
+        f3l = f21 / special.fdtri(df21n, df21d, q)
+        f3u = f21 * special.fdtri(df21d, df21n, q)
         # ICC2: Satterthwaite df for the random-raters bounds (McGraw & Wong 1996, Table 7)
         fj = msj / mse
         vn = (k - 1) * (n - 1) * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
         vd = (n - 1) * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
         v = vn / vd
-        fu2 = stats.f.ppf(q, n - 1, v)
-        fl2 = stats.f.ppf(q, v, n - 1)
+        fu2 = special.fdtri(n - 1, v, q)
+        fl2 = special.fdtri(v, n - 1, q)
         denom = k * msj + (k * n - k - n) * mse
         l2 = n * (msb - fu2 * mse) / (fu2 * denom + n * msb)
         u2 = n * (fl2 * msb - mse) / (denom + n * fl2 * msb)
@@ -233,11 +233,16 @@ def _icc_table(
             ("ICC2k", icc2k, f21, df21n, df21d, p21, l2 * k / (1 + l2 * (k - 1)), u2 * k / (1 + u2 * (k - 1))),
             ("ICC3k", icc3k, f21, df21n, df21d, p21, 1 - 1 / f3l, 1 - 1 / f3u),
         ]  # fmt: skip
+    cols = list(zip(*rows, strict=True))
     table = pd.DataFrame(
-        [(*r, n, k) for r in rows], columns=list(ICC_COLUMNS), index=pd.Index(ICC_TYPES)
+        {
+            "type": list(ICC_TYPES),
+            **{c: np.array(v, dtype=float) for c, v in zip(ICC_COLUMNS[1:8], cols[1:], strict=True)},
+            "n_targets": np.full(6, n),
+            "n_raters": np.full(6, k),
+        },
+        index=pd.Index(ICC_TYPES),
     )
-    for col in ("icc", "f", "df1", "df2", "p", "lower", "upper"):
-        table[col] = table[col].astype(float)
     return table
 
 
