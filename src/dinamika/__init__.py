@@ -62,6 +62,7 @@ from dinamika.relate import (
     p_adjust,
     relate,
 )
+from dinamika.reliability import Reliability, reliability, reliability_table
 from dinamika.simulate import SimulatedTerm, simulate
 from dinamika.survey import Survey, load_survey, validate_survey
 from dinamika.triangulation import TRIANGULATION_RULE, triangulate
@@ -69,7 +70,6 @@ from dinamika.validation import Problem, ValidationReport
 from dinamika.versions import diff_instruments
 
 __all__ = [
-    "TRIANGULATION_RULE",
     "BartlettResult",
     "CFAResult",
     "DinamikaError",
@@ -90,9 +90,11 @@ __all__ = [
     "Problem",
     "RaterAgreement",
     "RelateResult",
+    "Reliability",
     "SimulatedTerm",
     "Survey",
     "SurveyError",
+    "TRIANGULATION_RULE",
     "UsageError",
     "ValidationError",
     "ValidationReport",
@@ -122,6 +124,8 @@ __all__ = [
     "polychoric",
     "rater_agreement",
     "relate",
+    "reliability",
+    "reliability_table",
     "rwg",
     "simulate",
     "triangulate",

@@ -358,6 +358,7 @@ def _fit_pairs(
     tr: NDArray[np.float64],
     tc: NDArray[np.float64],
     ok: NDArray[np.bool_],
+    start: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Maximize every pair's log-likelihood; status 0 ok, 1 boundary, 2 not converged."""
     n_pairs = len(tabs)
@@ -368,7 +369,7 @@ def _fit_pairs(
         return rho, status
     t, a, b = tabs[idx], tr[idx], tc[idx]
     w = t / t.sum(axis=(1, 2))[:, None, None]
-    cur = _start(t)
+    cur = _start(t) if start is None else np.clip(start[idx], -0.99, 0.99)
     lo = np.full(idx.size, -_EDGE)
     hi = np.full(idx.size, _EDGE)
     active = np.ones(idx.size, dtype=bool)

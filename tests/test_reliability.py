@@ -1,0 +1,283 @@
+"""dinamika.reliability against R psych (tests/reference/reliability/make_reliability.R)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from dinamika import reliability
+from dinamika.errors import UsageError
+
+REF = Path(__file__).parent / "reference" / "reliability"
+CLOSED = 1e-6  # closed-form statistics
+ITER = 1e-4  # omega (iterative one-factor fit)
+POLY = 1e-3  # anything computed from polychoric correlations
+
+
+@pytest.fixture(scope="module")
+def ref() -> dict:
+    return json.loads((REF / "reliability_reference.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def data() -> dict[str, pd.DataFrame]:
+    return {
+        "hs": pd.read_csv(REF / "hs.csv"),
+        "bfi": pd.read_csv(REF / "bfi_agree.csv"),
+        "sim": pd.read_csv(REF / "sim.csv"),
+    }
+
+
+def _select(data, key):
+    hs, bfi, sim = data["hs"], data["bfi"], data["sim"]
+    return {
+        "hs_visual": (hs[["x1", "x2", "x3"]], {}),  # psych::alpha(hs[, c('x1','x2','x3')])
+        "hs_textual": (hs[["x4", "x5", "x6"]], {}),  # psych::alpha(hs[, c('x4','x5','x6')])
+        "hs_all": (hs, {}),  # psych::alpha(hs[, paste0('x', 1:9)])
+        "bfiA_pairwise": (bfi, {"reverse": ["A1"]}),  # psych::alpha(bfi[, 1:5], keys = 'A1')
+        "bfiA_listwise": (
+            bfi,
+            {"reverse": ["A1"], "missing": "listwise"},
+        ),  # alpha(na.omit(bfi[, 1:5]), keys = 'A1')
+        "sim_pairwise": (sim, {"reverse": ["s5"]}),  # psych::alpha(sim, keys = 's5')
+        "sim_listwise": (
+            sim,
+            {"reverse": ["s5"], "missing": "listwise"},
+        ),  # alpha(na.omit(sim), keys = 's5')
+        "sim_nokeys": (sim.drop(columns="s5"), {}),  # psych::alpha(sim[, -5])
+    }[key]
+
+
+PEARSON = [
+    "hs_visual",
+    "hs_textual",
+    "hs_all",
+    "bfiA_pairwise",
+    "bfiA_listwise",
+    "sim_pairwise",
+    "sim_listwise",
+    "sim_nokeys",
+]
+
+
+@pytest.mark.parametrize("key", PEARSON)
+def test_alpha_statistics_match_psych(ref, data, key):
+    items, kwargs = _select(data, key)
+    res = reliability(items, n_boot=0, **kwargs)
+    r = ref[key]
+    # a$total: raw_alpha, std.alpha, G6(smc), average_r
+    assert res.alpha == pytest.approx(r["total"]["raw_alpha"], abs=CLOSED)
+    assert res.std_alpha == pytest.approx(r["total"]["std.alpha"], abs=CLOSED)
+    assert res.lambda6 == pytest.approx(r["total"]["G6(smc)"], abs=CLOSED)
+    assert res.average_r == pytest.approx(r["total"]["average_r"], abs=CLOSED)
+    # alpha.ci(a$total$raw_alpha, nrow(x), ncol(x)) — Feldt
+    assert_allclose(res.alpha_ci_feldt, [r["feldt"]["lower"], r["feldt"]["upper"]], atol=CLOSED)
+    assert res.n == r["n_rows"]
+    assert res.n_items == len(r["items"])
+
+
+@pytest.mark.parametrize("key", PEARSON)
+def test_item_statistics_match_psych(ref, data, key):
+    items, kwargs = _select(data, key)
+    it = reliability(items, n_boot=0, **kwargs).items
+    r = ref[key]
+    # a$alpha.drop
+    assert_allclose(it["alpha_if_deleted"], r["drop"]["raw_alpha"], atol=CLOSED)
+    assert_allclose(it["std_alpha_if_deleted"], r["drop"]["std.alpha"], atol=CLOSED)
+    assert_allclose(it["lambda6_if_deleted"], r["drop"]["G6(smc)"], atol=CLOSED)
+    # a$item.stats: n, raw.r (item_total_r), r.drop (item_rest_r), mean, sd
+    assert_allclose(it["n"], r["stats"]["n"])
+    assert_allclose(it["item_total_r"], r["stats"]["raw.r"], atol=CLOSED)
+    assert_allclose(it["item_rest_r"], r["stats"]["r.drop"], atol=CLOSED)
+    assert_allclose(it["mean"], r["stats"]["mean"], atol=CLOSED)
+    assert_allclose(it["sd"], r["stats"]["sd"], atol=CLOSED)
+
+
+@pytest.mark.parametrize("key", PEARSON)
+def test_omega_matches_one_factor_minres(ref, data, key):
+    items, kwargs = _select(data, key)
+    res = reliability(items, n_boot=0, **kwargs)
+    r = ref[key]
+    # l <- fa(R, 1, fm = "minres")$loadings; sum(l)^2 / (sum(l)^2 + sum(1 - l^2))
+    assert res.omega_total == pytest.approx(r["omega_total"], abs=ITER)
+    assert_allclose(res.items["loading"], r["loadings"], atol=ITER)
+
+
+@pytest.mark.parametrize("key", ["bfiA_pairwise", "sim_pairwise", "sim_nokeys"])
+def test_response_distribution_matches_psych(ref, data, key):
+    items, kwargs = _select(data, key)
+    it = reliability(items, n_boot=0, **kwargs).items
+    levels = ref[key]["response_freq"]["levels"]
+    cols = [f"p_{lev}" for lev in levels]
+    # a$response.freq (as answered, before keys are applied)
+    assert_allclose(it[cols].to_numpy(), np.array(ref[key]["response_freq"]["freq"]), atol=CLOSED)
+    assert_allclose(it["missing"], len(items) - it["n"])
+
+
+@pytest.mark.parametrize(
+    ("key", "dataset", "rev", "rng"),
+    [("bfiA_ordinal", "bfi", "A1", (1, 6)), ("sim_ordinal", "sim", "s5", (1, 5))],
+)
+def test_ordinal_alpha_and_omega(ref, data, key, dataset, rev, rng):
+    res = reliability(data[dataset], reverse=[rev], ordinal=True, n_boot=0, item_range=rng)
+    r = ref[key]
+    # psych::alpha(polychoric(x_keyed)$rho): polychoric rho carries psych's ~1e-4 optimizer error
+    assert res.alpha == pytest.approx(r["total"]["raw_alpha"], abs=POLY)
+    assert res.std_alpha == pytest.approx(r["total"]["std.alpha"], abs=POLY)
+    assert res.lambda6 == pytest.approx(r["total"]["G6(smc)"], abs=POLY)
+    assert res.average_r == pytest.approx(r["total"]["average_r"], abs=POLY)
+    assert res.omega_total == pytest.approx(r["omega_total"], abs=POLY)
+    assert_allclose(res.items["item_rest_r"], r["stats"]["r.drop"], atol=POLY)
+    assert_allclose(res.items["item_total_r"], r["stats"]["r"], atol=POLY)
+    assert_allclose(res.items["alpha_if_deleted"], r["drop"]["raw_alpha"], atol=POLY)
+    assert res.alpha == res.std_alpha  # alpha of a correlation matrix
+
+
+def test_reverse_keying_uses_item_range(data):
+    bfi = data["bfi"]
+    a = reliability(bfi, reverse=["A1"], n_boot=0)  # inferred range 1..6 -> 7 - x
+    b = reliability(bfi.assign(A1=7 - bfi["A1"]), n_boot=0)
+    assert a.alpha == pytest.approx(b.alpha, abs=1e-12)
+    assert a.items.loc["A1", "mean"] == pytest.approx(b.items.loc["A1", "mean"], abs=1e-12)
+    c = reliability(
+        bfi, reverse=["A1"], n_boot=0, item_range=(0, 10)
+    )  # 10 - x: same alpha, other mean
+    assert c.alpha == pytest.approx(a.alpha, abs=1e-12)
+    assert c.items.loc["A1", "mean"] == pytest.approx(a.items.loc["A1", "mean"] + 3, abs=1e-12)
+    assert bool(a.items.loc["A1", "reversed"])
+
+
+def test_unkeyed_negative_item_is_flagged(data):
+    res = reliability(data["bfi"], n_boot=0)
+    assert any("A1" in d and "reverse" in d for d in res.diagnostics)
+
+
+class TestBootstrap:
+    def test_seeded_and_deterministic(self, data):
+        a = reliability(data["sim"], reverse=["s5"], n_boot=300, seed=42)
+        b = reliability(data["sim"], reverse=["s5"], n_boot=300, seed=42)
+        c = reliability(data["sim"], reverse=["s5"], n_boot=300, seed=43)
+        assert a.alpha_ci_boot == b.alpha_ci_boot and a.omega_ci_bca == b.omega_ci_bca
+        assert a.alpha_ci_boot != c.alpha_ci_boot
+
+    @pytest.mark.parametrize("missing", ["pairwise", "listwise"])
+    def test_intervals_cover_estimate(self, data, missing):
+        res = reliability(data["bfi"], reverse=["A1"], missing=missing, n_boot=500, seed=1)
+        for est, ivs in [
+            (res.alpha, [res.alpha_ci_boot, res.alpha_ci_bca, res.alpha_ci_feldt]),
+            (res.omega_total, [res.omega_ci_boot, res.omega_ci_bca]),
+        ]:
+            for iv in ivs:
+                assert iv is not None and iv[0] < est < iv[1]
+
+    def test_fewer_respondents_wider_interval(self, data):
+        bfi = data["bfi"]
+        big = reliability(bfi, reverse=["A1"], n_boot=400, seed=3)
+        small = reliability(bfi.iloc[:300], reverse=["A1"], n_boot=400, seed=3)
+        width = lambda iv: iv[1] - iv[0]  # noqa: E731
+        assert width(small.alpha_ci_boot) > 2 * width(big.alpha_ci_boot)
+        assert width(small.omega_ci_bca) > 2 * width(big.omega_ci_bca)
+
+    def test_matches_a_looped_bootstrap(self, data):
+        # the weighted-moment bootstrap must equal resampling rows and recomputing, draw by draw
+        sim = data["sim"].drop(columns="s5")
+        n_boot = 50
+        res = reliability(sim, n_boot=n_boot, seed=9)
+        rng = np.random.default_rng(9)
+        idx = rng.integers(0, len(sim), size=(n_boot, len(sim)))  # same draws as the weights
+        vals = []
+        for row in idx:
+            c = sim.iloc[row].cov().to_numpy()  # pairwise, like cov(x, use = "pairwise")
+            p = c.shape[0]
+            vals.append(p / (p - 1) * (1 - np.trace(c) / c.sum()))
+        assert_allclose(res.alpha_ci_boot, np.quantile(vals, [0.025, 0.975]), atol=1e-10)
+
+    def test_jackknife_matches_leave_one_out(self, data):
+        from dinamika._bootstrap import jackknife_covariances
+
+        sim = data["sim"].drop(columns="s5").iloc[:40]
+        x = sim.to_numpy()
+        obs = ~np.isnan(x)
+        x0 = np.where(obs, x - np.nanmean(x, axis=0), 0.0)
+        covs = np.concatenate(list(jackknife_covariances(x0, obs.astype(float))))
+        for i in (0, 7, 39):
+            assert_allclose(covs[i], sim.drop(index=sim.index[i]).cov().to_numpy(), atol=1e-12)
+
+    def test_ordinal_bootstrap(self, data):
+        res = reliability(data["sim"], reverse=["s5"], ordinal=True, n_boot=100, seed=5)
+        assert res.alpha_ci_boot[0] < res.alpha < res.alpha_ci_boot[1]
+        assert res.omega_ci_boot[0] < res.omega_total < res.omega_ci_boot[1]
+        assert res.omega_ci_bca is None and any(
+            "percentile intervals only" in d for d in res.diagnostics
+        )
+
+
+def test_recovers_true_reliability():
+    # one factor, loadings 0.7..0.5, continuous items: population omega and alpha are known
+    rng = np.random.default_rng(11)
+    lam = np.array([0.7, 0.65, 0.6, 0.55, 0.5])
+    n = 50_000
+    x = rng.normal(size=(n, 1)) * lam + rng.normal(size=(n, 5)) * np.sqrt(1 - lam**2)
+    res = reliability(pd.DataFrame(x, columns=list("abcde")), n_boot=0)
+    omega_true = lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum())
+    r = np.outer(lam, lam) + np.diag(1 - lam**2)
+    alpha_true = 5 / 4 * (1 - 5 / r.sum())
+    assert res.omega_total == pytest.approx(omega_true, abs=0.01)
+    assert res.alpha == pytest.approx(alpha_true, abs=0.01)
+    assert_allclose(res.items["loading"], lam, atol=0.02)
+
+
+def test_recovers_true_ordinal_reliability():
+    rng = np.random.default_rng(12)
+    lam = np.array([0.8, 0.7, 0.7, 0.6, 0.5])
+    n = 20_000
+    z = rng.normal(size=(n, 1)) * lam + rng.normal(size=(n, 5)) * np.sqrt(1 - lam**2)
+    x = pd.DataFrame(np.digitize(z, [-1.5, -0.5, 0.4, 1.2]) + 1.0, columns=list("abcde"))
+    res = reliability(x, ordinal=True, n_boot=0)
+    omega_true = lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum())
+    assert res.omega_total == pytest.approx(omega_true, abs=0.01)
+    assert reliability(x, n_boot=0).omega_total < res.omega_total - 0.02  # Pearson attenuates
+
+
+def test_frames_and_summary(data):
+    res = reliability(data["bfi"], reverse=["A1"], n_boot=200, seed=2)
+    tidy = res.to_frame()
+    assert list(tidy.columns) == ["statistic", "estimate", "ci", "lower", "upper"]
+    assert set(tidy.loc[tidy["statistic"] == "alpha", "ci"]) == {"feldt", "percentile", "bca"}
+    assert "omega_total" in res.summary() or "omega" in res.summary()
+
+
+def test_respondents_without_answers_are_reported():
+    x = pd.DataFrame(
+        {"a": [1, 2, 3, 4, np.nan, 5], "b": [2, 2, 3, 5, np.nan, 4], "c": [1, 3, 3, 4, np.nan, 5]},
+        dtype=float,
+    )
+    res = reliability(x, n_boot=0)
+    assert res.n == 5
+    assert any("none of the items" in d for d in res.diagnostics)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"reverse": ["zz"]}, "not columns"),
+        ({"missing": "mean"}, "missing"),
+        ({"item_range": (2, 4)}, "outside item_range"),
+        ({"ci": 1.5}, "ci"),
+        ({"n_boot": -1}, "n_boot"),
+    ],
+)
+def test_bad_arguments(data, kwargs, message):
+    with pytest.raises(UsageError, match=message):
+        reliability(data["sim"], **kwargs)
+
+
+def test_constant_item_is_refused():
+    x = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [3.0, 3, 3, 3], "c": [1.0, 3, 2, 4]})
+    with pytest.raises(UsageError, match="no variance"):
+        reliability(x, n_boot=0)
