@@ -70,6 +70,7 @@ from dinamika.validation import Problem, ValidationReport
 from dinamika.versions import diff_instruments
 
 __all__ = [
+    "TRIANGULATION_RULE",
     "BartlettResult",
     "CFAResult",
     "DinamikaError",
@@ -94,7 +95,6 @@ __all__ = [
     "SimulatedTerm",
     "Survey",
     "SurveyError",
-    "TRIANGULATION_RULE",
     "UsageError",
     "ValidationError",
     "ValidationReport",
