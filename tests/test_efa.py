@@ -163,7 +163,6 @@ def test_recovers_simulated_loadings() -> None:
 
 
 def test_polychoric_matches_psych_fa_cor_poly() -> None:
-    pytest.importorskip("dinamika.polychoric")
     # R: fa(sim, nfactors = 4, fm = "minres", rotate = "oblimin", cor = "poly")
     ref = FA["fa"]["sim_poly_minres_oblimin"]
     res = dinamika.efa(DATA["sim"], 4, cor="polychoric")
