@@ -22,6 +22,7 @@ COMMANDS: tuple[str, ...] = (
     "validate",
     "instrument",
     "simulate",
+    "importer",
 )
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2

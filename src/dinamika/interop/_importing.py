@@ -1,0 +1,540 @@
+"""What Google Forms and KoboToolbox imports share: headers → items, answer checks, duplicates.
+
+:func:`build_import` turns one exported table into the data file, manifest and mapping table
+of a term folder, or raises :class:`ImportFailed` listing every problem; :func:`write_import`
+then writes the folder atomically (a temporary folder, validated, then moved into place).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dinamika._likert import classify_answers, normalize_label
+from dinamika.instruments import Instrument
+from dinamika.interop._issues import ImportFailed, Issue, rows_text
+from dinamika.interop._matching import HeaderMatch, match_headers, normalize_text
+from dinamika.interop._timestamps import parse_timestamps
+from dinamika.pseudonym import looks_like_identifier
+
+__all__ = ["DUPLICATES", "ImportResult", "Roles", "build_import", "detect_group", "is_identifier"]
+
+DUPLICATES = ("error", "keep-last", "keep-first")
+DATA_FILE = "kuesioner.csv"
+TIME_COLUMN = "waktu_isi"
+ID_COLUMN = "id_responden"
+
+_GROUP_NAMES = {
+    "school": {"sekolah", "nama sekolah", "asal sekolah", "satuan pendidikan", "unit kerja",
+               "nama satuan pendidikan", "instansi", "school", "school name"},
+    "kkg": {"kkg", "mgmp", "kkg mgmp", "gugus", "nama kkg", "nama mgmp", "kkg gugus",
+            "kelompok kerja guru", "komunitas guru", "teacher community"},
+    "district": {"kabupaten", "kabupaten kota", "kab kota", "kota", "kota kabupaten", "district"},
+    "level": {"jenjang", "jenjang sekolah", "jenjang pendidikan", "level", "school level"},
+}  # fmt: skip
+_ID_NAMES = {"id guru", "kode guru", "id responden", "kode responden", "teacher id", "teacher code"}
+_MORE_IDENT = re.compile(
+    r"^(nama (guru|responden|bapak ibu)|no (hp|wa|telepon|telp)|nomor (hp|wa|whatsapp|telepon)|"
+    r"alamat e ?mail|e ?mail address|nomor induk pegawai)$"
+)
+
+
+def detect_group(header: str) -> str | None:
+    """``school``, ``kkg``, ``district`` or ``level`` when the header names one, else None.
+
+    >>> detect_group("Asal Sekolah "), detect_group("KKG/MGMP"), detect_group("Usia")
+    ('school', 'kkg', None)
+    """
+    norm = normalize_text(header)
+    for key, names in _GROUP_NAMES.items():
+        if norm in names:
+            return key
+    return None
+
+
+def is_identifier(header: str) -> bool:
+    """Direct identifiers: names, NIP, NUPTK, NIK, e-mail, phone numbers.
+
+    >>> is_identifier("Alamat email"), is_identifier("Nama Guru"), is_identifier("Nama Sekolah")
+    (True, True, False)
+    """
+    return looks_like_identifier(header) or bool(_MORE_IDENT.match(normalize_text(header)))
+
+
+def is_id_name(header: str) -> bool:
+    """Headers that hold a respondent code (``id_guru``, ``Kode Guru``)."""
+    return normalize_text(header.replace("_", " ")) in _ID_NAMES
+
+
+@dataclass
+class Roles:
+    """Headers whose role is known before item matching (from options or detection)."""
+
+    id: str | None = None
+    groups: dict[str, str] = field(default_factory=dict)
+    identifiers: list[str] = field(default_factory=list)
+    timestamp: str | None = None
+    dropped: list[str] = field(default_factory=list)
+    #: header → item id already known (e.g. Kobo field names equal to item ids)
+    items: dict[str, str] = field(default_factory=dict)
+    #: header → name in the written data file (default: the header, stripped)
+    rename: dict[str, str] = field(default_factory=dict)
+    #: why the respondent id was chosen, for the summary
+    id_note: str = ""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """A term folder made from an export.
+
+    Attributes
+    ----------
+    out : Path
+        The term folder (``survey.yaml``, ``kuesioner.csv``, ``mapping.csv``).
+    manifest : dict
+        What ``survey.yaml`` holds.
+    data : DataFrame
+        The data file as written (answers as in the export; item columns renamed to item ids).
+    mapping : DataFrame
+        One row per header of the export: ``column_in_file``, ``column_in_data``, ``role``,
+        ``item``, ``method``, ``similarity``, ``nearest``, ``item_text``.
+    n_read, n_written : int
+        Rows read from the export and written to the data file.
+    duplicates : DataFrame
+        Repeated submissions: ``row`` (spreadsheet row of the export), ``kept`` (True/False),
+        ``kept_row``.
+    notes : tuple of str
+        What the import assumed or dropped (date order, generated ids, ...).
+    """
+
+    out: Path
+    manifest: Mapping[str, Any]
+    data: pd.DataFrame = field(repr=False)
+    mapping: pd.DataFrame = field(repr=False)
+    n_read: int
+    n_written: int
+    duplicates: pd.DataFrame = field(repr=False)
+    notes: tuple[str, ...] = ()
+
+    def summary(self, lang: str = "en") -> str:
+        """A few lines for the terminal."""
+        items = self.mapping[self.mapping["role"] == "item"]
+        methods = items["method"].value_counts().to_dict()
+        how = ", ".join(f"{k} {v}" for k, v in sorted(methods.items()))
+        if lang == "id":
+            lines = [
+                f"Diimpor ke {self.out}: {self.n_written} dari {self.n_read} baris, "
+                f"{len(items)} butir dicocokkan ({how}).",
+                f"Tinjau {self.out / 'mapping.csv'} sebelum analisis.",
+            ]
+        else:
+            lines = [
+                f"Imported into {self.out}: {self.n_written} of {self.n_read} rows, "
+                f"{len(items)} items matched ({how}).",
+                f"Review {self.out / 'mapping.csv'} before analysis.",
+            ]
+        return "\n".join(lines + [f"- {n}" for n in self.notes])
+
+
+def _issue(where: str, en: tuple[str, str], id_: tuple[str, str]) -> Issue:
+    return Issue(where, en[0], en[1], id_[0], id_[1])
+
+
+def _header_issue(m: HeaderMatch, instrument: Instrument) -> Issue:
+    where = f"header '{m.header.strip()}'"
+    near = m.nearest() or "-"
+    if m.method == "duplicate":
+        item = m.candidates[0][0]
+        return _issue(
+            where,
+            (f"more than one header matches item {item}", f"keep the right one with --map '{m.header.strip()}={item}' and --ignore the others"),
+            (f"lebih dari satu judul kolom cocok dengan butir {item}", f"tetapkan yang benar dengan --map '{m.header.strip()}={item}' dan --ignore yang lain"),
+        )  # fmt: skip
+    if m.status == "ambiguous":
+        return _issue(
+            where,
+            (f"matches several items of {instrument.ref} equally well: {near}", f"say which with --map '{m.header.strip()}=ITEM' (or --ignore it)"),
+            (f"sama miripnya dengan beberapa butir {instrument.ref}: {near}", f"tentukan dengan --map '{m.header.strip()}=BUTIR' (atau --ignore)"),
+        )  # fmt: skip
+    return _issue(
+        where,
+        (f"resembles an item of {instrument.ref} but not closely enough to be sure; nearest: {near}", f"confirm with --map '{m.header.strip()}=ITEM', or --ignore it if it is another question"),
+        (f"mirip butir {instrument.ref} tetapi tidak cukup mirip untuk dipastikan; terdekat: {near}", f"pastikan dengan --map '{m.header.strip()}=BUTIR', atau --ignore jika itu pertanyaan lain"),
+    )  # fmt: skip
+
+
+def _check_manual(
+    manual: Mapping[str, str], headers: Sequence[str], inst: Instrument
+) -> list[Issue]:
+    issues = []
+    stripped = {h.strip() for h in headers}
+    for header, item in manual.items():
+        if header not in stripped:
+            close = ", ".join(
+                f"'{h}'" for h in sorted(stripped, key=lambda h: -_ratio(h, header))[:3]
+            )
+            issues.append(
+                _issue(
+                    f"--map/--ignore '{header}'",
+                    (
+                        f"the file has no header '{header}'; closest: {close}",
+                        "copy the header exactly as it appears in the first row",
+                    ),
+                    (
+                        f"berkas tidak memiliki judul kolom '{header}'; terdekat: {close}",
+                        "salin judul kolom persis seperti di baris pertama",
+                    ),
+                )
+            )
+        if item and item not in inst.item_ids:
+            issues.append(
+                _issue(
+                    f"--map '{header}={item}'",
+                    (f"{inst.ref} has no item {item}", f"use one of {', '.join(inst.item_ids)}"),
+                    (
+                        f"{inst.ref} tidak memiliki butir {item}",
+                        f"gunakan salah satu dari {', '.join(inst.item_ids)}",
+                    ),
+                )
+            )
+    return issues
+
+
+def _ratio(a: str, b: str) -> float:
+    import difflib
+
+    return difflib.SequenceMatcher(None, normalize_text(a), normalize_text(b)).ratio()
+
+
+def _answer_issues(
+    frame: pd.DataFrame, by_item: Mapping[str, str], inst: Instrument, labels: Mapping[str, int]
+) -> list[Issue]:
+    issues = []
+    for item_id, header in by_item.items():
+        item = inst.item(item_id)
+        _, status = classify_answers(frame[header], item.response_scale, labels)
+        bad = np.flatnonzero(status != "")
+        if not len(bad):
+            continue
+        scale = item.response_scale
+        allowed = " / ".join(
+            f"{c} {scale.labels[c]['id']}" for c in range(scale.min, scale.max + 1)
+        )
+        values = frame[header].to_numpy(dtype=object)[bad]
+        for value in pd.unique(values):  # distinct bad answers: a handful
+            rows = bad[values == value] + 2
+            v = str(value).strip()
+            issues.append(
+                _issue(
+                    f"header '{header.strip()}' ({item_id}), row(s) {rows_text(rows)}",
+                    (
+                        f"answer '{v}' is not one of {allowed}",
+                        f"if it means one of them, add --label '{v}=CODE' (e.g. --label '{v}={scale.max}'); otherwise correct it in a copy of the file",
+                    ),
+                    (
+                        f"jawaban '{v}' bukan salah satu dari {allowed}",
+                        f"jika maksudnya salah satu pilihan, tambahkan --label '{v}=KODE' (mis. --label '{v}={scale.max}'); jika tidak, perbaiki di salinan berkas",
+                    ),
+                )
+            )
+    return issues
+
+
+def _duplicates(
+    ids: pd.Series, times: pd.Series, policy: str, id_header: str
+) -> tuple[np.ndarray, pd.DataFrame, list[Issue]]:
+    """Rows to keep, a table of the repeated submissions, and issues (policy ``error``)."""
+    key = ids.astype(str).str.strip().str.casefold()
+    n = len(key)
+    order = pd.DataFrame({"key": key.to_numpy(), "time": times.to_numpy(), "pos": np.arange(n)})
+    dup_mask = key.duplicated(keep=False).to_numpy() & (key != "").to_numpy()
+    if not dup_mask.any():
+        return np.ones(n, bool), pd.DataFrame(columns=["row", "kept", "kept_row"]), []
+    # last/first submission by time when every time was read, else by row order
+    sort_cols = ["key", "time", "pos"] if not order["time"].isna().any() else ["key", "pos"]
+    ranked = order.sort_values(sort_cols, kind="stable")
+    keep_last = policy != "keep-first"
+    chosen = ranked.groupby("key", sort=False)["pos"].transform("last" if keep_last else "first")
+    chosen_pos = (
+        pd.Series(chosen.to_numpy(), index=ranked["pos"].to_numpy()).sort_index().to_numpy()
+    )
+    keep = (chosen_pos == np.arange(n)) | (key == "").to_numpy()
+    table = pd.DataFrame(
+        {
+            "row": np.flatnonzero(dup_mask) + 2,
+            "kept": keep[dup_mask],
+            "kept_row": chosen_pos[dup_mask] + 2,
+        }
+    )
+    issues = []
+    if policy == "error":
+        for kept_row, grp in table.groupby("kept_row"):
+            rows = rows_text(grp["row"])
+            issues.append(
+                _issue(
+                    f"rows {rows}",
+                    (
+                        f"the same respondent (column '{id_header}') submitted {len(grp)} times",
+                        "choose --duplicates keep-last (the latest submission) or keep-first, or delete the unwanted rows in a copy of the file",
+                    ),
+                    (
+                        f"responden yang sama (kolom '{id_header}') mengirim {len(grp)} kali",
+                        "pilih --duplicates keep-last (kiriman terakhir) atau keep-first, atau hapus baris yang tidak dipakai di salinan berkas",
+                    ),
+                )
+            )
+            del kept_row
+    return keep, table, issues
+
+
+def _missing_item_issues(
+    missing: Sequence[str], matches: Sequence[HeaderMatch], inst: Instrument
+) -> list[Issue]:
+    issues = []
+    for item_id in missing:
+        near = sorted(
+            ((m.header.strip(), s) for m in matches for i, s in m.candidates if i == item_id),
+            key=lambda x: -x[1],
+        )[:2]
+        near_text = "; ".join(f"'{h}' ({s:.2f})" for h, s in near) or "-"
+        text = inst.item(item_id).text["id"]
+        issues.append(
+            _issue(
+                f"item {item_id}",
+                (
+                    f"no header matches “{text}”; nearest headers: {near_text}",
+                    f"if one of them is this item, add --map 'HEADER={item_id}'; if the form lacks the item, use a form made from {inst.ref}",
+                ),
+                (
+                    f"tidak ada judul kolom yang cocok dengan “{text}”; terdekat: {near_text}",
+                    f"jika salah satunya butir ini, tambahkan --map 'JUDUL={item_id}'; jika formulir tidak memuat butir ini, gunakan formulir dari {inst.ref}",
+                ),
+            )
+        )
+    return issues
+
+
+def build_import(
+    frame: pd.DataFrame,
+    instrument: Instrument,
+    roles: Roles,
+    *,
+    out: Path,
+    source: str,
+    manual: Mapping[str, str],
+    labels: Mapping[str, int],
+    duplicates: str,
+    threshold: float,
+    date_order: str,
+    lang: str,
+) -> ImportResult:
+    """Check one export against ``instrument`` and prepare the term folder (nothing written)."""
+    headers = [str(h) for h in frame.columns]
+    issues = _check_manual(manual, headers, instrument)
+    known = {roles.id, roles.timestamp, *roles.groups.values(), *roles.identifiers, *roles.dropped}
+    known |= set(roles.items)
+    rest = [h for h in headers if h not in known]
+    matches = [HeaderMatch(h, "matched", i, "exact", 1.0) for h, i in roles.items.items()]
+    matches += match_headers(rest, instrument, manual=manual, threshold=threshold)
+    if roles.items:  # field names and text headers together: one header per item still
+        seen: dict[str, int] = {}
+        for m in matches:
+            if m.status == "matched" and m.item:
+                seen[m.item] = seen.get(m.item, 0) + 1
+        matches = [
+            HeaderMatch(
+                m.header, "ambiguous", None, "duplicate", m.similarity, ((str(m.item), 1.0),)
+            )
+            if m.status == "matched" and m.item and seen[m.item] > 1
+            else m
+            for m in matches
+        ]
+    issues += [
+        _header_issue(m, instrument) for m in matches if m.status in ("ambiguous", "unmatched")
+    ]
+    by_item = {m.item: m.header for m in matches if m.status == "matched" and m.item}
+    missing = [i for i in instrument.item_ids if i not in by_item]
+    issues += _missing_item_issues(missing, matches, instrument)
+
+    notes: list[str] = []
+    n = len(frame)
+    id_header = roles.id
+    if id_header is None:
+        ids = pd.Series([f"R{i:04d}" for i in range(1, n + 1)])
+        notes.append(
+            f"no respondent id, e-mail or NIP column: rows were numbered {ID_COLUMN} R0001… in "
+            "file order, and repeated submissions cannot be detected (give --id-column)"
+        )
+    else:
+        ids = frame[id_header].astype(str).str.strip()
+        blank = np.flatnonzero((ids == "").to_numpy()) + 2
+        if len(blank):
+            issues.append(
+                _issue(
+                    f"column '{id_header}', row(s) {rows_text(blank)}",
+                    (
+                        "the respondent id is empty",
+                        "fill it in a copy of the file, or choose another column with --id-column",
+                    ),
+                    (
+                        "id responden kosong",
+                        "isi di salinan berkas, atau pilih kolom lain dengan --id-column",
+                    ),
+                )
+            )
+    issues += _answer_issues(frame, by_item, instrument, labels)
+
+    times = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    if roles.timestamp is not None:
+        parsed = parse_timestamps(frame[roles.timestamp], date_order=date_order)
+        times = parsed.values
+        if len(parsed.bad_rows):
+            notes.append(
+                f"timestamps in column '{roles.timestamp}' could not be read in row(s) "
+                f"{rows_text(parsed.bad_rows + 2)}; they are left empty in {TIME_COLUMN}"
+            )
+        if parsed.assumed:
+            notes.append(
+                f"dates in '{roles.timestamp}' were read day-first (27/11/2026); no date showed "
+                "the order — use --date-order mdy if the form used US dates (11/27/2026)"
+            )
+    keep, dup_table, dup_issues = _duplicates(ids, times, duplicates, id_header or ID_COLUMN)
+    issues += dup_issues
+    if issues:
+        raise ImportFailed(source, issues, lang)
+    if len(dup_table):
+        dropped = dup_table.loc[~dup_table["kept"], "row"]
+        notes.append(
+            f"{len(dropped)} repeated submission(s) dropped ({duplicates}): row(s) {rows_text(dropped)}"
+        )
+
+    data, mapping, manifest = _assemble(frame, instrument, roles, matches, ids, times, keep, labels)
+    manifest["term"] = out.name
+    return ImportResult(
+        out=out,
+        manifest=manifest,
+        data=data,
+        mapping=mapping,
+        n_read=n,
+        n_written=int(keep.sum()),
+        duplicates=dup_table,
+        notes=tuple(notes),
+    )
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    base, k = name, 2
+    while name in taken:
+        name, k = f"{base}_{k}", k + 1
+    taken.add(name)
+    return name
+
+
+def _assemble(
+    frame: pd.DataFrame,
+    inst: Instrument,
+    roles: Roles,
+    matches: Sequence[HeaderMatch],
+    ids: pd.Series,
+    times: pd.Series,
+    keep: np.ndarray,
+    labels: Mapping[str, int],
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    taken: set[str] = set(inst.item_ids)
+    cols: dict[str, pd.Series] = {}
+    rows: list[dict[str, Any]] = []
+
+    def name_of(header: str) -> str:
+        return _unique(roles.rename.get(header, header.strip()), taken)
+
+    if roles.id is None:
+        id_name = _unique(ID_COLUMN, taken)
+        cols[id_name] = ids
+    else:
+        id_name = name_of(roles.id)
+        cols[id_name] = frame[roles.id]
+        rows.append(
+            {
+                "column_in_file": roles.id,
+                "column_in_data": id_name,
+                "role": "id",
+                "method": roles.id_note,
+            }
+        )
+    groups: dict[str, str] = {}
+    for key, header in roles.groups.items():
+        groups[key] = name_of(header)
+        cols[groups[key]] = frame[header]
+        rows.append({"column_in_file": header, "column_in_data": groups[key], "role": key})
+    identifiers = [id_name] if roles.id is not None and roles.id in roles.identifiers else []
+    for header in roles.identifiers:
+        if header == roles.id:
+            rows[0]["role"] = "id, identifier"
+            continue
+        name = name_of(header)
+        identifiers.append(name)
+        cols[name] = frame[header]
+        rows.append({"column_in_file": header, "column_in_data": name, "role": "identifier"})
+    if roles.timestamp is not None:
+        name = _unique(TIME_COLUMN, taken)
+        cols[name] = times.dt.strftime("%Y-%m-%dT%H:%M:%S").fillna("")
+        rows.append(
+            {"column_in_file": roles.timestamp, "column_in_data": name, "role": "timestamp"}
+        )
+    by_item = {m.item: m for m in matches if m.status == "matched" and m.item}
+    for item_id in inst.item_ids:
+        m = by_item[item_id]
+        cols[item_id] = frame[m.header]
+        rows.append(
+            {"column_in_file": m.header, "column_in_data": item_id, "role": "item", "item": item_id,
+             "method": m.method, "similarity": m.similarity, "nearest": m.nearest(),
+             "item_text": inst.item(item_id).text["id"]}
+        )  # fmt: skip
+    for m in matches:
+        if m.status == "other":
+            name = name_of(m.header)
+            cols[name] = frame[m.header]
+            rows.append(
+                {"column_in_file": m.header, "column_in_data": name, "role": "other",
+                 "similarity": m.similarity, "nearest": m.nearest()}
+            )  # fmt: skip
+        elif m.status == "ignored":
+            rows.append({"column_in_file": m.header, "role": "ignored", "method": "manual"})
+    for header in roles.dropped:
+        rows.append({"column_in_file": header, "role": "metadata (dropped)"})
+    data = pd.DataFrame({k: v.to_numpy() for k, v in cols.items()})[keep].reset_index(drop=True)
+    mapping = pd.DataFrame(
+        rows,
+        columns=[
+            "column_in_file",
+            "column_in_data",
+            "role",
+            "item",
+            "method",
+            "similarity",
+            "nearest",
+            "item_text",
+        ],
+    )
+    order = {h: i for i, h in enumerate(frame.columns)}
+    mapping = mapping.sort_values("column_in_file", key=lambda s: s.map(order), kind="stable")
+    spec: dict[str, Any] = {"file": DATA_FILE, "instrument": inst.ref, "id": id_name}
+    if groups:
+        spec["groups"] = groups
+    if identifiers:
+        spec["identifiers"] = identifiers
+    if labels:
+        spec["labels"] = {str(k): int(v) for k, v in labels.items()}
+    manifest: dict[str, Any] = {"schema": "dinamika-survey/1", "term": "", "responses": spec}
+    return data, mapping.reset_index(drop=True), manifest
+
+
+def normalize_labels(labels: Mapping[str, int] | None) -> dict[str, int]:
+    """User label map with normalized keys (``--label 'Setuju sekali=5'``)."""
+    return {normalize_label(k): int(v) for k, v in (labels or {}).items()}

@@ -1,0 +1,147 @@
+"""Reading an export and the user's choices (column options, --map, --ignore, mapping.csv)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from dinamika._io import read_table
+from dinamika.errors import UsageError
+from dinamika.interop._importing import DUPLICATES, Roles, detect_group, is_id_name, is_identifier
+from dinamika.interop._issues import ImportFailed, Issue
+from dinamika.survey import GROUPS
+
+__all__ = ["GroupColumns", "apply_options", "check_choices", "manual_mapping", "read_export"]
+
+GroupColumns = Mapping[str, str]
+
+
+def read_export(path: str | Path, lang: str) -> tuple[Path, pd.DataFrame]:
+    """The export as text cells; unreadable files raise :class:`ImportFailed`."""
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"{path} does not exist / berkas tidak ada")
+    table = read_table(path, label=path.name)
+    errors = [p for p in table.problems if p.severity == "error"]
+    if table.frame is None or errors:
+        issues = [
+            Issue(p.location("en"), p.message("en"), p.fix("en"), p.message("id"), p.fix("id"))
+            for p in (errors or table.problems)
+        ]
+        raise ImportFailed(path.name, issues, lang)
+    return path, table.frame
+
+
+def check_choices(duplicates: str, date_order: str, threshold: float) -> None:
+    """Refuse option values the import does not know."""
+    if duplicates not in DUPLICATES:
+        raise UsageError(f"duplicates must be one of {list(DUPLICATES)}, not {duplicates!r}")
+    if date_order not in ("auto", "dmy", "mdy"):
+        raise UsageError(f"date_order must be 'auto', 'dmy' or 'mdy', not {date_order!r}")
+    if not 0.5 <= threshold <= 1:
+        raise UsageError(f"threshold must be between 0.5 and 1, not {threshold}")
+
+
+def manual_mapping(
+    mapping: Mapping[str, str] | str | Path | None, ignore: Iterable[str] = ()
+) -> dict[str, str]:
+    """Header → item id (``""`` = ignore) from a dict or a reviewed ``mapping.csv``.
+
+    A ``mapping.csv`` written by an earlier import can be edited and given back: rows with an
+    ``item`` are taken as is, rows whose ``role`` is ``ignored`` are ignored, the rest are
+    detected again.
+    """
+    out: dict[str, str] = {}
+    if isinstance(mapping, (str, Path)):
+        path = Path(mapping)
+        table = read_table(path, label=path.name)
+        frame = table.frame
+        if frame is None:
+            raise UsageError(f"cannot read the mapping file {path}")
+        header_col = next((c for c in ("column_in_file", "header") if c in frame.columns), None)
+        if header_col is None or "item" not in frame.columns:
+            raise UsageError(
+                f"{path}: a mapping file needs the columns column_in_file and item (as in the "
+                "mapping.csv an import writes)"
+            )
+        roles = frame["role"] if "role" in frame.columns else pd.Series("", index=frame.index)
+        for header, item, role in zip(frame[header_col], frame["item"], roles, strict=True):
+            if item.strip():
+                out[header.strip()] = item.strip()
+            elif role.strip() == "ignored":
+                out[header.strip()] = ""
+    elif mapping:
+        out.update({str(k).strip(): str(v).strip() for k, v in mapping.items()})
+    for header in ignore:
+        out[str(header).strip()] = ""
+    return out
+
+
+def _id_preference(header: str) -> int:
+    """E-mail first, then NIP/NUPTK/NIK (unique), then the rest (names are not unique)."""
+    norm = header.casefold()
+    for rank, word in enumerate(("mail", "surel", "nip", "nuptk", "nik")):
+        if word in norm:
+            return rank
+    return 9
+
+
+def _require(frame: pd.DataFrame, header: str | None, option: str) -> None:
+    if header is not None and header.strip() not in frame.columns:
+        close = ", ".join(f"'{c}'" for c in list(frame.columns)[:12])
+        raise UsageError(
+            f"{option} '{header}': the file has no such column; its columns begin with {close}"
+        )
+
+
+def apply_options(
+    frame: pd.DataFrame,
+    roles: Roles,
+    *,
+    id_column: str | None,
+    groups: GroupColumns | None,
+    identifiers: Iterable[str],
+    names: Mapping[str, str] | None = None,
+) -> Roles:
+    """Explicit column options win over detection; then detect groups, identifiers and the id.
+
+    ``names`` maps headers to the name detection should look at (Kobo: the field name without
+    its group prefix).
+    """
+    lookup: dict[str, str] = dict(names or {})
+    claimed: set[str | None] = {roles.timestamp, *roles.dropped, *roles.items}
+    given = dict(groups or {})
+    for key, header in given.items():
+        if key not in GROUPS:
+            raise UsageError(f"unknown group {key!r}; groups are {', '.join(GROUPS)}")
+        _require(frame, header, f"--{key}-column")
+    _require(frame, id_column, "--id-column")
+    for header in identifiers:
+        _require(frame, header, "--identifier")
+    roles.groups = {k: v.strip() for k, v in given.items()}
+    roles.identifiers = [h.strip() for h in identifiers]
+    taken = claimed | set(roles.groups.values()) | {id_column}
+    for header in map(str, frame.columns):
+        if header in taken:
+            continue
+        name = lookup.get(header, header)
+        group = detect_group(name)
+        if group and group not in roles.groups:
+            roles.groups[group] = header
+        elif is_identifier(name) and header not in roles.identifiers:
+            roles.identifiers.append(header)
+    if id_column is not None:
+        roles.id, roles.id_note = id_column.strip(), "--id-column"
+    elif roles.id is None:
+        code = [
+            h for h in map(str, frame.columns) if h not in taken and is_id_name(lookup.get(h, h))
+        ]
+        if code:
+            roles.id, roles.id_note = code[0], "respondent code"
+        elif roles.identifiers:
+            ranked = sorted(roles.identifiers, key=lambda c: _id_preference(lookup.get(c) or c))
+            best = ranked[0]
+            roles.id, roles.id_note = best, "identifier (pseudonymized at load)"
+    return roles

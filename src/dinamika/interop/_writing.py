@@ -1,0 +1,88 @@
+"""Writing an imported term folder atomically, after checking it loads."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from dinamika._io import sha256_file
+from dinamika.errors import UsageError
+from dinamika.interop._importing import DATA_FILE, ImportResult
+from dinamika.interop._issues import ImportFailed, Issue
+from dinamika.survey import MANIFEST, validate_survey
+
+__all__ = ["MAPPING_FILE", "write_import"]
+
+MAPPING_FILE = "mapping.csv"
+
+
+def _manifest_text(result: ImportResult, source: Path, command: str) -> str:
+    head = (
+        f"# Dibuat oleh / written by: dinamika import {command}\n"
+        f"# Sumber / source: {source.name} (sha256 {sha256_file(source)[:16]}…)\n"
+        f"# Tinjau / review {MAPPING_FILE}: header → item, how each was matched.\n"
+    )
+    body = yaml.safe_dump(dict(result.manifest), sort_keys=False, allow_unicode=True, width=100)
+    return head + body
+
+
+def write_import(result: ImportResult, source: Path, command: str, *, force: bool = False) -> Path:
+    """Write ``survey.yaml``, the data file and ``mapping.csv`` into ``result.out``.
+
+    The files are written into a temporary folder beside ``out``, checked with
+    :func:`dinamika.validate_survey`, then moved into place; a failure leaves ``out`` as it was.
+    An existing non-empty ``out`` is only replaced with ``force=True``, and never when the
+    export itself lives there under one of the names written.
+    """
+    out = Path(result.out)
+    src = Path(source).resolve()
+    names = (MANIFEST, DATA_FILE, MAPPING_FILE)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file; give a folder for the term")
+    if any((out / n).resolve() == src for n in names):
+        raise UsageError(
+            f"the import would overwrite its own input {src.name}; choose another --out folder "
+            "/ impor akan menimpa berkas masukan; pilih folder --out lain"
+        )
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise UsageError(
+            f"{out} already exists and is not empty; choose a new folder or add --force to "
+            "replace its survey.yaml, kuesioner.csv and mapping.csv / folder sudah ada; pilih "
+            "folder baru atau tambahkan --force"
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        (tmp / MANIFEST).write_text(_manifest_text(result, src, command), encoding="utf-8")
+        result.data.to_csv(tmp / DATA_FILE, index=False, encoding="utf-8", lineterminator="\n")
+        result.mapping.to_csv(
+            tmp / MAPPING_FILE, index=False, encoding="utf-8", lineterminator="\n"
+        )
+        report = validate_survey(tmp, key=secrets.token_hex(16))
+        if not report.ok:
+            raise ImportFailed(
+                src.name,
+                [
+                    Issue(
+                        p.location("en"), p.message("en"), p.fix("en"), p.message("id"), p.fix("id")
+                    )
+                    for p in report.errors
+                ],
+            )
+        for p in tmp.iterdir():
+            p.chmod(0o644)
+        if not out.exists():
+            tmp.chmod(0o755)
+            tmp.rename(out)  # atomic: the folder appears complete or not at all
+            tmp = out
+        else:
+            for n in names:
+                (tmp / n).replace(out / n)  # each file replaced atomically
+    finally:
+        if tmp != out and tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return out

@@ -1,0 +1,132 @@
+"""Import a Google Forms export (CSV or XLSX as Google Sheets downloads it) into a term folder.
+
+Google Sheets writes one row per submission: a ``Timestamp`` (``Stempel waktu`` in Indonesian)
+column, an ``Email Address`` (``Alamat email``) column when the form collects e-mails, then one
+column per question headed by the full question text (grid questions as ``Title [row]``), with
+the answers as the option labels (``Sangat Setuju``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from dinamika.instruments import load_instrument
+from dinamika.interop._importing import ImportResult, Roles, build_import
+from dinamika.interop._matching import THRESHOLD, normalize_text
+from dinamika.interop._sources import (
+    GroupColumns,
+    apply_options,
+    check_choices,
+    manual_mapping,
+    read_export,
+)
+from dinamika.interop._writing import write_import
+
+__all__ = ["import_google_forms"]
+
+_TIMESTAMP = {"timestamp", "stempel waktu", "cap waktu", "waktu", "tanda waktu", "marca temporal"}
+_EMAIL = {"email address", "alamat email", "email", "e mail", "alamat e mail", "surel",
+          "username", "nama pengguna"}  # fmt: skip
+_QUIZ = {"score", "skor", "nilai", "total score", "total skor"}
+
+
+def import_google_forms(
+    path: str | Path,
+    *,
+    instrument: str,
+    out: str | Path,
+    id_column: str | None = None,
+    school_column: str | None = None,
+    groups: GroupColumns | None = None,
+    identifiers: Iterable[str] = (),
+    mapping: Mapping[str, str] | str | Path | None = None,
+    ignore: Iterable[str] = (),
+    labels: Mapping[str, int] | None = None,
+    duplicates: str = "error",
+    threshold: float = THRESHOLD,
+    date_order: str = "auto",
+    force: bool = False,
+    lang: str = "en",
+) -> ImportResult:
+    """Make a term folder from a Google Forms export; the export itself is never modified.
+
+    Headers are matched to the items of ``instrument``: exactly, then after normalization
+    (numbering such as ``"1. "``, case, spacing and punctuation ignored), then by similarity
+    (:mod:`difflib`, at least ``threshold`` and clearly closer to one item than to any other).
+    Nothing is guessed: unmatched or ambiguous headers, items without a header, unknown
+    answers, empty ids and repeated submissions (with ``duplicates="error"``) are all listed in
+    one :class:`~dinamika.interop.ImportFailed`, and nothing is written.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export (``.csv`` in UTF-8/Windows-1252 with ``,`` ``;`` or tab, or ``.xlsx``).
+    instrument : str
+        ``"komunitas-guru@1.0.0"``.
+    out : str or Path
+        The term folder to create (``surveys/<term>``); its name becomes the term.
+    id_column : str, optional
+        Respondent id. Default: a code column (``id_guru``, ``Kode Guru``), else the e-mail
+        column (pseudonymized at load), else NIP/NUPTK, else rows are numbered.
+    school_column, groups : optional
+        Group columns (``groups={"kkg": "Gugus"}``); detected from usual headers otherwise.
+    identifiers : iterable of str
+        More direct-identifier columns (names, NIP, e-mail and phone are detected).
+    mapping : dict or path, optional
+        Header → item id (``""`` ignores the header), or a reviewed ``mapping.csv``.
+    ignore : iterable of str
+        Headers that are other questions.
+    labels : dict, optional
+        Extra answer labels → codes (``{"Setuju sekali": 5}``), kept in the manifest.
+    duplicates : {"error", "keep-last", "keep-first"}
+        Repeated submissions by the same respondent: refuse, or keep the latest / earliest
+        (by timestamp when every timestamp was read, else by row order).
+    date_order : {"auto", "dmy", "mdy"}
+        How to read all-numeric timestamps.
+    force : bool
+        Replace the files of an existing folder.
+
+    Returns
+    -------
+    ImportResult
+        With the mapping table and ``summary()``; the folder passes :func:`dinamika.validate_survey`.
+    """
+    check_choices(duplicates, date_order, threshold)
+    inst = load_instrument(instrument)
+    source, frame = read_export(path, lang)
+    roles = Roles()
+    for header in frame.columns:
+        norm = normalize_text(header)
+        if norm in _TIMESTAMP and roles.timestamp is None:
+            roles.timestamp = header
+        elif norm in _EMAIL:
+            roles.identifiers.append(header)
+        elif norm in _QUIZ:
+            roles.dropped.append(header)
+    email = list(roles.identifiers)
+    all_groups = dict(groups or {})
+    if school_column is not None:
+        all_groups["school"] = school_column
+    roles = apply_options(
+        frame,
+        roles,
+        id_column=id_column,
+        groups=all_groups,
+        identifiers=[*email, *identifiers],
+    )
+    result = build_import(
+        frame,
+        inst,
+        roles,
+        out=Path(out),
+        source=source.name,
+        manual=manual_mapping(mapping, ignore),
+        labels=dict(labels or {}),
+        duplicates=duplicates,
+        threshold=threshold,
+        date_order=date_order,
+        lang=lang,
+    )
+    write_import(result, source, "google-forms", force=force)
+    return result

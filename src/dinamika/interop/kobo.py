@@ -1,0 +1,140 @@
+"""Import a KoboToolbox / ODK Central export (CSV or XLSX) into a term folder.
+
+Exports with "XML values and headers" head each column with the field name, prefixed by its
+groups (``grp_kep/KEP1``; the separator may also be ``:`` or ``.``), and hold choice names
+(codes); exports with labels head columns with the question text and hold the choice labels.
+Both are read: field names equal to an item id match exactly, anything else goes through the
+same header matching as Google Forms. Platform columns (``start``, ``end``, ``deviceid``,
+``meta/instanceID``, ``_id``, ``_status``, ...) are dropped; ``_submission_time`` becomes
+``waktu_isi``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from dinamika.instruments import load_instrument
+from dinamika.interop._importing import ImportResult, Roles, build_import
+from dinamika.interop._matching import THRESHOLD
+from dinamika.interop._sources import (
+    GroupColumns,
+    apply_options,
+    check_choices,
+    manual_mapping,
+    read_export,
+)
+from dinamika.interop._writing import write_import
+
+__all__ = ["field_name", "import_kobo"]
+
+_PATH = re.compile(r"^[A-Za-z_][\w.-]*(?:[/:][A-Za-z_][\w.-]*)+$")
+_META = {
+    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",
+    "audit", "instanceid", "rootuuid", "deprecatedid", "instancename", "_id", "_uuid",
+    "_submission_time", "_validation_status", "_notes", "_status", "_submitted_by",
+    "__version__", "_version_", "_tags", "_index", "_parent_index", "_parent_table_name",
+    "_xform_id_string", "_attachments", "_geolocation", "_duration", "_media_count",
+    "_total_media", "_media_all_received", "_edited", "formhub/uuid", "uuid", "consent",
+    "persetujuan", "_submission__id", "_submission__uuid", "_submission__submission_time",
+}  # fmt: skip
+
+
+def field_name(header: str) -> str:
+    """The field name without its group path.
+
+    >>> field_name("grp_kep/KEP1"), field_name("grp_a:grp_b:SP2"), field_name("Nama sekolah")
+    ('KEP1', 'SP2', 'Nama sekolah')
+    """
+    header = header.strip()
+    if _PATH.match(header):
+        return re.split(r"[/:]", header)[-1]
+    return header
+
+
+def import_kobo(
+    path: str | Path,
+    *,
+    instrument: str,
+    out: str | Path,
+    id_column: str | None = None,
+    school_column: str | None = None,
+    groups: GroupColumns | None = None,
+    identifiers: Iterable[str] = (),
+    mapping: Mapping[str, str] | str | Path | None = None,
+    ignore: Iterable[str] = (),
+    labels: Mapping[str, int] | None = None,
+    duplicates: str = "error",
+    threshold: float = THRESHOLD,
+    date_order: str = "auto",
+    force: bool = False,
+    lang: str = "en",
+) -> ImportResult:
+    """Make a term folder from a KoboToolbox or ODK Central export.
+
+    Parameters are those of :func:`~dinamika.interop.import_google_forms`. The respondent id
+    is ``id_column``, else a code field (``id_guru``, ``kode_guru``), else an identifier
+    column, else Kobo's ``_uuid`` (one id per submission: repeated submissions by one teacher
+    cannot then be detected, which the summary says).
+
+    Returns
+    -------
+    ImportResult
+    """
+    check_choices(duplicates, date_order, threshold)
+    inst = load_instrument(instrument)
+    source, frame = read_export(path, lang)
+    roles = Roles()
+    names = {h: field_name(h) for h in frame.columns}
+    uuid = None
+    item_ids = {i.casefold(): i for i in inst.item_ids}
+    for header, name in names.items():
+        key = name.casefold()
+        if header == "_submission_time" or key == "_submission_time":
+            roles.timestamp = header
+        elif key == "_uuid" and uuid is None:
+            uuid = header
+        elif key in item_ids:
+            roles.items[header] = item_ids[key]
+        elif key in _META or header.casefold() in _META or key.startswith("meta/"):
+            roles.dropped.append(header)
+    roles.rename = {h: n for h, n in names.items() if n != h}
+    if len(set(roles.rename.values())) != len(roles.rename):  # two groups, one field name
+        roles.rename = {}
+    all_groups = dict(groups or {})
+    if school_column is not None:
+        all_groups["school"] = school_column
+    roles = apply_options(
+        frame, roles, id_column=id_column, groups=all_groups, identifiers=identifiers, names=names
+    )
+    notes_uuid = False
+    if roles.id is None and uuid is not None:
+        roles.id, roles.id_note = uuid, "_uuid (one per submission)"
+        notes_uuid = True
+    if uuid is not None and roles.id != uuid:
+        roles.dropped.append(uuid)
+    result = build_import(
+        frame,
+        inst,
+        roles,
+        out=Path(out),
+        source=source.name,
+        manual=manual_mapping(mapping, ignore),
+        labels=dict(labels or {}),
+        duplicates=duplicates,
+        threshold=threshold,
+        date_order=date_order,
+        lang=lang,
+    )
+    if notes_uuid:
+        from dataclasses import replace
+
+        note = (
+            "no respondent code field (id_guru): Kobo's _uuid is used as the id, one per "
+            "submission, so repeated submissions by one teacher cannot be detected "
+            "(give --id-column)"
+        )
+        result = replace(result, notes=(*result.notes, note))
+    write_import(result, source, "kobo", force=force)
+    return result

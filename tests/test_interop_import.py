@@ -1,0 +1,347 @@
+"""Google Forms and KoboToolbox imports: matching, refusals, duplicates, timestamps, privacy."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from dinamika import load_instrument, load_survey, validate_survey
+from dinamika.cli import main
+from dinamika.errors import UsageError
+from dinamika.interop import ImportFailed, import_google_forms, import_kobo
+from dinamika.interop._timestamps import parse_timestamps
+
+FIX = Path(__file__).parent / "fixtures" / "interop"
+REF = "komunitas-guru@1.0.0"
+KEY = "kunci-rahasia-untuk-tes-0123456789"
+CODES = {"sangat tidak setuju": 1, "tidak setuju": 2, "netral": 3, "setuju": 4, "sangat setuju": 5}
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _raw(name: str, **kw: object) -> pd.DataFrame:
+    return pd.read_csv(FIX / name, dtype=str, keep_default_na=False, **kw)  # type: ignore[call-overload]
+
+
+def _write_csv(path: Path, frame: pd.DataFrame) -> Path:
+    frame.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL)
+    return path
+
+
+# --- Google Forms, Indonesian CSV ------------------------------------------------------------
+
+
+def test_duplicates_are_refused_by_default_and_nothing_is_written(tmp_path: Path) -> None:
+    out = tmp_path / "2026-2"
+    with pytest.raises(ImportFailed) as exc:
+        import_google_forms(FIX / "gforms_id.csv", instrument=REF, out=out)
+    msg = str(exc.value)
+    assert "rows 6, 32" in msg and "Alamat email" in msg and "--duplicates keep-last" in msg
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # no temporary folder left behind either
+
+
+def test_google_forms_import_is_a_valid_pseudonymized_term(tmp_path: Path) -> None:
+    src = FIX / "gforms_id.csv"
+    before = _sha(src)
+    out = tmp_path / "2026-2"
+    result = import_google_forms(src, instrument=REF, out=out, duplicates="keep-last")
+    assert _sha(src) == before  # the export is never modified
+    assert sorted(p.name for p in out.iterdir()) == ["kuesioner.csv", "mapping.csv", "survey.yaml"]
+    assert result.n_read == 31 and result.n_written == 30
+
+    manifest = yaml.safe_load((out / "survey.yaml").read_text(encoding="utf-8"))
+    spec = manifest["responses"]
+    assert spec["instrument"] == REF and spec["id"] == "Alamat email"
+    assert spec["identifiers"] == ["Alamat email", "Nama Lengkap"]
+    assert spec["groups"] == {"school": "Asal Sekolah", "kkg": "KKG/MGMP"}
+
+    report = validate_survey(out, key=KEY)
+    assert report.ok, report.summary("en")
+    survey = load_survey(out, key=KEY)
+    r = survey.responses
+    assert len(r) == 30
+    raw = _raw("gforms_id.csv")
+    emails = set(raw["Alamat email"])
+    assert r["teacher"].str.match(r"^p-[0-9a-f]{16}$").all()
+    assert not set(r["teacher"]) & emails
+    assert not r["Nama Lengkap"].isin(raw["Nama Lengkap"]).any()
+    assert set(r["school"]) == {"SDN Serang 3", "SDN Serang 7", "SDN Cipocok 2"}
+
+    # Codes equal the labels typed in the export, row by row; keep-last kept row 32, not row 6.
+    kept = raw.drop(index=4).reset_index(drop=True)  # row 6 of the sheet = index 4
+    inst = load_instrument(REF)
+    for k, item in enumerate(inst.items):
+        header = next(c for c in raw.columns if c.startswith(f"{k + 1}. "))
+        expected = kept[header].str.strip().str.lower().map(CODES).to_numpy(dtype=float)
+        np.testing.assert_array_equal(r[item.id].to_numpy(), expected)
+
+
+def test_mapping_file_records_how_each_header_matched(tmp_path: Path) -> None:
+    out = tmp_path / "t"
+    result = import_google_forms(
+        FIX / "gforms_id.csv", instrument=REF, out=out, duplicates="keep-last"
+    )
+    mapping = pd.read_csv(out / "mapping.csv", dtype=str, keep_default_na=False)
+    assert list(mapping.columns) == ["column_in_file", "column_in_data", "role", "item", "method", "similarity", "nearest", "item_text"]  # fmt: skip
+    items = mapping[mapping["role"] == "item"].set_index("item")
+    assert len(items) == 24
+    assert items.loc["KK3", "method"] == "fuzzy" and float(items.loc["KK3", "similarity"]) >= 0.85
+    assert items.loc["KEP1", "method"] == "normalized"
+    assert set(mapping["role"]) >= {
+        "timestamp",
+        "id, identifier",
+        "identifier",
+        "school",
+        "kkg",
+        "other",
+    }
+    assert result.mapping.shape[0] == mapping.shape[0]
+    # The reviewed file can be given back: same result.
+    again = import_google_forms(
+        FIX / "gforms_id.csv", instrument=REF, out=tmp_path / "u", duplicates="keep-last",
+        mapping=out / "mapping.csv",
+    )  # fmt: skip
+    assert set(again.mapping.loc[again.mapping["role"] == "item", "method"]) == {"manual"}
+    pd.testing.assert_frame_equal(again.data, result.data)
+
+
+def test_keep_first_and_keep_last_choose_by_timestamp(tmp_path: Path) -> None:
+    raw = _raw("gforms_id.csv")
+    # put the repeated submission first in the file: keep-last must still keep the later one
+    swapped = pd.concat([raw.iloc[[30]], raw.iloc[:30]]).reset_index(drop=True)
+    src = _write_csv(tmp_path / "swapped.csv", swapped)
+    last = import_google_forms(src, instrument=REF, out=tmp_path / "a", duplicates="keep-last")
+    first = import_google_forms(src, instrument=REF, out=tmp_path / "b", duplicates="keep-first")
+    email = raw.loc[30, "Alamat email"]
+    t_last = last.data.loc[last.data["Alamat email"] == email, "waktu_isi"].item()
+    t_first = first.data.loc[first.data["Alamat email"] == email, "waktu_isi"].item()
+    assert t_last > t_first
+    assert last.duplicates["row"].tolist() == [2, 7]  # spreadsheet rows of the two submissions
+    assert last.duplicates["kept_row"].tolist() == [2, 2]
+
+
+def test_unmatched_header_is_refused_with_nearest_candidates(tmp_path: Path) -> None:
+    raw = _raw("gforms_id.csv")
+    inst = load_instrument(REF)
+    old = next(c for c in raw.columns if c.startswith("9. "))
+    reworded = (
+        "9. Saya merasa cukup aman mengakui kesulitan saat mengajar di depan rekan-rekan komunitas."
+    )
+    src = _write_csv(tmp_path / "form.csv", raw.rename(columns={old: reworded}))
+    out = tmp_path / "t"
+    with pytest.raises(ImportFailed) as exc:
+        import_google_forms(src, instrument=REF, out=out, duplicates="keep-last")
+    msg = str(exc.value)
+    assert f"header '{reworded}'" in msg and "nearest: SP3 (" in msg
+    assert "item SP3: no header matches" in msg and "--map" in msg
+    assert not out.exists()
+    result = import_google_forms(
+        src, instrument=REF, out=out, duplicates="keep-last", mapping={reworded: "SP3"}
+    )
+    row = result.mapping.set_index("item").loc["SP3"]
+    assert row["method"] == "manual" and row["column_in_file"] == reworded
+    assert inst.item("SP3").text["id"] == row["item_text"]
+
+
+def test_two_headers_for_one_item_are_ambiguous(tmp_path: Path) -> None:
+    raw = _raw("gforms_id.csv")
+    inst = load_instrument(REF)
+    raw["Ulangan: " + inst.item("KEP2").text["id"]] = raw.iloc[:, 6]
+    src = _write_csv(tmp_path / "form.csv", raw)
+    with pytest.raises(ImportFailed, match="more than one header matches item KEP2"):
+        import_google_forms(src, instrument=REF, out=tmp_path / "t", duplicates="keep-last")
+
+
+def test_unknown_answers_name_header_row_and_fix(tmp_path: Path) -> None:
+    raw = _raw("gforms_id.csv")
+    header = next(c for c in raw.columns if c.startswith("1. "))
+    raw.loc[[1, 2], header] = "Setuju sekali"
+    src = _write_csv(tmp_path / "form.csv", raw)
+    with pytest.raises(ImportFailed) as exc:
+        import_google_forms(src, instrument=REF, out=tmp_path / "t", duplicates="keep-last")
+    msg = str(exc.value)
+    assert f"header '{header.strip()}' (KEP1), row(s) 3, 4" in msg
+    assert "answer 'Setuju sekali'" in msg and "--label 'Setuju sekali=CODE'" in msg
+    result = import_google_forms(
+        src, instrument=REF, out=tmp_path / "t", duplicates="keep-last", labels={"Setuju sekali": 5}
+    )
+    assert result.manifest["responses"]["labels"] == {"Setuju sekali": 5}
+    s = load_survey(tmp_path / "t", key=KEY)
+    assert (s.responses["KEP1"].iloc[[1, 2]] == 5).all()
+
+
+# --- other Google Forms shapes -----------------------------------------------------------------
+
+
+def test_english_xlsx_with_grid_headers(tmp_path: Path) -> None:
+    out = tmp_path / "en"
+    result = import_google_forms(FIX / "gforms_en.xlsx", instrument=REF, out=out)
+    assert result.n_written == 12
+    assert result.manifest["responses"]["groups"] == {"school": "School"}
+    assert result.data["waktu_isi"].str.match(r"^2026-11-\d\dT\d\d:\d\d:\d\d$").all()
+    s = load_survey(out, key=KEY)
+    raw = pd.read_excel(FIX / "gforms_en.xlsx", dtype=str)
+    header = next(c for c in raw.columns if c.endswith("[I apply in my classroom what I learn from the teacher community.]"))  # fmt: skip
+    en = {"strongly disagree": 1, "disagree": 2, "neutral": 3, "agree": 4, "strongly agree": 5}
+    expected = raw[header].str.lower().map(en).to_numpy(dtype=float)
+    np.testing.assert_array_equal(s.responses["KK4"].to_numpy(), expected)
+
+
+def test_semicolon_cp1252_with_indonesian_month_names(tmp_path: Path) -> None:
+    result = import_google_forms(FIX / "gforms_bulan.csv", instrument=REF, out=tmp_path / "b")
+    raw = pd.read_csv(FIX / "gforms_bulan.csv", sep=";", encoding="cp1252", dtype=str)
+    assert raw.loc[0, "Stempel waktu"].startswith("Senin, 4 Nopember 2026 pukul 08.12")
+    assert result.data.loc[0, "waktu_isi"] == "2026-11-04T08:12:00"
+    assert result.data["waktu_isi"].str.len().eq(19).all()
+    assert "MI Al-Ma’arif" in set(result.data["Sekolah"])
+    s = load_survey(tmp_path / "b", key=KEY)
+    assert s.responses["KEP1"].notna().sum() >= 7  # upper-case labels read as codes
+
+
+def test_generated_ids_when_there_is_no_id_column(tmp_path: Path) -> None:
+    raw = _raw("gforms_id.csv").drop(columns=["Alamat email", "Nama Lengkap"])
+    src = _write_csv(tmp_path / "anon.csv", raw)
+    result = import_google_forms(src, instrument=REF, out=tmp_path / "t")
+    assert result.data["id_responden"].iloc[:3].tolist() == ["R0001", "R0002", "R0003"]
+    assert any("cannot be detected" in n for n in result.notes)
+    assert validate_survey(tmp_path / "t", key=KEY).ok
+
+
+def test_existing_folder_needs_force_and_input_is_protected(tmp_path: Path) -> None:
+    out = tmp_path / "t"
+    import_google_forms(FIX / "gforms_en.xlsx", instrument=REF, out=out)
+    with pytest.raises(UsageError, match="--force"):
+        import_google_forms(FIX / "gforms_en.xlsx", instrument=REF, out=out)
+    import_google_forms(FIX / "gforms_en.xlsx", instrument=REF, out=out, force=True)
+    inside = tmp_path / "u"
+    inside.mkdir()
+    src = shutil.copy(FIX / "gforms_bulan.csv", inside / "kuesioner.csv")
+    with pytest.raises(UsageError, match="overwrite its own input"):
+        import_google_forms(src, instrument=REF, out=inside, force=True)
+
+
+# --- KoboToolbox -------------------------------------------------------------------------------
+
+
+def test_kobo_export_with_group_prefixes(tmp_path: Path) -> None:
+    with pytest.raises(
+        ImportFailed, match=r"rows 2, 11: the same respondent \(column 'grp_responden/id_guru'\)"
+    ):
+        import_kobo(FIX / "kobo_export.csv", instrument=REF, out=tmp_path / "k")
+    result = import_kobo(
+        FIX / "kobo_export.csv", instrument=REF, out=tmp_path / "k", duplicates="keep-first"
+    )
+    spec = result.manifest["responses"]
+    assert spec["id"] == "id_guru" and spec["groups"] == {"school": "sekolah", "kkg": "kkg"}
+    assert "_status" not in result.data.columns and "deviceid" not in result.data.columns
+    assert result.data["waktu_isi"].iloc[0] == "2026-11-05T15:53:48"
+    s = load_survey(tmp_path / "k", key=KEY)
+    raw = _raw("kobo_export.csv", sep=";")
+    first = raw.drop(index=9)
+    np.testing.assert_array_equal(
+        s.responses["DS6"].to_numpy(), pd.to_numeric(first["grp_ds/DS6"]).to_numpy(dtype=float)
+    )
+    assert s.responses["teacher"].tolist() == first["grp_responden/id_guru"].tolist()
+
+
+def test_kobo_without_respondent_code_uses_uuid(tmp_path: Path) -> None:
+    raw = _raw("kobo_export.csv", sep=";").drop(columns=["grp_responden/id_guru"])
+    src = _write_csv(tmp_path / "k.csv", raw)
+    result = import_kobo(src, instrument=REF, out=tmp_path / "k")
+    assert result.manifest["responses"]["id"] == "_uuid"
+    assert any("_uuid" in n for n in result.notes)
+    assert validate_survey(tmp_path / "k", key=KEY).ok
+
+
+# --- timestamps --------------------------------------------------------------------------------
+
+
+def test_timestamp_orders_and_locales() -> None:
+    us = parse_timestamps(pd.Series(["11/27/2026 14:03:12", "1/2/2026 9:05:00"]))
+    assert us.date_order == "mdy" and not us.assumed
+    assert [str(v) for v in us.values] == ["2026-11-27 14:03:12", "2026-01-02 09:05:00"]
+    ambiguous = parse_timestamps(pd.Series(["01/02/2026 09:05:00"]))
+    assert ambiguous.assumed and str(ambiguous.values[0]) == "2026-02-01 09:05:00"
+    forced = parse_timestamps(pd.Series(["01/02/2026 09:05:00"]), date_order="mdy")
+    assert str(forced.values[0]) == "2026-01-02 09:05:00"
+    texts = pd.Series(
+        ["27 Agustus 2026 14.03.12", "Kamis, 3 Des 2026", "November 27, 2026 2:03:12 PM",
+         "2026-11-27T07:03:12.123Z", "27-Mei-2026 7.05", "rusak", ""]
+    )  # fmt: skip
+    got = parse_timestamps(texts)
+    assert [str(v) for v in got.values] == [
+        "2026-08-27 14:03:12", "2026-12-03 00:00:00", "2026-11-27 14:03:12",
+        "2026-11-27 07:03:12", "2026-05-27 07:05:00", "NaT", "NaT",
+    ]  # fmt: skip
+    assert got.bad_rows.tolist() == [5]
+
+
+# --- command line --------------------------------------------------------------------------------
+
+
+def test_cli_import_exit_codes_and_clean_messages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["import", "google-forms", str(FIX / "gforms_id.csv"), "--instrument", REF]
+    assert main([*args, "--out", str(tmp_path / "a"), "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "rows 6, 32" in err and "Traceback" not in err
+    assert (
+        main([*args, "--out", str(tmp_path / "a"), "--duplicates", "keep-last", "--lang", "id"])
+        == 0
+    )
+    assert "Diimpor ke" in capsys.readouterr().out
+    assert main(["validate", str(tmp_path / "a")]) == 0
+    capsys.readouterr()
+    missing = [
+        "import",
+        "kobo",
+        str(tmp_path / "nope.csv"),
+        "--instrument",
+        REF,
+        "--out",
+        str(tmp_path / "b"),
+    ]
+    assert main(missing) == 2
+    assert main([*args, "--out", str(tmp_path / "c"), "--label", "oops"]) == 2
+    assert (
+        main(
+            [
+                *args,
+                "--out",
+                str(tmp_path / "c"),
+                "--map",
+                "No such header=KEP1",
+                "--duplicates",
+                "keep-last",
+                "--lang",
+                "en",
+            ]
+        )
+        == 1
+    )
+    err = capsys.readouterr().err
+    assert "the file has no header 'No such header'" in err
+
+
+def test_cli_runs_as_a_process_without_traceback(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "dinamika.cli", "import", "kobo", str(FIX / "kobo_export.csv"),
+         "--instrument", REF, "--out", str(tmp_path / "k")],
+        capture_output=True, text=True, check=False,
+        env={"PYTHONPATH": str(Path(__file__).parents[1] / "src"), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "keep-last" in proc.stderr
