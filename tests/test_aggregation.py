@@ -119,3 +119,11 @@ def test_group_agreement_errors(groups):
         group_agreement(groups.drop(columns="kepemimpinan"), group="school")
     with pytest.raises(UsageError, match="group_size"):
         group_icc([1, 2], ["a", "b"], group_size="harmonic")  # type: ignore[arg-type]
+
+
+def test_group_agreement_one_group_gives_nan_not_an_error():
+    d = pd.DataFrame({"school": ["a"] * 4, "kepemimpinan": [3.0, 4.0, 3.5, 4.0]})
+    res = group_agreement(d, group="school")
+    assert np.isnan(res.scales.at[0, "icc1"]) and not res.scales.at[0, "scale_ok"]
+    assert res.groups.at[0, "n"] == 4 and not res.groups.at[0, "aggregate_ok"]
+    assert "icc1 not estimable" in res.groups.at[0, "reason"]

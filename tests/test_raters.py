@@ -62,6 +62,7 @@ def test_indicator_rows_equal_the_building_blocks(obs):
     stacked = np.vstack([_wide(obs, c) for c in ("X1", "X2", "X3")])
     ok = ~np.isnan(stacked).any(axis=1)
     assert pooled["n_pairs"] == ok.sum()
+    assert pooled["n_lessons"] == 25
     k = weighted_kappa(stacked[:, 0], stacked[:, 1], weights="linear", categories=[1, 2, 3, 4])
     assert_allclose(pooled["kappa_linear"], k.kappa)
     assert_allclose(pooled["icc2k"], icc(stacked).at["ICC2k", "icc"])

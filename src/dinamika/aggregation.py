@@ -346,7 +346,9 @@ def group_agreement(
             rwg_ok = bool(median >= rwg_min) if scale_items else True
             scale_ok = icc_ok and rwg_ok
             reasons = pd.Series("", index=gt.index)
-            if not icc_ok:
+            if np.isnan(st["icc1"]):
+                reasons += "icc1 not estimable (fewer than 2 groups);"
+            elif not icc_ok:
                 reasons += f"icc1<{icc1_min:g};"
             if scale_items and not rwg_ok:
                 reasons += f"median rwg_j<{rwg_min:g};"

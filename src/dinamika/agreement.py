@@ -104,7 +104,9 @@ def icc(
         two-way ANOVA mean squares: equal to ``psych::ICC(na.omit(x), lmer = FALSE)``.
         ``"reml"`` keeps every rating and estimates the variance components of
         ``rating ~ 1 + (1 | target) + (1 | rater)`` by REML, as ``psych::ICC(x)`` does with its
-        default ``lmer = TRUE`` (see :func:`dinamika._icc_reml.icc_reml_components`).
+        default ``lmer = TRUE`` (see :func:`dinamika._icc_reml.icc_reml_components`); the mean
+        squares are rebuilt from the variance components as psych does. Targets without any
+        rating are left out (psych would still count them in n).
     alpha : float
         1 − confidence level of the bounds.
 
@@ -237,7 +239,9 @@ def _icc_table(
     table = pd.DataFrame(
         {
             "type": list(ICC_TYPES),
-            **{c: np.array(v, dtype=float) for c, v in zip(ICC_COLUMNS[1:8], cols[1:], strict=True)},
+            **{
+                c: np.array(v, dtype=float) for c, v in zip(ICC_COLUMNS[1:8], cols[1:], strict=True)
+            },
             "n_targets": np.full(6, n),
             "n_raters": np.full(6, k),
         },

@@ -35,7 +35,8 @@ class RaterAgreement:
     table : DataFrame
         One row per ``level`` × ``unit``; columns ``level`` (``"indicator"``, ``"aspect"``,
         ``"overall"``, ``"pooled"``), ``unit``, ``n_lessons`` (lessons with two or more ratings
-        of the unit), ``n_pairs`` (observer pairs compared), ``exact_pct``, ``adjacent_pct``
+        of the unit), ``n_pairs`` (observer pairs compared; for ``pooled`` the pairs of
+        indicator ratings over all lessons), ``exact_pct``, ``adjacent_pct``
         (within ±``within``), ``kappa_linear``, ``kappa_quadratic`` (indicators and pooled only),
         ``icc1`` (one-way, single observer: the observers differ between lessons), ``icc2``
         (two-way random, single observer), ``icc2k`` (mean of the k observers),
@@ -283,6 +284,8 @@ def rater_agreement(
     n_ind = len(indicators)
     pooled = cube[:, :, :n_ind].transpose(2, 0, 1).reshape(-1, k)
     rows.append(_row("pooled", "indicators", pooled, True, categories, within))
+    rated = (~np.isnan(cube[:, :, :n_ind])).sum(axis=1) >= 2  # lessons × indicators
+    rows[-1]["n_lessons"] = int(rated.any(axis=1).sum())
     table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
     observers = tuple(sorted(obs[observer].astype(str).unique()))
     return RaterAgreement(table, n_lessons, n_double, observers, excluded)
