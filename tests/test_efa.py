@@ -59,6 +59,8 @@ def test_loadings_phi_communalities_match_psych(key: str) -> None:
         assert_allclose(res.phi.to_numpy(), phi.to_numpy(), atol=1e-4, rtol=0)
     else:
         assert res.phi is None
+    # R: f$Structure (loadings %*% Phi)
+    assert_allclose(res.structure.to_numpy(), _matrix(ref["structure"]).to_numpy(), atol=1e-4)
     # R: f$Vaccounted
     vacc = _matrix(ref["vaccounted"])
     assert list(res.variance.index) == list(vacc.index)
@@ -145,6 +147,8 @@ def test_to_frame_and_summary() -> None:
     assert row["loading"].item() == res.loadings.loc["x1", "MR3"]
     text = res.summary()
     assert "MR1" in text and "Phi" in text and "RMSEA" in text
+    assert res.n_factors == 3
+    assert res.eigenvalues.index[0] == 1
 
 
 def test_recovers_simulated_loadings() -> None:

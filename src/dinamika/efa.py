@@ -72,7 +72,7 @@ class EFAResult:
     fit : EFAFit
         Chi-square, df, p, RMSEA (90% CI), TLI, BIC, RMSR as psych's ``fa`` reports them.
     eigenvalues : Series
-        Eigenvalues of the correlation matrix (psych's ``e.values``).
+        Eigenvalues of the correlation matrix (psych's ``e.values``), indexed 1..p.
     correlation : DataFrame
         The correlation matrix analysed.
     diagnostics : tuple of str
@@ -103,6 +103,13 @@ class EFAResult:
     def n_factors(self) -> int:
         """Number of factors extracted."""
         return int(self.loadings.shape[1])
+
+    @property
+    def structure(self) -> pd.DataFrame:
+        """Structure matrix: item-factor correlations ``L Phi`` (= loadings if orthogonal)."""
+        if self.phi is None:
+            return self.loadings.copy()
+        return self.loadings @ self.phi
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy loadings: one row per item x factor with columns ``item, factor, loading``."""
@@ -302,7 +309,11 @@ def _efa(
         iterations=ex.iterations,
         heywood=heywood,
         fit=fit,
-        eigenvalues=pd.Series(np.linalg.eigvalsh(ci.r)[::-1], name="eigenvalue"),
+        eigenvalues=pd.Series(
+            np.linalg.eigvalsh(ci.r)[::-1],
+            index=pd.RangeIndex(1, p + 1, name="k"),
+            name="eigenvalue",
+        ),
         correlation=pd.DataFrame(ci.r, index=idx, columns=idx),
         diagnostics=tuple(notes),
         method=method,

@@ -74,6 +74,7 @@ fa_ref <- function(data, nf, fm, rotate, label, ...) {
     label = label, nfactors = nf, fm = fm, rotate = rotate,
     call = sprintf("fa(%s, nfactors=%d, fm='%s', rotate='%s')", label, nf, fm, rotate),
     loadings = mat(f$loadings),
+    structure = mat(f$Structure),
     communality = unname(f$communality),
     communalities = unname(f$communalities),
     uniquenesses = unname(f$uniquenesses),
