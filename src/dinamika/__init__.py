@@ -63,6 +63,7 @@ from dinamika.relate import (
     relate,
 )
 from dinamika.reliability import Reliability, reliability, reliability_table
+from dinamika.scoring import score
 from dinamika.simulate import SimulatedTerm, simulate
 from dinamika.survey import Survey, load_survey, validate_survey
 from dinamika.triangulation import TRIANGULATION_RULE, triangulate
@@ -127,6 +128,7 @@ __all__ = [
     "reliability",
     "reliability_table",
     "rwg",
+    "score",
     "simulate",
     "triangulate",
     "validate_survey",
