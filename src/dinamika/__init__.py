@@ -5,6 +5,8 @@ Public API (everything else is private):
 - instruments: :func:`load_instrument`, :func:`list_instruments`, :func:`diff_instruments`
 - term data: :func:`load_survey`, :func:`validate_survey`
 - example data: :func:`simulate`
+- factor analysis: :func:`efa`, :func:`kmo`, :func:`bartlett`, :func:`parallel_analysis`,
+  :func:`velicer_map`
 - errors: :class:`DinamikaError` and its subclasses
 """
 
