@@ -104,7 +104,8 @@ class SimulatedTerm:
     def summary(self) -> str:
         """Counts of teachers, schools, lessons, ratings and interviews."""
         r, o = self.responses, self.observations
-        double = int((o.groupby("id_pelajaran").size() > 1).sum())
+        regular = o[o["id_pengamat"] != params.MASTER]
+        double = int((regular.groupby("id_pelajaran").size() > 1).sum())
         return (
             f"{self.term}: {len(r)} respondents of {self.population} teachers in "
             f"{r['sekolah'].nunique()} schools; {o['id_pelajaran'].nunique()} lessons "

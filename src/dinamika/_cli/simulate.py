@@ -24,6 +24,10 @@ def register(sub: Any) -> None:
             "(questionnaire, observations, interviews, survey.yaml, and truth.json with the true "
             "parameters). Same options and seed give byte-identical files."
         ),
+        epilog=(
+            "Tulis ulang contoh bawaan / regenerate the bundled examples: "
+            "dinamika simulate --examples --out surveys/ --force"
+        ),
     )
     p.add_argument(
         "--out",
@@ -62,6 +66,13 @@ def register(sub: Any) -> None:
         choices=("codes", "id", "en"),
         default="codes",
         help="jawaban sebagai kode atau label / answers as codes, Indonesian or English labels (default codes)",
+    )
+    p.add_argument(
+        "--master-share",
+        type=float,
+        default=0.0,
+        metavar="P",
+        help="bagian pelajaran yang juga dinilai pengamat master / share of lessons also rated by MASTER (default 0)",
     )
     p.add_argument(
         "--examples",
@@ -103,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
         seed=0 if args.seed is None else args.seed,
         panel_seed=args.panel_seed,
         labels=args.labels,
+        master_share=args.master_share,
     )
     folder = term.write(out, overwrite=args.force)
     print(f"Ditulis / written: {folder}\n{term.summary()}")
