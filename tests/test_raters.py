@@ -166,3 +166,51 @@ def test_certify_errors(cert):
         certify_observers(cert, "M", threshold=80)
     with pytest.raises(UsageError, match="more than one row"):
         certify_observers(cert, cert[["lesson", "A"]])
+
+
+def test_certify_mean_diff_sign(cert):
+    out = certify_observers(cert, "M").set_index("observer")
+    # P1 - M: 0, -1, 0 (L1) and 0, +1 (L2); P2 - M: -2, -2, +2, 0, 0, 0; P3 - M: +1, 0, +1
+    assert_allclose(out["mean_diff"], [0.0, -2 / 6, 2 / 3])
+
+
+# ---------------------------------------------------------------- example and simulated data
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_bundled_example_term():
+    from dinamika import load_survey
+
+    survey = load_survey(ROOT / "surveys" / "contoh-2025-1", key="dinamika-test-key-0123456789")
+    obs = survey.observations
+    res = rater_agreement(obs, instrument=survey.observation_instrument)
+    n_double = int((obs.groupby("lesson")["observer"].nunique() >= 2).sum())
+    assert res.n_double_rated == n_double > 0
+    t = res.table
+    assert t["level"].value_counts().to_dict() == {"indicator": 21, "aspect": 6, "overall": 1,
+                                                   "pooled": 1}  # fmt: skip
+    kap = t.loc[t["level"] == "indicator", ["kappa_linear", "kappa_quadratic"]].to_numpy()
+    assert np.isfinite(kap).all() and (np.abs(kap) <= 1).all()
+    # the mean of two observers is more reliable than one (Spearman-Brown)
+    assert (t["icc2k"] >= t["icc2"]).all()
+    assert (t["adjacent_pct"] >= t["exact_pct"]).all()
+
+
+def test_simulated_master_recovers_observer_severity():
+    from dinamika import simulate
+
+    sim = simulate(seed=5, master_share=0.5)
+    obs = sim.observations.rename(
+        columns={"id_pelajaran": "lesson", "id_guru": "teacher", "id_pengamat": "observer"}
+    )
+    master = sim.truth["quality"]["master"]
+    cert = certify_observers(obs, master)
+    severity = pd.Series(sim.truth["quality"]["observer_severity"])
+    # simulated severity shifts an observer's latent ratings; the signed difference from the
+    # (unbiased) master must follow it closely
+    r = np.corrcoef(cert["observer"].map(severity), cert["mean_diff"])[0, 1]
+    assert r > 0.9
+    assert (cert["n_ratings"] > 0).all()
+    # the master never counts as one of a lesson's observers when excluded
+    res = rater_agreement(obs, exclude=[master])
+    assert master not in res.observers and res.excluded == (master,)

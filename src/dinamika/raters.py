@@ -334,7 +334,9 @@ def certify_observers(
     -------
     DataFrame
         One row per observer: ``observer``, ``n_lessons``, ``n_ratings``, ``exact_pct``,
-        ``within_pct``, ``mean_abs_diff``, ``certified``. ``.attrs["rule"]`` states the rule.
+        ``within_pct``, ``mean_abs_diff``, ``mean_diff`` (observer − master: negative for an
+        observer more severe than the master), ``certified``. ``.attrs["rule"]`` states the
+        rule.
 
     Examples
     --------
@@ -383,7 +385,8 @@ def certify_observers(
     )
     both = obs_long.merge(ref_long, on=[lesson, "_ind"], how="inner").dropna(subset=["_x", "_m"])
     d = (both["_x"].astype(float) - both["_m"].astype(float)).abs()
-    both = both.assign(_exact=d < 1e-9, _within=d <= within + 1e-9, _d=d)
+    signed = both["_x"].astype(float) - both["_m"].astype(float)
+    both = both.assign(_exact=d < 1e-9, _within=d <= within + 1e-9, _d=d, _s=signed)
     g = both.groupby(both[observer].astype(str), sort=True)
     out = pd.DataFrame(
         {
@@ -392,6 +395,7 @@ def certify_observers(
             "exact_pct": 100.0 * g["_exact"].mean(),
             "within_pct": 100.0 * g["_within"].mean(),
             "mean_abs_diff": g["_d"].mean(),
+            "mean_diff": g["_s"].mean(),
         }
     )
     all_obs = sorted(set(obs[observer].astype(str)))
