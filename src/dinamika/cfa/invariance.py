@@ -7,9 +7,11 @@ Steps are compared with the chi-square difference test (``lavTestLRT``) and the 
 and RMSEA; a step "holds" when ΔCFI ≥ −cutoff and ΔRMSEA ≤ cutoff (Chen, 2007; Cheung &
 Rensvold, 2002). The verdict of a step requires the previous step to hold.
 
-For WLSMV the difference test of lavaan (``lavTestLRT`` method ``"satorra.2000"``) is **not**
-reproduced: ``p_delta`` is the naive difference of the scaled-shifted statistics and is
-flagged in the ``note`` column; judge WLSMV steps on ΔCFI/ΔRMSEA.
+With ML the difference test is the plain likelihood-ratio difference (``lavTestLRT``). With
+WLSMV the table reports the scaled-shifted statistics (lavaan's ``chisq.scaled``,
+``cfi.scaled``, ``tli.scaled``, ``rmsea.scaled``) and the difference test is lavaan's default
+for this estimator, the scaled-shifted Satorra (2000) test (``lavTestLRT`` method
+``"satorra.2000"``), see :func:`dinamika.cfa.wls.satorra2000_difference`.
 
 References
 ----------
@@ -32,6 +34,7 @@ from scipy import stats
 
 from dinamika.cfa.api import cfa
 from dinamika.cfa.result import CFAResult
+from dinamika.cfa.wls import satorra2000_difference
 from dinamika.errors import UsageError
 
 __all__ = ["InvarianceResult", "invariance"]
@@ -198,13 +201,15 @@ def invariance(
             "note": "",
         }
         if prev is not None:
-            dchi = chisq - prev["chisq"]
-            ddf = f.df - int(prev["df"])
+            if wls:
+                dchi, ddf, p_delta = satorra2000_difference(fits[prev["step"]], fits[step])
+                rec["note"] = "scaled-shifted difference test (Satorra, 2000)"
+            else:
+                dchi, ddf = chisq - prev["chisq"], f.df - int(prev["df"])
+                p_delta = float(stats.chi2.sf(dchi, ddf)) if ddf > 0 else math.nan
             rec["delta_chisq"] = dchi
             rec["delta_df"] = ddf
-            rec["p_delta"] = float(stats.chi2.sf(dchi, ddf)) if ddf > 0 else math.nan
-            if wls:
-                rec["note"] = "naive difference of scaled statistics (not lavTestLRT)"
+            rec["p_delta"] = p_delta
             rec["delta_cfi"] = rec["cfi"] - prev["cfi"]
             rec["delta_rmsea"] = rec["rmsea"] - prev["rmsea"]
             ok = rec["delta_cfi"] >= -cut["delta_cfi"] and rec["delta_rmsea"] <= cut["delta_rmsea"]

@@ -1,0 +1,248 @@
+"""Sample statistics for ordered items: thresholds, polychoric correlations and their NACOV.
+
+Two-step estimation as in lavaan (Olsson, 1979; Muthén, 1984):
+
+1. Thresholds of item i: ``tau_ik = Phi^-1(P(y_i <= k))`` (univariate ML).
+2. Polychoric correlation of each pair: ML of ``sum_ab n_ab log P_ab(rho)`` with the
+   thresholds fixed, ``P_ab = Phi2(u_a, u_b; rho) - Phi2(l_a, u_b) - Phi2(u_a, l_b) +
+   Phi2(l_a, l_b)`` (Fisher scoring, all pairs at once).
+3. Asymptotic covariance of (thresholds, correlations) from the case-wise scores of the two
+   steps (lavaan's ``muthen1984``): with ``A11`` the block-diagonal outer products of the
+   threshold scores, ``A21`` the cross products of the correlation scores with the bivariate
+   threshold scores, ``A22`` the diagonal of the squared correlation scores and ``INNER`` the
+   cross product of all scores, ``B = [[A11, 0], [A21, A22]]`` and
+   ``ACOV = B^-1 INNER B^-T``; ``NACOV (Gamma) = N ACOV``.
+
+For binary items lavaan adds 0.5 to empty cells of 2×2 tables; that correction is not
+implemented (a warning is returned when a table has an empty cell).
+
+References
+----------
+Olsson, U. (1979). Maximum likelihood estimation of the polychoric correlation coefficient.
+*Psychometrika*, 44, 443–460.
+
+Muthén, B. (1984). A general structural equation model with dichotomous, ordered categorical,
+and continuous latent variable indicators. *Psychometrika*, 49, 115–132.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import ndtr, ndtri
+
+from dinamika._bvn import bvn_cdf, bvn_pdf
+from dinamika.errors import UsageError
+
+__all__ = ["OrdinalStats", "ordinal_stats", "recode_ordinal"]
+
+Array = NDArray[Any]
+_PHI = 1.0 / np.sqrt(2.0 * np.pi)
+
+
+@dataclass(frozen=True)
+class OrdinalStats:
+    """Thresholds, polychoric correlations and their NACOV for one group."""
+
+    n: int
+    thresholds: Array  # all items, item by item
+    th_item: Array  # item index of each threshold
+    cor: Array  # p×p polychoric correlation matrix
+    nacov: Array  # (nth + p(p-1)/2) square, N × asymptotic covariance
+    warnings: tuple[str, ...]
+
+    @property
+    def vector(self) -> Array:
+        """Sample statistics in lavaan's order: thresholds, then vech of cor (no diagonal)."""
+        p = self.cor.shape[0]
+        r, c = _pairs(p)
+        return np.concatenate([self.thresholds, self.cor[r, c]])
+
+
+def _pairs(p: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Row/column of lavaan's ``vech(., diagonal = FALSE)`` (column-wise lower triangle)."""
+    cols, rows = np.triu_indices(p, 1)  # (col, row) with row > col, ordered by column
+    return rows, cols
+
+
+def recode_ordinal(
+    groups: list[Array], names: list[str]
+) -> tuple[list[NDArray[np.intp]], list[int]]:
+    """Codes 0..K-1 per item from the values observed over all groups; K per item."""
+    allx = np.vstack(groups)
+    levels = [np.unique(allx[:, j]) for j in range(allx.shape[1])]
+    for j, lev in enumerate(levels):
+        if len(lev) < 2:
+            raise UsageError(f"item {names[j]!r} has a single observed category; drop it")
+    out = []
+    for x in groups:
+        codes = np.column_stack([np.searchsorted(levels[j], x[:, j]) for j in range(x.shape[1])])
+        out.append(codes.astype(np.intp))
+    return out, [len(lev) for lev in levels]
+
+
+def _bounds(tau: Array, k: int) -> tuple[Array, Array]:
+    """Lower/upper latent bounds of categories 0..k-1."""
+    full = np.concatenate([[-np.inf], tau, [np.inf]])
+    return full[:-1], full[1:]
+
+
+def ordinal_stats(codes: NDArray[np.intp], nlev: list[int]) -> OrdinalStats:
+    """Two-step thresholds/polychorics and their NACOV for one group (see module docstring)."""
+    n, p = codes.shape
+    warnings: list[str] = []
+    kmax = max(nlev)
+    # -- step 1: thresholds -------------------------------------------------------------------
+    taus, lo, up = [], np.full((p, kmax), np.inf), np.full((p, kmax), np.inf)
+    th_item: list[int] = []
+    th_start = []
+    for j in range(p):
+        counts = np.bincount(codes[:, j], minlength=nlev[j])
+        if (counts == 0).any():
+            raise UsageError(
+                f"an answer category of item {j + 1} is empty in a group; thresholds cannot be "
+                "estimated (collapse rare categories first)"
+            )
+        t = ndtri(np.cumsum(counts)[:-1] / n)
+        th_start.append(len(th_item))
+        taus.append(t)
+        th_item += [j] * len(t)
+        lo[j, : nlev[j]], up[j, : nlev[j]] = _bounds(t, nlev[j])
+    tau = np.concatenate(taus)
+    nth = len(tau)
+    # univariate scores (N × nth)
+    sc_th = np.zeros((n, nth))
+    rows = np.arange(n)
+    for j in range(p):
+        c = codes[:, j]
+        pk = ndtr(up[j, c]) - ndtr(lo[j, c])
+        s0 = th_start[j]
+        has_up = c < nlev[j] - 1
+        has_lo = c > 0
+        sc_th[rows[has_up], s0 + c[has_up]] += _phi(up[j, c[has_up]]) / pk[has_up]
+        sc_th[rows[has_lo], s0 + c[has_lo] - 1] -= _phi(lo[j, c[has_lo]]) / pk[has_lo]
+    # -- step 2: polychorics, all pairs at once ------------------------------------------------
+    pr, pc = _pairs(p)
+    npair = len(pr)
+    tables = np.zeros((npair, kmax, kmax))
+    for q in range(npair):
+        np.add.at(tables[q], (codes[:, pr[q]], codes[:, pc[q]]), 1.0)
+    la, ua = lo[pr][:, :, None], up[pr][:, :, None]  # item 1 (rows)
+    lb, ub = lo[pc][:, None, :], up[pc][:, None, :]  # item 2 (cols)
+    valid = (la != np.inf) & (lb != np.inf)  # padded categories have both bounds at +inf
+    if (np.where(valid, tables, 1.0) == 0).any():
+        warnings.append("some bivariate tables of item pairs have empty cells")
+    rho = _start_rho(tables, kmax)
+    for _ in range(100):
+        prob, dprob = _cell_probs(la, ua, lb, ub, rho, valid)
+        score = np.sum(np.where(valid, tables * dprob / prob, 0.0), axis=(1, 2))
+        info = n * np.sum(np.where(valid, dprob**2 / prob, 0.0), axis=(1, 2))
+        step = score / info
+        new = np.clip(rho + step, -0.9999, 0.9999)
+        done = np.max(np.abs(new - rho)) < 1e-12
+        rho = new
+        if done:
+            break
+    prob, dprob = _cell_probs(la, ua, lb, ub, rho, valid)
+    cor = np.eye(p)
+    cor[pr, pc] = rho
+    cor[pc, pr] = rho
+    # -- step 3: NACOV (lavaan's muthen1984) ----------------------------------------------------
+    s = np.sqrt(1.0 - rho**2)[:, None, None]
+    r3 = rho[:, None, None]
+    with np.errstate(invalid="ignore"):
+        # d P_ab / d u_a (upper bound of row category a) and d / d l_a
+        d_ua = _phi(ua) * (_ndtr_safe((ub - r3 * ua) / s) - _ndtr_safe((lb - r3 * ua) / s))
+        d_la = _phi(la) * (_ndtr_safe((ub - r3 * la) / s) - _ndtr_safe((lb - r3 * la) / s))
+        d_ub = _phi(ub) * (_ndtr_safe((ua - r3 * ub) / s) - _ndtr_safe((la - r3 * ub) / s))
+        d_lb = _phi(lb) * (_ndtr_safe((ua - r3 * lb) / s) - _ndtr_safe((la - r3 * lb) / s))
+    safe_p = np.where(valid, prob, 1.0)
+    cell_rho = np.where(valid, dprob / safe_p, 0.0)
+    sc_cor = cell_rho[np.arange(npair)[None, :], codes[:, pr], codes[:, pc]]  # N × npair
+    a21 = np.zeros((npair, nth))
+    for q in range(npair):
+        i, j = pr[q], pc[q]
+        w = tables[q] * cell_rho[q]  # n_ab * score_rho(ab)
+        # bivariate threshold scores: d log P_ab / d tau_{i,t}
+        up_i = np.where(valid[q], d_ua[q] / safe_p[q], 0.0)
+        lo_i = np.where(valid[q], d_la[q] / safe_p[q], 0.0)
+        up_j = np.where(valid[q], d_ub[q] / safe_p[q], 0.0)
+        lo_j = np.where(valid[q], d_lb[q] / safe_p[q], 0.0)
+        ki, kj = nlev[i], nlev[j]
+        for t in range(ki - 1):  # tau_{i,t} is the upper bound of row t, lower of row t+1
+            a21[q, th_start[i] + t] = np.sum(w[t, :kj] * up_i[t, :kj]) - np.sum(
+                w[t + 1, :kj] * lo_i[t + 1, :kj]
+            )
+        for t in range(kj - 1):
+            a21[q, th_start[j] + t] = np.sum(w[:ki, t] * up_j[:ki, t]) - np.sum(
+                w[:ki, t + 1] * lo_j[:ki, t + 1]
+            )
+    scores = np.hstack([sc_th, sc_cor])
+    inner = scores.T @ scores
+    a11 = np.zeros((nth, nth))
+    for j in range(p):
+        idx = slice(th_start[j], th_start[j] + nlev[j] - 1)
+        a11[idx, idx] = inner[idx, idx]
+    a22 = np.sum(sc_cor**2, axis=0)
+    a11_inv = np.linalg.inv(a11)
+    a21_inv = -(a21 / a22[:, None]) @ a11_inv
+    b_inv = np.zeros((nth + npair, nth + npair))
+    b_inv[:nth, :nth] = a11_inv
+    b_inv[nth:, :nth] = a21_inv
+    b_inv[nth:, nth:] = np.diag(1.0 / a22)
+    acov = b_inv @ inner @ b_inv.T
+    return OrdinalStats(n, tau, np.array(th_item), cor, n * acov, tuple(warnings))
+
+
+def _phi(x: Array) -> Array:
+    out: Array = np.where(
+        np.isfinite(x), _PHI * np.exp(-0.5 * np.where(np.isfinite(x), x, 0) ** 2), 0.0
+    )
+    return out
+
+
+def _ndtr_safe(x: Array) -> Array:
+    out: Array = ndtr(np.nan_to_num(x, nan=0.0, posinf=np.inf, neginf=-np.inf))
+    return out
+
+
+def _cell_probs(
+    la: Array, ua: Array, lb: Array, ub: Array, rho: Array, valid: Array
+) -> tuple[Array, Array]:
+    r = rho[:, None, None]
+    big = np.broadcast_shapes(la.shape, lb.shape)
+    la_, ua_ = np.broadcast_to(la, big), np.broadcast_to(ua, big)
+    lb_, ub_ = np.broadcast_to(lb, big), np.broadcast_to(ub, big)
+    rr = np.broadcast_to(r, big)
+    # padded categories (bound +inf on both sides) are masked by ``valid``
+    ua_c, la_c = np.where(valid, ua_, 0.0), np.where(valid, la_, -1.0)
+    ub_c, lb_c = np.where(valid, ub_, 0.0), np.where(valid, lb_, -1.0)
+    prob = (
+        bvn_cdf(ua_c, ub_c, rr)
+        - bvn_cdf(la_c, ub_c, rr)
+        - bvn_cdf(ua_c, lb_c, rr)
+        + bvn_cdf(la_c, lb_c, rr)
+    )
+    dprob = (
+        bvn_pdf(ua_c, ub_c, rr)
+        - bvn_pdf(la_c, ub_c, rr)
+        - bvn_pdf(ua_c, lb_c, rr)
+        + bvn_pdf(la_c, lb_c, rr)
+    )
+    prob = np.where(valid, np.maximum(prob, 1e-300), 1.0)
+    return prob, np.where(valid, dprob, 0.0)
+
+
+def _start_rho(tables: Array, kmax: int) -> Array:
+    """Pearson correlation of the category codes as a starting value."""
+    k = np.arange(kmax, dtype=float)
+    n = tables.sum(axis=(1, 2))
+    pa, pb = tables.sum(axis=2) / n[:, None], tables.sum(axis=1) / n[:, None]
+    ma, mb = pa @ k, pb @ k
+    va, vb = pa @ k**2 - ma**2, pb @ k**2 - mb**2
+    cab = np.einsum("qab,a,b->q", tables, k, k) / n - ma * mb
+    out: Array = np.clip(cab / np.sqrt(va * vb), -0.95, 0.95)
+    return out

@@ -1,0 +1,136 @@
+"""dinamika.cfa(estimator="WLSMV") against lavaan 0.6 (tests/reference/cfa/make_cfa.R).
+
+The ordinal data (600 respondents, two groups "a"/"b", eight 5-category items, a cross-loading
+the model omits and a threshold shift of y3 in group b) are simulated by the R script and
+written to ordinal.csv.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import dinamika
+from dinamika.cfa.ordinal import ordinal_stats, recode_ordinal
+
+REF = Path(__file__).parent / "reference" / "cfa"
+ORD = "f1 =~ y1 + y2 + y3 + y4\nf2 =~ y5 + y6 + y7 + y8"
+ITEMS = [f"y{i}" for i in range(1, 9)]
+FIT_KEYS = (
+    "chisq",
+    "df",
+    "pvalue",
+    "cfi",
+    "tli",
+    "rmsea",
+    "rmsea.ci.lower",
+    "rmsea.ci.upper",
+    "srmr",
+    "npar",
+    "baseline.chisq",
+)
+SCALED_KEYS = (
+    "chisq.scaled",
+    "pvalue.scaled",
+    "chisq.scaling.factor",
+    "baseline.chisq.scaled",
+    "cfi.scaled",
+    "tli.scaled",
+    "rmsea.scaled",
+    "rmsea.ci.lower.scaled",
+    "rmsea.ci.upper.scaled",
+)
+
+
+@pytest.fixture(scope="module")
+def ordd() -> pd.DataFrame:
+    return pd.read_csv(REF / "ordinal.csv")
+
+
+def assert_matches_lavaan(name: str, res: dinamika.CFAResult) -> None:
+    ref = pd.read_csv(REF / f"{name}_params.csv", keep_default_na=False, na_values=[""])
+    ref["rhs"] = ref["rhs"].fillna("")
+    ref = ref.rename(columns={"std.all": "std_all"})
+    est = ref[ref.op != "r2"].merge(
+        res.parameters, on=["lhs", "op", "rhs", "group"], how="left", suffixes=("_r", "")
+    )
+    assert est["est"].notna().all()
+    for col in ("est", "se", "std_all"):
+        np.testing.assert_allclose(est[col], est[f"{col}_r"], atol=1e-4, err_msg=col)
+    r2 = ref[ref.op == "r2"].merge(res.r2, left_on=["lhs", "group"], right_on=["variable", "group"])
+    np.testing.assert_allclose(r2["r2"], r2["est"], atol=1e-4)
+    fit = json.loads((REF / f"{name}_fit.json").read_text())
+    for key in FIT_KEYS:
+        assert res.fit[key] == pytest.approx(fit[key], abs=1e-4), key
+    for key in SCALED_KEYS:
+        assert res.fit[key] == pytest.approx(fit[key], abs=1e-3), key
+
+
+def test_sample_statistics(ordd: pd.DataFrame) -> None:
+    # R: lavInspect(fit, "sampstat")$th / $cov ; diag(lavInspect(fit, "gamma"))
+    codes, nlev = recode_ordinal([ordd[ITEMS].to_numpy(float)], ITEMS)
+    st = ordinal_stats(codes[0], nlev)
+    th = pd.read_csv(REF / "ord_thresholds.csv")["th"].to_numpy()
+    np.testing.assert_allclose(st.thresholds, th, atol=1e-8)
+    np.testing.assert_allclose(
+        st.cor, pd.read_csv(REF / "ord_polychoric.csv").to_numpy(), atol=1e-6
+    )
+    gamma = pd.read_csv(REF / "ord_nacov_diag.csv")["nacov_diag"].to_numpy()
+    np.testing.assert_allclose(np.diag(st.nacov), gamma, rtol=1e-5)
+
+
+def test_wlsmv_single_group(ordd: pd.DataFrame) -> None:
+    # R: cfa(ORD, data = ordd, ordered = paste0("y", 1:8), estimator = "WLSMV")
+    res = dinamika.cfa(ORD, ordd, estimator="WLSMV")
+    assert res.estimator == "WLSMV"
+    assert_matches_lavaan("ord_wlsmv", res)
+    assert res.diagnostics.converged
+    assert "scaled-shifted" in res.summary()
+
+
+def test_wlsmv_std_lv(ordd: pd.DataFrame) -> None:
+    # R: cfa(ORD, data = ordd, ordered = paste0("y", 1:8), estimator = "WLSMV", std.lv = TRUE)
+    assert_matches_lavaan(
+        "ord_wlsmv_stdlv", dinamika.cfa(ORD, ordd, ordered=True, estimator="WLSMV", std_lv=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("step", "equal"),
+    [("configural", ()), ("metric", ("loadings",)), ("scalar", ("loadings", "thresholds"))],
+)
+def test_wlsmv_multigroup(ordd: pd.DataFrame, step: str, equal: tuple[str, ...]) -> None:
+    # R: cfa(ORD, data = ordd, ordered = ..., estimator = "WLSMV", group = "grp",
+    #        group.equal = ...)   (scalar: delta scales and latent means free in group b)
+    res = dinamika.cfa(ORD, ordd, estimator="WLSMV", group="grp", group_equal=equal)
+    assert_matches_lavaan(f"ord_mg_{step}", res)
+
+
+def test_wlsmv_invariance_matches_lavtestlrt(ordd: pd.DataFrame) -> None:
+    # R: lavTestLRT(oconf, ometr, oscal)  # method "satorra.2000", scaled.shifted = TRUE
+    inv = dinamika.invariance(ORD, ordd, group="grp", estimator="WLSMV")
+    ref = pd.read_csv(REF / "ord_mg_lrt.csv")
+    tab = inv.table
+    np.testing.assert_array_equal(tab["df"], ref["df"])
+    np.testing.assert_allclose(tab["delta_chisq"][1:], ref["delta_chisq"][1:], atol=1e-3)
+    np.testing.assert_allclose(tab["p_delta"][1:], ref["p_delta"][1:], atol=1e-4)
+    scaled = [
+        json.loads((REF / f"ord_mg_{s}_fit.json").read_text())["cfi.scaled"]
+        for s in ("configural", "metric", "scalar")
+    ]
+    np.testing.assert_allclose(tab["cfi"], scaled, atol=1e-3)
+    assert inv.holds in ("metric", "scalar")
+
+
+def test_mixed_ordered_rejected(ordd: pd.DataFrame) -> None:
+    with pytest.raises(dinamika.UsageError, match="mixed"):
+        dinamika.cfa(ORD, ordd, estimator="WLSMV", ordered=["y1", "y2"])
+    with pytest.raises(dinamika.UsageError, match="WLSMV"):
+        dinamika.cfa(ORD, ordd, ordered=True)
+    res = dinamika.cfa(ORD, ordd, estimator="WLSMV")
+    with pytest.raises(dinamika.UsageError, match="ML"):
+        res.scores()
