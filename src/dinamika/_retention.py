@@ -100,7 +100,7 @@ def parallel_analysis(
     n_iter: int = 20,
     seed: int | None = None,
     method: str = "minres",
-    quantile: float | None = None,
+    quantile: float | None = 0.95,
 ) -> ParallelResult:
     r"""Horn's parallel analysis for factors and components, as ``psych::fa.parallel``.
 
@@ -124,10 +124,9 @@ def parallel_analysis(
         Seed for reproducible simulations.
     method : {"minres", "ml", "pa"}
         Extraction method for the factor eigenvalues (psych's ``fm``).
-    quantile : float, optional
-        Compare with this quantile of the simulated eigenvalues instead of their mean.
-        psych's ``fa.parallel`` uses ``quant = .95`` for its suggestion; pass ``0.95`` to
-        apply the same rule.
+    quantile : float or None, default 0.95
+        Compare with this quantile of the simulated eigenvalues, as ``psych::fa.parallel``
+        does (``quant = .95``); ``None`` compares with their mean (Horn's original rule).
 
     Returns
     -------
