@@ -189,3 +189,21 @@ def test_syntax_modifiers(hs: pd.DataFrame) -> None:
     assert lx.loc["x1", "free"]
     assert res.fit.df == 8 + 1  # 21 moments - 12 free parameters
     assert "summary" not in res.summary()
+
+
+def test_modification_indices(hs: pd.DataFrame) -> None:
+    # R: modindices(cfa(HS, data = HolzingerSwineford1939))  # mi, epc, sepc.all
+    # (MI are sensitive to the last digits of the estimates: lavaan stops at its own
+    # convergence tolerance, so mi is compared with atol 1e-4 plus rtol 1e-5)
+    res = dinamika.cfa(HS, hs)
+    mi = res.modification_indices(top=None)
+    ref = pd.read_csv(REF / "hs_ml_modindices.csv")
+    both = ref.merge(mi, on=["lhs", "op", "rhs"], how="left", suffixes=("_r", ""))
+    assert len(mi) == len(ref) == 54
+    np.testing.assert_allclose(both["mi"], both["mi_r"], rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(both["epc"], both["epc_r"], atol=1e-4)
+    np.testing.assert_allclose(both["sepc_all"], both["sepc.all"], atol=1e-4)
+    top = res.modification_indices()
+    assert len(top) == 10
+    assert top["mi"].is_monotonic_decreasing
+    assert tuple(top.iloc[0][["lhs", "op", "rhs"]]) == ("visual", "=~", "x9")
