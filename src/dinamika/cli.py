@@ -20,6 +20,7 @@ from dinamika.errors import DinamikaError, UsageError
 #: Modules under ``dinamika._cli`` that add a sub-command, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
     "validate",
+    "report",
     "instrument",
     "simulate",
     "importer",

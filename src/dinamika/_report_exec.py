@@ -1,0 +1,175 @@
+"""Run a report notebook on a real Jupyter kernel: read, inject parameters, execute.
+
+The kernel is always this interpreter's own IPython kernel (``sys.executable -m
+ipykernel_launcher``), whatever kernel specs are installed for the user, so the report runs with
+the dinamika that was called. Cell ids are renumbered so that nothing random reaches the output.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from dinamika._resources import notebooks_dir
+from dinamika.errors import DinamikaError, UsageError
+
+__all__ = [
+    "NotebookFailed",
+    "execute",
+    "inject_parameters",
+    "load_notebook",
+    "renumber",
+    "section_of",
+]
+
+KERNEL_NAME = "python3"
+PARAMETERS_TAG = "parameters"
+INJECTED_TAG = "injected-parameters"
+SECTION_PREFIX = "section:"
+
+
+class NotebookFailed(DinamikaError):
+    """A report notebook cell raised; the message names the section and the error."""
+
+
+class _OwnKernelSpecs(KernelSpecManager):
+    """Kernel specs that resolve every name to this interpreter's IPython kernel."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        return KernelSpec(
+            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            display_name=f"Python {sys.version_info.major}.{sys.version_info.minor} (dinamika)",
+            language="python",
+            resource_dir=str(Path(__file__).parent),
+        )
+
+    def find_kernel_specs(self) -> dict[str, str]:
+        return {KERNEL_NAME: str(Path(__file__).parent)}
+
+
+def renumber(nb: Any) -> Any:
+    """Give cells stable ids (``cell-0``, ``cell-1``, …) in place; returns ``nb``."""
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+    return nb
+
+
+def load_notebook(name: str, folder: Path | None = None) -> Any:
+    """Read ``<name>.py`` (jupytext percent format, the source of truth) or ``<name>.ipynb``."""
+    import jupytext
+
+    folder = notebooks_dir() if folder is None else Path(folder)
+    source = folder / f"{name}.py"
+    if source.is_file():
+        nb = jupytext.read(source, fmt="py:percent")
+    elif (folder / f"{name}.ipynb").is_file():
+        nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+    else:
+        raise UsageError(f"report notebook {name!r} not found in {folder}")
+    nb.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata.pop("jupytext", None)
+    return renumber(nb)
+
+
+def inject_parameters(nb: Any, params: Mapping[str, Any]) -> Any:
+    """Insert a cell assigning ``params`` right after the cell tagged ``parameters``.
+
+    Values are written with ``repr`` (str, int, float, bool, None, lists and dicts of those).
+    """
+    lines = [f"{name} = {value!r}" for name, value in params.items()]
+    cell = nbformat.v4.new_code_cell("\n".join(lines))
+    cell.metadata["tags"] = [INJECTED_TAG]
+    at = next(
+        (i + 1 for i, c in enumerate(nb.cells) if PARAMETERS_TAG in c.metadata.get("tags", [])),
+        0,
+    )
+    nb.cells.insert(at, cell)
+    return renumber(nb)
+
+
+def section_of(cell: Any) -> str | None:
+    """The section a cell starts (its ``section:<name>`` tag), or None."""
+    for tag in cell.metadata.get("tags", []):
+        if str(tag).startswith(SECTION_PREFIX):
+            return str(tag)[len(SECTION_PREFIX) :]
+    return None
+
+
+def execute(
+    nb: Any,
+    *,
+    cwd: Path,
+    progress: Callable[[int, int, Any], None] | None = None,
+    timeout: int = 1800,
+    env: Mapping[str, str] | None = None,
+) -> Any:
+    """Execute ``nb`` in place on a fresh kernel started in ``cwd``; returns ``nb``.
+
+    ``progress(index, total, cell)`` is called before each code cell runs. A failing cell raises
+    :class:`NotebookFailed` naming the section and the error (no traceback of the kernel).
+    """
+    km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_OwnKernelSpecs())
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    position = {id(c): i for i, c in enumerate(code_cells)}
+    current = {"section": "?"}
+
+    def on_start(cell: Any, cell_index: int) -> None:
+        current["section"] = section_of(cell) or current["section"]
+        if progress is not None and id(cell) in position:
+            progress(position[id(cell)] + 1, len(code_cells), cell)
+
+    client = NotebookClient(
+        nb,
+        km=km,
+        timeout=timeout,
+        allow_errors=False,
+        record_timing=False,
+        resources={"metadata": {"path": str(cwd)}},
+        on_cell_start=on_start,
+    )
+    kernel_env = {**os.environ, **(env or {})}
+    kernel_env.setdefault("PYTHONHASHSEED", "0")
+    # The kernel must import the same dinamika as this process (also from a source checkout).
+    src = str(Path(__file__).resolve().parent.parent)
+    kernel_env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (src, kernel_env.get("PYTHONPATH", "")) if p
+    )
+    try:
+        client.execute(env=kernel_env, stderr=subprocess.DEVNULL)
+    except CellExecutionError as exc:
+        name = getattr(exc, "ename", "Error")
+        value = str(getattr(exc, "evalue", "")).strip()
+        raise NotebookFailed(
+            f"the report stopped in section {current['section']!r}: {name}: {value}"
+        ) from None
+    return renumber(nb)
+
+
+def write_paired_ipynb(name: str, folder: Path | None = None) -> Path:
+    """Regenerate ``<name>.ipynb`` from the ``.py`` source (stable ids, no outputs).
+
+    Run ``python -c "from dinamika._report_exec import write_paired_ipynb as w;
+    w('laporan-semester'); w('tren')"`` after editing a notebook's ``.py``.
+    """
+    import jupytext
+
+    folder = notebooks_dir() if folder is None else Path(folder)
+    nb = jupytext.read(folder / f"{name}.py", fmt="py:percent")
+    renumber(nb)
+    target = folder / f"{name}.ipynb"
+    jupytext.write(nb, target, fmt="ipynb")
+    return target

@@ -1,0 +1,304 @@
+"""How each analysis result is shown in a report: tables, figures and a plain-language reading.
+
+Each method takes the public result of an analysis module (never recomputing a statistic) and
+renders it through :class:`dinamika._report_view.View`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dinamika import __version__
+from dinamika._report_view import View
+from dinamika.i18n import join
+from dinamika.privacy import suppress
+
+__all__ = ["ReportView"]
+
+
+class ReportView(View):
+    """:class:`View` plus one renderer per report section."""
+
+    # --- reliability --------------------------------------------------------------------------
+    def reliability(self, table: pd.DataFrame) -> None:
+        """Alpha (Feldt CI) and omega total (bootstrap CI) per scale, flagged items."""
+        self.text(self.t("reliability_reading"))
+
+        def ci(lo: pd.Series, hi: pd.Series) -> list[str]:
+            return [
+                "—" if pd.isna(a) or pd.isna(b) else f"{self.num(a)} – {self.num(b)}"
+                for a, b in zip(lo, hi, strict=True)
+            ]
+
+        flagged = [
+            ", ".join(map(str, f)) if isinstance(f, list | tuple) else str(f or "")
+            for f in table["flagged_items"]
+        ]
+        shown = pd.DataFrame(
+            {
+                "scale": table["scale"],
+                "n": table["n"].astype(int),
+                "alpha": table["alpha"],
+                "alpha_ci": ci(table["alpha_lower"], table["alpha_upper"]),
+                "omega_total": table["omega_total"],
+                "omega_ci": ci(table["omega_lower"], table["omega_upper"]),
+                "flagged": [f or "—" for f in flagged],
+            }
+        )
+        self.table(shown, value_labels=["scale"], keep_text=["alpha_ci", "omega_ci", "flagged"])
+        low = table.loc[(table[["alpha", "omega_total"]] < 0.70).any(axis=1), "scale"]
+        if len(low):
+            names = join([self.label(str(s)) for s in low], self.lang)
+            self.text(self.t("reliability_low", scales=names))
+        else:
+            self.text(self.t("reliability_ok"))
+        items = [i for f in flagged for i in f.split(", ") if i]
+        if items:
+            self.text(self.t("flagged_items", items=", ".join(items)))
+
+    # --- factor structure ---------------------------------------------------------------------
+    def cfa(self, fit: Any) -> None:
+        """Fit indices, a verdict, standardized loadings and the fit's diagnostics."""
+        f = fit.fit
+        scaled = fit.estimator == "WLSMV"
+
+        def pick(name: str) -> float:
+            value = getattr(f, f"{name}_scaled", math.nan) if scaled else math.nan
+            return float(value) if not math.isnan(value) else float(getattr(f, name))
+
+        cfi, tli, rmsea, srmr = pick("cfi"), pick("tli"), pick("rmsea"), float(f.srmr)
+        lo, hi = pick("rmsea_ci_lower"), pick("rmsea_ci_upper")
+        good = cfi >= 0.95 and tli >= 0.95 and rmsea <= 0.06 and srmr <= 0.08
+        fair = cfi >= 0.90 and tli >= 0.90 and rmsea <= 0.08 and srmr <= 0.10
+        verdict = self.t("fit_good" if good else "fit_fair" if fair else "fit_poor")
+        self.text(
+            self.t(
+                "fit_reading",
+                verdict=verdict,
+                cfi=self.num(cfi),
+                tli=self.num(tli),
+                rmsea=self.num(rmsea, 3),
+                srmr=self.num(srmr, 3),
+            )
+        )
+        self.subheading(self.t("fit_title"))
+        self.table(
+            pd.DataFrame(
+                {
+                    "n": [int(fit.n)],
+                    "chisq": [pick("chisq")],
+                    "df": [int(f.df)],
+                    "pvalue": [pick("pvalue")],
+                    "cfi": [cfi],
+                    "tli": [tli],
+                    "rmsea": [rmsea],
+                    "rmsea_ci": [f"{self.num(lo, 3)} – {self.num(hi, 3)}"],
+                    "srmr": [srmr],
+                }
+            ),
+            digits={"chisq": 1, "pvalue": 3, "rmsea": 3, "srmr": 3},
+            keep_text=["rmsea_ci"],
+        )
+        self.subheading(self.t("loadings_title"))
+        load = fit.loadings.loc[:, ["factor", "item", "std_all"]].rename(
+            columns={"factor": "scale"}
+        )
+        self.table(load, value_labels=["scale"])
+        d = fit.diagnostics
+        notes = []
+        if not d.converged:
+            notes.append(self.t("diag_not_converged"))
+        if d.heywood:
+            notes.append(self.t("diag_heywood", items=", ".join(map(str, d.heywood))))
+        if d.not_positive_definite:
+            notes.append(self.t("diag_npd", what=", ".join(map(str, d.not_positive_definite))))
+        if notes:
+            self.note(self.t("diagnostics", text="; ".join(notes)))
+
+    # --- group agreement ----------------------------------------------------------------------
+    def group_agreement(self, result: Any) -> None:
+        """ICC(1), ICC(2) and median rwg(j) per grouping and scale, with the verdict."""
+        table = result.scales
+        shown = pd.DataFrame(
+            {
+                "group": [self.label(str(g)) for g in table["group_by"]],
+                "scale": table["scale"],
+                "n_groups": table["n_groups"].astype(int),
+                "icc1": table["icc1"],
+                "icc2": table["icc2"],
+                "rwg_j": table["rwg_j_median"],
+                "aggregate_ok": table["scale_ok"].astype(bool),
+            }
+        )
+        self.table(shown, value_labels=["scale"])
+
+    # --- observation --------------------------------------------------------------------------
+    def rater_agreement(self, result: Any) -> None:
+        """Observer agreement per aspect, overall and pooled over indicators."""
+        table = result.table
+        self.text(self.t("rater_reading", n=self.num(result.n_double_rated, 0)))
+        if result.n_double_rated < self.min_cell:
+            return
+        rows = table[table["level"] != "indicator"]
+        units = [
+            self.t("overall_quality")
+            if u == "overall"
+            else self.t("pooled_indicators")
+            if lv == "pooled"
+            else self.label(str(u))
+            for lv, u in zip(rows["level"], rows["unit"], strict=True)
+        ]
+        shown = pd.DataFrame(
+            {
+                "aspect": units,
+                "n_lessons": rows["n_lessons"].astype(int).to_numpy(),
+                "exact": rows["exact_pct"].to_numpy(dtype=float),
+                "adjacent": rows["adjacent_pct"].to_numpy(dtype=float),
+                "kappa_quadratic": rows["kappa_quadratic"].to_numpy(dtype=float),
+                "icc1": rows["icc1"].to_numpy(dtype=float),
+                "krippendorff_alpha": rows["alpha_ordinal"].to_numpy(dtype=float),
+            }
+        )
+        self.table(shown, digits={"exact": 0, "adjacent": 0})
+
+    # --- relation -----------------------------------------------------------------------------
+    def relate(self, result: Any) -> None:
+        """Correlation heatmap, coefficient plot and their reading."""
+        import matplotlib.pyplot as plt
+
+        from dinamika import plots
+
+        n = int(result.n_matched)
+        if n < self.min_cell:
+            self.note(self.t("too_few_link", n=n, min_cell=self.min_cell), "missing")
+            return
+        corr = result.correlations
+        with_overall = corr[corr["y"] == "overall"].sort_values("r", key=np.abs, ascending=False)
+        best = with_overall.iloc[0] if len(with_overall) else corr.iloc[0]
+        self.text(
+            self.t(
+                "link_reading",
+                n=self.num(n, 0),
+                best=self.label(str(best["x"])),
+                r=self.num(best["r"]),
+            )
+        )
+        matrix = corr.pivot(index="x", columns="y", values="r")
+        ys = ["overall", *[c for c in dict.fromkeys(corr["y"]) if c != "overall"]]
+        matrix = matrix.reindex(index=list(dict.fromkeys(corr["x"])), columns=ys)
+        matrix.index = [self.label(str(i)) for i in matrix.index]
+        matrix.columns = [
+            self.t("overall_quality") if c == "overall" else self.label(str(c))
+            for c in matrix.columns
+        ]
+        fig, ax = plt.subplots(figsize=(9, 3.6))
+        plots.heatmap(matrix, lang=self.lang, ax=ax)
+        ax.set_title(self.t("heatmap_title"), loc="left", fontsize=10)
+        self.figure(fig, alt=self.t("heatmap_title"))
+        shown = corr.loc[:, ["x", "y", "n", "r", "lower", "upper", "p_adjusted"]].rename(
+            columns={"x": "scale", "y": "aspect"}
+        )
+        shown["aspect"] = [
+            self.t("overall_quality") if a == "overall" else self.label(str(a))
+            for a in shown["aspect"]
+        ]
+        self.table(shown, value_labels=["scale"], digits={"p_adjusted": 3})
+        fixed = result.model.fixed
+        fixed = fixed[fixed["term"] != "(Intercept)"]
+        coef = pd.DataFrame(
+            {
+                "predictor": [self.label(str(x)) for x in fixed["term"]],
+                "estimate": fixed["std_estimate"].to_numpy(dtype=float),
+                "lower": fixed["std_lower"].to_numpy(dtype=float),
+                "upper": fixed["std_upper"].to_numpy(dtype=float),
+                "p": fixed["p"].to_numpy(dtype=float),
+            }
+        )
+        fig, ax = plt.subplots(figsize=(7, 0.5 * len(coef) + 1.4))
+        plots.coefficient_plot(
+            coef, label="predictor", xlabel=self.t("coef_axis"), lang=self.lang, ax=ax
+        )
+        ax.set_title(self.t("coef_title"), loc="left", fontsize=10)
+        self.figure(fig, alt=self.t("coef_title"))
+        self.table(coef, digits={"p": 3})
+        m = result.model
+        self.text(
+            self.t(
+                "model_reading",
+                n=self.num(m.n, 0),
+                groups=self.num(m.n_groups, 0),
+                icc=self.num(m.icc_null),
+                r2=self.num(m.r2_marginal),
+            )
+        )
+        if not m.converged or m.singular:
+            self.note(
+                self.t(
+                    "diagnostics",
+                    text=self.t("diag_singular" if m.converged else "diag_not_converged"),
+                )
+            )
+
+    # --- triangulation ------------------------------------------------------------------------
+    def triangulation(self, joint: pd.DataFrame) -> None:
+        """The joint display, interview shares suppressed for few teachers."""
+        self.text(self.t("triangulation_reading"))
+        table = suppress(
+            joint,
+            count_col="interview_teachers",
+            min_cell=self.min_cell,
+            margins=(),
+            values=["share_positive", "share_negative", "share_mixed"],
+        )
+        shown = pd.DataFrame(
+            {
+                "construct": table["construct"],
+                "survey_mean": table["survey_mean"],
+                "survey_ci": [
+                    f"{self.num(a)} – {self.num(b)}" if not (pd.isna(a) or pd.isna(b)) else "—"
+                    for a, b in zip(table["survey_lower"], table["survey_upper"], strict=True)
+                ],
+                "obs_r": table["obs_r"],
+                "interview_teachers": table["interview_teachers"].astype(int),
+                "share_positive": 100 * table["share_positive"],
+                "verdict": [
+                    self.t(f"verdict_{v}") if isinstance(v, str) and v else "—"
+                    for v in table["verdict"]
+                ],
+            }
+        )
+        self.table(
+            shown,
+            value_labels=["construct"],
+            keep_text=["survey_ci", "verdict"],
+            digits={"share_positive": 0},
+        )
+        self.note(self.t("triangulation_rule", min_cell=self.min_cell), "missing")
+
+    # --- provenance ---------------------------------------------------------------------------
+    def provenance(self, survey: Any, params: Mapping[str, Any]) -> None:
+        """Versions, hashes, seed and parameters (no timestamps)."""
+        rows: list[tuple[str, str]] = [
+            (self.t("prov_version"), __version__),
+            (self.t("prov_term"), str(survey.term)),
+        ]
+        for kind, inst in (
+            ("kind_questionnaire", survey.instrument),
+            ("kind_observation", survey.observation_instrument),
+            ("kind_interview", survey.interview_instrument),
+        ):
+            if inst is None:
+                continue
+            rows.append((self.t("prov_instrument", kind=self.t(kind)), inst.ref))
+            rows.append((self.t("prov_instrument_hash", kind=self.t(kind)), inst.sha256))
+        for name, digest in survey.file_hashes.items():
+            rows.append((self.t("prov_file", file=name), digest))
+        for name, value in params.items():
+            rows.append((self.t("prov_param", name=name), str(value)))
+        frame = pd.DataFrame({"measure": [r[0] for r in rows], "value": [r[1] for r in rows]})
+        self.table(frame, keep_text=["measure", "value"], code=["value"])

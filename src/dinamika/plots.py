@@ -1,0 +1,348 @@
+"""Report figures: diverging Likert bars, correlation heatmap, coefficient plot, aspect bars.
+
+Statistics are computed apart from drawing (:func:`likert_counts`, :func:`likert_shares`); each
+drawing function is keyword-only, draws on ``ax=`` (a new figure when omitted) and returns the
+Axes. Tick labels follow the report language (``lang=``: decimal comma in Indonesian).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from dinamika.errors import UsageError
+from dinamika.i18n import check_lang, fmt_num
+
+__all__ = [
+    "MISSING",
+    "aspect_bars",
+    "coefficient_plot",
+    "heatmap",
+    "likert_bars",
+    "likert_counts",
+    "likert_shares",
+]
+
+#: Name of the column of missing answers in :func:`likert_counts`.
+MISSING = "missing"
+_MISSING_COLOR = "#8c8c8c"
+
+
+def likert_counts(
+    frame: pd.DataFrame, *, items: Sequence[str], codes: Sequence[int]
+) -> pd.DataFrame:
+    """Answer counts per item and response code, missing answers included.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per respondent; item columns hold codes (NaN = missing).
+    items : sequence of str
+        Item columns, in display order.
+    codes : sequence of int
+        Every response code of the scale, lowest first (categories nobody chose get 0).
+
+    Returns
+    -------
+    DataFrame
+        Index ``items``; one integer column per code, then ``missing``. Values outside
+        ``codes`` raise UsageError (they are not answers of this scale).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"A": [1, 2, 2, np.nan], "B": [5, 5, 4, 4]})
+    >>> likert_counts(f, items=["A", "B"], codes=[1, 2, 3, 4, 5])
+       1  2  3  4  5  missing
+    A  1  2  0  0  0        1
+    B  0  0  0  2  2        0
+    """
+    missing_cols = [i for i in items if i not in frame.columns]
+    if missing_cols:
+        raise UsageError(f"items {missing_cols} are not columns of the data")
+    values = frame.loc[:, list(items)].to_numpy(dtype=float).T  # items × respondents
+    codes_arr = np.asarray(codes, dtype=float)
+    present = ~np.isnan(values)
+    known = np.isin(values, codes_arr) | ~present
+    if not known.all():
+        bad = sorted(set(values[~known].tolist()))[:5]
+        raise UsageError(f"answers {bad} are not codes of the scale {list(codes)}")
+    counts = (values[:, :, None] == codes_arr[None, None, :]).sum(axis=1)
+    out = pd.DataFrame(counts.astype(int), index=list(items), columns=list(codes))
+    out[MISSING] = (~present).sum(axis=1).astype(int)
+    return out
+
+
+def likert_shares(counts: pd.DataFrame) -> pd.DataFrame:
+    """Counts as percentages of all respondents (missing included), rows summing to 100.
+
+    A row with no respondents at all stays 0 everywhere.
+    """
+    total = counts.sum(axis=1).to_numpy(dtype=float)
+    shares = counts.to_numpy(dtype=float) / np.where(total > 0, total, 1.0)[:, None] * 100
+    return pd.DataFrame(shares, index=counts.index, columns=counts.columns)
+
+
+def _palette(k: int) -> list[Any]:
+    """Red (disagree) to blue (agree); the middle category of an odd scale in neutral grey."""
+    cmap = mpl.colormaps["RdBu"]
+    colors: list[Any] = [cmap(x) for x in np.linspace(0.08, 0.92, k)] if k > 1 else []
+    if k % 2:
+        colors[k // 2 : k // 2 + 1] = ["#cfcfcf"]
+    return colors
+
+
+def _formatter(lang: str, digits: int = 0, absolute: bool = False) -> FuncFormatter:
+    def fmt(x: float, _pos: int) -> str:
+        return fmt_num(abs(x) if absolute else x, lang, digits)
+
+    return FuncFormatter(fmt)
+
+
+def likert_bars(
+    counts: pd.DataFrame,
+    *,
+    labels: Sequence[str],
+    missing_label: str = "Missing",
+    item_labels: Sequence[str] | None = None,
+    xlabel: str | None = None,
+    legend: bool = True,
+    lang: str = "id",
+    ax: Axes | None = None,
+) -> Axes:
+    """Diverging stacked bars of Likert answers, neutral centred, missing shown apart.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        From :func:`likert_counts`: one column per code (lowest first) then ``missing``.
+    labels : sequence of str
+        Category labels, one per code.
+    missing_label : str
+        Legend label of the missing answers (drawn in grey right of the diverging bars).
+    item_labels : sequence of str, optional
+        Y tick labels (default: the index).
+    xlabel : str, optional
+    legend : bool
+        Draw the legend below the axes (every category, also those nobody chose).
+    lang : {"id", "en"}
+        Tick number format.
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+        One bar patch per item and category (zero-width for categories nobody chose) plus
+        one per item for missing answers; the legend lists every category.
+
+    Notes
+    -----
+    With an odd number of categories the middle one is split in half around zero; with an
+    even number zero separates the lower and upper halves. Shares are of all respondents.
+    """
+    check_lang(lang)
+    codes = [c for c in counts.columns if c != MISSING]
+    if len(labels) != len(codes):
+        raise UsageError(f"{len(codes)} categories need {len(codes)} labels, got {len(labels)}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.45 * len(counts) + 1.4))
+    shares = likert_shares(counts)
+    cat = shares[codes].to_numpy()
+    miss = shares[MISSING].to_numpy() if MISSING in shares else np.zeros(len(shares))
+    k = len(codes)
+    lower = cat[:, : k // 2].sum(axis=1) + (cat[:, k // 2] / 2 if k % 2 else 0)
+    starts = -lower[:, None] + np.concatenate(
+        [np.zeros((len(cat), 1)), cat.cumsum(axis=1)[:, :-1]], axis=1
+    )
+    y = np.arange(len(cat))[::-1]
+    colors = _palette(k)
+    for j in range(k):
+        ax.barh(
+            y,
+            cat[:, j],
+            left=starts[:, j],
+            color=colors[j],
+            edgecolor="white",
+            linewidth=0.5,
+            height=0.7,
+        )
+    right_edge = float(np.max(cat.sum(axis=1) - lower, initial=0.0))
+    left_edge = float(np.max(lower, initial=0.0))
+    gap_at = max(right_edge, 5.0) + 6.0
+    ax.barh(y, miss, left=gap_at, color=_MISSING_COLOR, height=0.7)
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.axvline(gap_at - 3.0, color="#bbbbbb", linewidth=0.6, linestyle=":")
+    ax.set_xlim(
+        -max(left_edge, 5.0) - 3.0, gap_at + max(float(np.max(miss, initial=0.0)), 5.0) + 3.0
+    )
+    ax.set_yticks(
+        y, list(item_labels) if item_labels is not None else [str(i) for i in counts.index]
+    )
+    ax.set_ylim(-0.6, len(cat) - 0.4)
+    ax.xaxis.set_major_formatter(_formatter(lang, absolute=True))
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if legend:
+        handles = [Patch(facecolor=c, label=lab) for c, lab in zip(colors, labels, strict=True)]
+        handles.append(Patch(facecolor=_MISSING_COLOR, label=missing_label))
+        ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.18 if xlabel else -0.08),
+            ncol=min(len(handles), 6),
+            frameon=False,
+            fontsize="small",
+        )
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def heatmap(
+    matrix: pd.DataFrame,
+    *,
+    vmin: float = -1.0,
+    vmax: float = 1.0,
+    annot: bool = True,
+    digits: int = 2,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    lang: str = "id",
+    ax: Axes | None = None,
+) -> Axes:
+    """A correlation (or any bounded) matrix as a coloured grid with values written in.
+
+    NaN cells are left blank (light grey). Returns the Axes; its first image is the grid.
+    """
+    check_lang(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.1 * matrix.shape[1] + 3, 0.6 * matrix.shape[0] + 1.5))
+    values = matrix.to_numpy(dtype=float)
+    cmap = mpl.colormaps["RdBu_r"].copy()
+    cmap.set_bad("#eeeeee")
+    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    ax.set_xticks(
+        np.arange(values.shape[1]), [str(c) for c in matrix.columns], rotation=30, ha="right"
+    )
+    ax.set_yticks(np.arange(values.shape[0]), [str(i) for i in matrix.index])
+    if annot:
+        span = max(abs(vmin), abs(vmax))
+        for (i, j), v in np.ndenumerate(values):
+            if np.isnan(v):
+                continue
+            color = "white" if abs(v) > 0.6 * span else "black"
+            ax.text(
+                j,
+                i,
+                fmt_num(v, lang, digits),
+                ha="center",
+                va="center",
+                color=color,
+                fontsize="small",
+            )
+    bar = ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    bar.ax.yaxis.set_major_formatter(_formatter(lang, digits=2))
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    return ax
+
+
+def coefficient_plot(
+    frame: pd.DataFrame,
+    *,
+    estimate: str = "estimate",
+    lower: str = "lower",
+    upper: str = "upper",
+    label: str = "term",
+    reference: float = 0.0,
+    xlabel: str | None = None,
+    lang: str = "id",
+    ax: Axes | None = None,
+) -> Axes:
+    """Point estimates with confidence intervals, one row per coefficient (first on top).
+
+    Returns the Axes; ``ax.lines`` holds one interval line per row, then the reference line.
+    """
+    check_lang(lang)
+    _need(frame, [estimate, lower, upper, label])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.5 * len(frame) + 1.4))
+    y = np.arange(len(frame))[::-1]
+    est = frame[estimate].to_numpy(dtype=float)
+    lo = frame[lower].to_numpy(dtype=float)
+    hi = frame[upper].to_numpy(dtype=float)
+    for yi, a, b in zip(y, lo, hi, strict=True):
+        ax.plot([a, b], [yi, yi], color="#2b6ca3", linewidth=2)
+    ax.scatter(est, y, color="#2b6ca3", zorder=3, s=30)
+    ax.axvline(reference, color="#888888", linewidth=0.8, linestyle="--")
+    ax.set_yticks(y, [str(v) for v in frame[label]])
+    ax.set_ylim(-0.7, len(frame) - 0.3)
+    ax.xaxis.set_major_formatter(_formatter(lang, digits=1))
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def aspect_bars(
+    frame: pd.DataFrame,
+    *,
+    value: str = "mean",
+    label: str = "aspect",
+    lower: str | None = None,
+    upper: str | None = None,
+    xlim: tuple[float, float] | None = None,
+    xlabel: str | None = None,
+    lang: str = "id",
+    ax: Axes | None = None,
+) -> Axes:
+    """Horizontal bars of one value per aspect (first on top), with optional CI whiskers.
+
+    Returns the Axes; ``ax.patches`` holds one bar per row (NaN values give an empty bar).
+    """
+    check_lang(lang)
+    _need(frame, [value, label, *(c for c in (lower, upper) if c)])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.5 * len(frame) + 1.2))
+    y = np.arange(len(frame))[::-1]
+    vals = frame[value].to_numpy(dtype=float)
+    base = xlim[0] if xlim else 0.0
+    ax.barh(y, np.nan_to_num(vals - base, nan=0.0), left=base, color="#4c8cbf", height=0.6)
+    if lower and upper:
+        lo = frame[lower].to_numpy(dtype=float)
+        hi = frame[upper].to_numpy(dtype=float)
+        ok = ~(np.isnan(lo) | np.isnan(hi) | np.isnan(vals))
+        ax.errorbar(
+            vals[ok],
+            y[ok],
+            xerr=np.vstack([vals[ok] - lo[ok], hi[ok] - vals[ok]]),
+            fmt="none",
+            ecolor="#222222",
+            capsize=3,
+            linewidth=1,
+        )
+    ax.set_yticks(y, [str(v) for v in frame[label]])
+    if xlim:
+        ax.set_xlim(*xlim)
+    ax.xaxis.set_major_formatter(_formatter(lang, digits=1))
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def _need(frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise UsageError(f"the table lacks the column(s) {missing}; it has {list(frame.columns)}")
