@@ -275,3 +275,11 @@ def test_percent_agreement():
     assert np.isnan(percent_agreement([np.nan], [1]).exact_pct)
     with pytest.raises(UsageError, match="numeric"):
         percent_agreement(["x"], [1])
+
+
+def test_icc_reml_on_the_boundary_equals_psych_default():
+    bnd = pd.read_csv(REF / "icc_boundary.csv")
+    # R: psych::ICC(bnd)  (lmer: rater variance estimated as 0, a singular fit)
+    res = icc(bnd, method="reml")
+    _compare(res, R["boundary_lmer"], rtol=1e-4, atol=1e-5)
+    assert res.attrs["ms"]["raters"] == pytest.approx(res.attrs["ms"]["error"], rel=1e-6)

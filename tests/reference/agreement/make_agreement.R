@@ -13,11 +13,15 @@ ref <- list(versions = list(R = R.version.string,
                             psych = as.character(packageVersion("psych")),
                             lme4 = as.character(packageVersion("lme4"))))
 
-icc_frame <- function(res) {
+icc_frame <- function(res, digits = NA) {
   r <- res$results
-  list(type = r$type, icc = r$ICC, f = r$F, df1 = r$df1, df2 = r$df2, p = r$p,
-       lower = r[["lower bound"]], upper = r[["upper bound"]], n_obs = res$n.obs)
+  s <- function(v) if (is.na(digits)) v else signif(v, digits)
+  list(type = r$type, icc = s(r$ICC), f = s(r$F), df1 = r$df1, df2 = r$df2, p = s(r$p),
+       lower = s(r[["lower bound"]]), upper = s(r[["upper bound"]]), n_obs = res$n.obs)
 }
+# lme4 results wobble in the 10th-11th digit between runs; 6 significant digits keep the file stable
+# (the tests compare lmer-based values at 1e-4, the tolerance for iterative estimates)
+LMER_DIGITS <- 6
 
 ## 1. Shrout & Fleiss (1979) 6 targets x 4 judges (psych's ICC example `sf`) -----------------
 sf <- matrix(c(9, 2, 5, 8,
@@ -29,7 +33,7 @@ sf <- matrix(c(9, 2, 5, 8,
              dimnames = list(NULL, paste0("J", 1:4)))
 write.csv(sf, file.path(out, "sf.csv"), row.names = FALSE)
 ref$sf_anova <- icc_frame(ICC(sf, lmer = FALSE))
-ref$sf_lmer <- icc_frame(ICC(sf))  # default lmer = TRUE
+ref$sf_lmer <- icc_frame(ICC(sf), LMER_DIGITS)  # default lmer = TRUE
 
 ## 2. Simulated 60 targets x 3 raters with rater bias and ~12% missing ratings -------------
 set.seed(20251127)
@@ -44,13 +48,26 @@ write.csv(sim, file.path(out, "icc_missing.csv"), row.names = FALSE, na = "")
 # listwise: what dinamika.icc(x) (method = "anova") does
 ref$missing_anova <- icc_frame(ICC(na.omit(as.data.frame(sim)), lmer = FALSE))
 # all ratings: psych's default lmer = TRUE, what dinamika.icc(x, method = "reml") does
-ref$missing_lmer <- suppressMessages(icc_frame(ICC(as.data.frame(sim))))
+ref$missing_lmer <- suppressMessages(icc_frame(ICC(as.data.frame(sim)), LMER_DIGITS))
 long <- data.frame(values = c(sim), items = rep(colnames(sim), each = nrow(sim)),
                    id = rep(seq_len(nrow(sim)), 3))
 fit <- lmer(values ~ 1 + (1 | id) + (1 | items), data = long, na.action = na.omit)
 vc <- as.data.frame(VarCorr(fit))
-ref$missing_lmer_vc <- list(target = vc$vcov[vc$grp == "id"], rater = vc$vcov[vc$grp == "items"],
-                            residual = vc$vcov[vc$grp == "Residual"])
+ref$missing_lmer_vc <- lapply(list(target = vc$vcov[vc$grp == "id"],
+                                   rater = vc$vcov[vc$grp == "items"],
+                                   residual = vc$vcov[vc$grp == "Residual"]), signif, LMER_DIGITS)
+
+## 2b. No rater effect at all (rater means equalized): lme4's rater variance sits on the
+##     boundary 0 (a singular fit); 40 targets x 3 raters, 15 ratings missing
+set.seed(3)
+nb <- 40
+tb <- rnorm(nb)
+bnd <- sapply(1:3, function(j) tb + rnorm(nb, 0, 1))
+bnd <- sweep(bnd, 2, colMeans(bnd)) + 3
+bnd[sample(length(bnd), 15)] <- NA
+colnames(bnd) <- paste0("R", 1:3)
+write.csv(bnd, file.path(out, "icc_boundary.csv"), row.names = FALSE, na = "")
+ref$boundary_lmer <- suppressMessages(icc_frame(ICC(as.data.frame(bnd)), LMER_DIGITS))
 
 ## 3. Cohen's kappa on a 1..4 scale where nobody used category 1 ---------------------------
 set.seed(4)
