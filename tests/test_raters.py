@@ -116,7 +116,7 @@ def test_rater_agreement_errors(obs):
     with pytest.raises(UsageError, match="not found"):
         rater_agreement(obs, lesson="id_pelajaran")
     bad = obs.assign(X1=obs["X1"].replace({1: 5}))
-    with pytest.raises(UsageError, match="not among the categories"):
+    with pytest.raises(UsageError, match=r"X1: Rating\(s\) \[5\.0\] are not among the categories"):
         rater_agreement(bad)
 
 

@@ -110,6 +110,13 @@ def icc(
     alpha : float
         1 − confidence level of the bounds.
 
+    Notes
+    -----
+    The columns are raters *as positions*. When different people rate different targets
+    (observer pairs that change from lesson to lesson), put "first" and "second" rating in the
+    columns, as :func:`dinamika.rater_agreement` does, and read ICC1/ICC1k: the one-way model
+    is the one that fits that design (Shrout & Fleiss's case 1).
+
     Returns
     -------
     DataFrame

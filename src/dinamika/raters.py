@@ -166,9 +166,11 @@ def _row(
         row["exact_pct"] = 100.0 * float(np.mean(d < 1e-9))
         row["adjacent_pct"] = 100.0 * float(np.mean(d <= within + 1e-9))
         if categorical:
-            row["kappa_linear"] = weighted_kappa(
-                a, b, weights="linear", categories=categories
-            ).kappa
+            try:
+                lin = weighted_kappa(a, b, weights="linear", categories=categories)
+            except UsageError as exc:
+                raise UsageError(f"{unit}: {exc}") from exc
+            row["kappa_linear"] = lin.kappa
             row["kappa_quadratic"] = weighted_kappa(
                 a, b, weights="quadratic", categories=categories
             ).kappa
