@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from dinamika._fa_fit import single_thread_blas
 from dinamika.cfa.fit import (
     FitMeasures,
     cfi,
@@ -276,6 +277,20 @@ def cfa(
     >>> round(res.fit.chisq, 3), res.fit.df, round(res.fit.cfi, 3)
     (85.306, 24, 0.931)
     """
+    with single_thread_blas():  # small matrices: threaded OpenBLAS only adds contention
+        return _cfa(model, data, estimator, ordered, group, tuple(group_equal), std_lv, missing)
+
+
+def _cfa(
+    model: str,
+    data: pd.DataFrame,
+    estimator: str,
+    ordered: bool | Sequence[str],
+    group: str | None,
+    group_equal: tuple[str, ...],
+    std_lv: bool,
+    missing: str,
+) -> CFAResult:
     if estimator not in ("ML", "WLSMV"):
         raise UsageError(f"estimator must be one of ['ML', 'WLSMV'], but {estimator!r} was passed")
     geq = tuple(group_equal)

@@ -106,8 +106,9 @@ def _group_terms(
         w = sinv - sinv @ (st.cov + np.outer(diff, diff)) @ sinv
         grad += fg * (np.einsum("ij,aij->a", w, d_s) - 2.0 * d_m @ (sinv @ diff))
         if info is not None:
-            k = np.einsum("ij,ajk->aik", sinv, d_s)
-            ig = 0.5 * np.einsum("aij,bji->ab", k, k)
+            k = np.matmul(sinv, d_s)  # Sigma^-1 dSigma_a, a = 1..npar
+            kf = k.reshape(len(k), -1)
+            ig = 0.5 * (kf @ k.transpose(0, 2, 1).reshape(len(k), -1).T)
             if model.meanstructure:
                 ig += d_m @ sinv @ d_m.T
             info += fg * ig

@@ -90,7 +90,9 @@ def _bounds(tau: Array, k: int) -> tuple[Array, Array]:
     return full[:-1], full[1:]
 
 
-def ordinal_stats(codes: NDArray[np.intp], nlev: list[int]) -> OrdinalStats:
+def ordinal_stats(
+    codes: NDArray[np.intp], nlev: list[int], names: list[str] | None = None, group: str = ""
+) -> OrdinalStats:
     """Two-step thresholds/polychorics and their NACOV for one group (see module docstring)."""
     n, p = codes.shape
     warnings: list[str] = []
@@ -102,9 +104,12 @@ def ordinal_stats(codes: NDArray[np.intp], nlev: list[int]) -> OrdinalStats:
     for j in range(p):
         counts = np.bincount(codes[:, j], minlength=nlev[j])
         if (counts == 0).any():
+            item = names[j] if names else f"number {j + 1}"
+            where = f" in group {group!r}" if group else ""
             raise UsageError(
-                f"an answer category of item {j + 1} is empty in a group; thresholds cannot be "
-                "estimated (collapse rare categories first)"
+                f"item {item} has an answer category nobody chose{where} (counts per category: "
+                f"{counts.tolist()}); thresholds cannot be estimated. Collapse rare categories "
+                "(e.g. recode 1 and 2 together) or use estimator='ML'"
             )
         t = ndtri(np.cumsum(counts)[:-1] / n)
         th_start.append(len(th_item))

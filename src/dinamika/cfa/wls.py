@@ -123,7 +123,9 @@ def fit_wlsmv(
     """Fit a model to ordered items with WLSMV (see module docstring)."""
     names = build_model(stmts).ov
     codes, nlev = recode_ordinal(data_g, names)
-    ostats: list[OrdinalStats] = [ordinal_stats(c, nlev) for c in codes]
+    ostats: list[OrdinalStats] = [
+        ordinal_stats(c, nlev, names, lab) for c, lab in zip(codes, labels, strict=True)
+    ]
     for lab, st in zip(labels, ostats, strict=True):
         notes += [f"{w}{f' (group {lab})' if lab else ''}" for w in st.warnings]
     ngr = len(data_g)
