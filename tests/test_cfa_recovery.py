@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 import dinamika
 from dinamika.cfa.instrument import reverse_items
