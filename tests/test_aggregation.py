@@ -127,3 +127,17 @@ def test_group_agreement_one_group_gives_nan_not_an_error():
     assert np.isnan(res.scales.at[0, "icc1"]) and not res.scales.at[0, "scale_ok"]
     assert res.groups.at[0, "n"] == 4 and not res.groups.at[0, "aggregate_ok"]
     assert "icc1 not estimable" in res.groups.at[0, "reason"]
+
+
+def test_group_agreement_on_a_loaded_survey():
+    from dinamika import load_survey, score
+
+    root = Path(__file__).resolve().parents[1]
+    survey = load_survey(root / "surveys" / "contoh-2025-2", key="dinamika-test-key-0123456789")
+    res = group_agreement(survey, group=["school", "kkg"])
+    by_hand = group_agreement(score(survey), group=["school", "kkg"], items=survey.responses,
+                              instrument=survey.instrument)  # fmt: skip
+    pd.testing.assert_frame_equal(res.scales, by_hand.scales)
+    assert len(res.scales) == 8 and res.scales["rwg_j_median"].notna().all()
+    # school effects are simulated (truth.json: school ICC .10-.15): ICC(1) by school is positive
+    assert (res.scales.loc[res.scales["group_by"] == "school", "icc1"] > 0).all()

@@ -214,3 +214,24 @@ def test_simulated_master_recovers_observer_severity():
     # the master never counts as one of a lesson's observers when excluded
     res = rater_agreement(obs, exclude=[master])
     assert master not in res.observers and res.excluded == (master,)
+
+
+def test_survey_object_is_accepted(tmp_path):
+    from dinamika import load_survey, simulate
+
+    term = simulate(seed=9, master_share=0.4)
+    folder = tmp_path / "term"
+    term.write(folder)
+    survey = load_survey(folder, key="dinamika-test-key-0123456789")
+    master = survey.manifest["observations"]["master"]
+    via_survey = rater_agreement(survey)
+    by_hand = rater_agreement(
+        survey.observations, instrument=survey.observation_instrument, exclude=[master]
+    )
+    pd.testing.assert_frame_equal(via_survey.table, by_hand.table)
+    assert via_survey.excluded == (master,)
+    pd.testing.assert_frame_equal(
+        certify_observers(survey), certify_observers(survey.observations, master)
+    )
+    with pytest.raises(UsageError, match="Name the master"):
+        certify_observers(survey.observations)

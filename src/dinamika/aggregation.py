@@ -241,7 +241,7 @@ def _scale_items(instrument: Any) -> dict[str, list[str]]:
 
 
 def group_agreement(
-    scores: pd.DataFrame,
+    scores: Any,
     *,
     group: str | Sequence[str],
     scales: Sequence[str] | None = None,
@@ -267,9 +267,10 @@ def group_agreement(
 
     Parameters
     ----------
-    scores : DataFrame
+    scores : DataFrame or Survey
         One row per respondent with the grouping column(s) and scale scores, as returned by
-        ``dinamika.score(survey)``.
+        ``dinamika.score(survey)``. Given a loaded Survey, it is scored with
+        :func:`dinamika.score` and its responses and instrument supply the items.
     group : str or sequence of str
         Grouping column(s), e.g. ``"school"`` or ``["school", "kkg"]``.
     scales : sequence of str, optional
@@ -305,6 +306,13 @@ def group_agreement(
     1     b  3  4.50          True
     2     c  3  1.50          True
     """
+    if not isinstance(scores, pd.DataFrame) and hasattr(scores, "responses"):
+        from dinamika.scoring import score  # a loaded Survey: score it, use its items
+
+        survey = scores
+        scores = score(survey)
+        items = survey.responses if items is None else items
+        instrument = survey.instrument if instrument is None else instrument
     if not isinstance(scores, pd.DataFrame):
         raise UsageError(f"`scores` must be a DataFrame, not {type(scores).__name__}.")
     groups = [group] if isinstance(group, str) else list(group)

@@ -65,6 +65,20 @@ class RaterAgreement:
         return rows.round(3).reset_index(drop=True)
 
 
+def _from_survey(data: Any) -> tuple[pd.DataFrame, Any, tuple[str, ...], tuple[str, ...]]:
+    """(observations, instrument, master ids, consensus ids) of a loaded Survey, else as is."""
+    if isinstance(data, pd.DataFrame) or not hasattr(data, "manifest"):
+        return data, None, (), ()
+    if getattr(data, "observations", None) is None:
+        raise UsageError(
+            "This term has no lesson observations (no `observations:` part in survey.yaml)."
+        )
+    spec = data.manifest.get("observations") or {}
+    master = (str(spec["master"]),) if spec.get("master") else ()
+    consensus = (str(spec["consensus"]),) if spec.get("consensus") else ()
+    return data.observations, data.observation_instrument, master, consensus
+
+
 def _scales(instrument: Any, columns: Sequence[str]) -> dict[str, tuple[str, ...]]:
     if instrument is None:
         return {}
@@ -186,7 +200,7 @@ def _row(
 
 
 def rater_agreement(
-    observations: pd.DataFrame,
+    observations: Any,
     *,
     instrument: Any = None,
     lesson: str = "lesson",
@@ -218,8 +232,10 @@ def rater_agreement(
 
     Parameters
     ----------
-    observations : DataFrame
-        ``survey.observations``: ``lesson``, ``observer`` and the indicator columns.
+    observations : DataFrame or Survey
+        ``survey.observations``: ``lesson``, ``observer`` and the indicator columns. Given a
+        loaded Survey, its observations and observation instrument are used and the master
+        and consensus observers its ``survey.yaml`` names are excluded.
     instrument : Instrument or mapping, optional
         The observation instrument (``.scales``: aspect → indicators) or that mapping; without
         it every numeric column other than lesson/teacher/observer is an indicator and only
@@ -254,11 +270,13 @@ def rater_agreement(
     a                3       33.3         100.0
     overall          3       33.3         100.0
     """
+    observations, survey_instrument, master, consensus = _from_survey(observations)
+    instrument = survey_instrument if instrument is None else instrument
     _check(observations, lesson, observer)
     ids = {lesson, observer, *(_ID)}
     scales = _scales(instrument, list(observations.columns))
     indicators = _indicators(observations, scales, ids)
-    excluded = tuple(str(e) for e in exclude)
+    excluded = tuple(dict.fromkeys([*master, *consensus, *(str(e) for e in exclude)]))
     obs = observations[~observations[observer].astype(str).isin(excluded)]
     n_lessons = int(obs[lesson].nunique())
     per_lesson = obs.groupby(lesson, sort=True)[observer].transform("size")
@@ -294,8 +312,8 @@ def rater_agreement(
 
 
 def certify_observers(
-    observations: pd.DataFrame,
-    master: str | pd.DataFrame,
+    observations: Any,
+    master: str | pd.DataFrame | None = None,
     *,
     within: float = 1,
     threshold: float = 0.80,
@@ -316,11 +334,13 @@ def certify_observers(
 
     Parameters
     ----------
-    observations : DataFrame
-        ``survey.observations`` (``lesson``, ``observer``, indicator columns).
-    master : str or DataFrame
+    observations : DataFrame or Survey
+        ``survey.observations`` (``lesson``, ``observer``, indicator columns), or a loaded
+        Survey (its observations; consensus rows are left out).
+    master : str or DataFrame, optional
         The master's observer id within ``observations``, or a frame of master ratings with a
-        ``lesson`` column and the indicator columns.
+        ``lesson`` column and the indicator columns. Default with a Survey: the ``master``
+        its ``survey.yaml`` names.
     within : float
         Tolerance for a rating to count as agreeing (0 = exact agreement only).
     threshold : float
@@ -355,7 +375,18 @@ def certify_observers(
     """
     if not 0 <= threshold <= 1:
         raise UsageError(f"`threshold` is a share between 0 and 1 (e.g. 0.80), not {threshold!r}.")
+    observations, survey_instrument, masters, consensus = _from_survey(observations)
+    instrument = survey_instrument if instrument is None else instrument
+    if master is None:
+        if not masters:
+            raise UsageError(
+                "Name the master rater: `master=` an observer id or a frame of master ratings "
+                "(or `master:` under `observations:` in survey.yaml)."
+            )
+        master = masters[0]
     _check(observations, lesson, observer)
+    if consensus:
+        observations = observations[~observations[observer].astype(str).isin(consensus)]
     if isinstance(master, pd.DataFrame):
         if lesson not in master.columns:
             raise UsageError(f"The master ratings need a {lesson!r} column.")
