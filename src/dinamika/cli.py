@@ -24,6 +24,7 @@ COMMANDS: tuple[str, ...] = (
     "instrument",
     "simulate",
     "importer",
+    "export",
 )
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2

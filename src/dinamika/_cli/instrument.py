@@ -41,6 +41,9 @@ def register(sub: Any) -> None:
         "--check", action="store_true", help="only check; exit 1 if a released file changed"
     )
     lock.set_defaults(func=_lock)
+    from dinamika._cli.export import add_instrument_export
+
+    add_instrument_export(isub)  # export ID --to xlsform|html|pdf|codebook (dinamika.interop)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
 

@@ -1,0 +1,266 @@
+"""Export a term's scored data for SPSS, Stata, Excel, R or Python users.
+
+The dataset has one row per respondent: ``teacher`` (pseudonymized when the manifest names the
+id column as an identifier), the group columns, the item codes, the scale scores with the
+number of items answered (:func:`dinamika.score`), and, when asked for and estimable, CFA factor
+scores ``fs_<scale>`` (ML, regression method). Identifier columns are never exported.
+Variable labels and value labels travel with the file: natively in ``.sav`` and ``.dta``
+(pyreadstat), as a ``variables`` sheet in ``.xlsx``, as field metadata in ``.parquet``, and as a
+``<name>.codebook.csv`` beside a ``.csv``. Text cells of CSV and XLSX files that start with
+``=``, ``+``, ``-`` or ``@`` get a leading ``'`` so a spreadsheet never runs them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dinamika._io import atomic_write
+from dinamika.errors import SurveyError, UsageError
+from dinamika.interop._safe import neutralize
+from dinamika.interop.codebook import codebook, value_labels
+from dinamika.survey import Survey, load_survey
+
+__all__ = ["FORMATS", "ExportResult", "export_survey", "scored_frame"]
+
+FORMATS = ("csv", "xlsx", "sav", "dta", "parquet")
+_SUFFIX = {".csv": "csv", ".xlsx": "xlsx", ".sav": "sav", ".dta": "dta", ".parquet": "parquet"}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+_LONG_NUMBER = re.compile(r"^\d{15,18}$")  # NIK (16), NIP (18), NUPTK (16)
+_PHONE = re.compile(r"^(\+62|62|0)8\d{7,11}$")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What was exported: the file(s), the data, the codebook, and notes."""
+
+    path: Path
+    data: pd.DataFrame = field(repr=False)
+    codebook: pd.DataFrame = field(repr=False)
+    extra_files: tuple[Path, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def summary(self, lang: str = "en") -> str:
+        """A few lines for the terminal."""
+        n, k = self.data.shape
+        head = (
+            f"Ditulis {self.path}: {n} responden, {k} variabel."
+            if lang == "id"
+            else f"Wrote {self.path}: {n} respondents, {k} variables."
+        )
+        more = [str(p) for p in self.extra_files]
+        return "\n".join([head, *more, *(f"- {x}" for x in self.notes)])
+
+
+def _check_pseudonymous(ids: pd.Series, column: str) -> None:
+    text = ids.astype(str).str.strip()
+    for pattern, what in ((_EMAIL, "e-mail addresses"), (_LONG_NUMBER, "NIP/NIK/NUPTK numbers"), (_PHONE, "phone numbers")):  # fmt: skip
+        share = text.str.match(pattern).mean()
+        if share > 0:
+            raise SurveyError(
+                f"the respondent ids (column '{column}' in survey.yaml) look like {what}; exports "
+                "carry pseudonymized ids only. Fix: list the column under identifiers: in "
+                "survey.yaml so it is replaced by a keyed pseudonym at load / id responden "
+                f"tampak seperti {what}; cantumkan kolomnya di identifiers: pada survey.yaml"
+            )
+
+
+def _factor_scores(survey: Survey) -> tuple[pd.DataFrame | None, str]:
+    try:
+        from dinamika.cfa import cfa_survey
+    except ImportError:  # pragma: no cover - cfa is part of the package
+        return None, "factor scores not included: dinamika.cfa is not available"
+    try:
+        fit = cfa_survey(survey, estimator="ML")
+        fs = fit.scores()
+    except Exception as exc:  # a CFA that cannot be fitted must not stop the export
+        return None, f"factor scores not included: the CFA could not be fitted ({exc})"[:300]
+    fs = fs.reindex(survey.responses.index)
+    fs.columns = [f"fs_{c}" for c in fs.columns]
+    note = f"factor scores from a one-factor-per-scale CFA (ML, regression method) on {int(fs.notna().all(axis=1).sum())} complete rows"
+    diag = fit.diagnostics
+    if not diag.converged:
+        note += f"; WARNING: the CFA did not converge ({diag.message})"
+    if diag.heywood:
+        note += f"; WARNING: Heywood case(s) in {', '.join(diag.heywood)}"
+    if diag.not_positive_definite:
+        note += f"; WARNING: not positive definite: {', '.join(diag.not_positive_definite)}"
+    return fs, note
+
+
+def scored_frame(
+    survey: Survey, *, factor_scores: bool = False
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The exported dataset, the scales with factor scores, and notes.
+
+    Examples
+    --------
+    >>> s = load_survey(key="0123456789abcdef0123")
+    >>> data, fs, notes = scored_frame(s)
+    >>> list(data.columns[:2]), "kepemimpinan" in data, "kepemimpinan_n" in data
+    (['teacher', 'school'], True, True)
+    """
+    from dinamika.scoring import score
+
+    r = survey.responses
+    _check_pseudonymous(r["teacher"], str(survey.manifest["responses"]["id"]))
+    keep = ["teacher", *survey.groups, *survey.item_columns]
+    data = r[keep].copy()
+    scores = score(survey)
+    scale_cols = [c for c in scores.columns if c in survey.instrument.scales or c.removesuffix("_n") in survey.instrument.scales]  # fmt: skip
+    data = pd.concat([data, scores[scale_cols]], axis=1)
+    notes: list[str] = []
+    fs_scales: list[str] = []
+    if factor_scores:
+        fs, note = _factor_scores(survey)
+        notes.append(note)
+        if fs is not None:
+            data = pd.concat([data, fs], axis=1)
+            fs_scales = [c.removeprefix("fs_") for c in fs.columns]
+    for col in [c for c in data.columns if c.endswith("_n")]:
+        data[col] = data[col].astype("Int64")
+    return data.reset_index(drop=True), fs_scales, notes
+
+
+def _labels(cb: pd.DataFrame, lang: str, limit: int | None = None) -> list[str | None]:
+    labels: list[str | None] = cb[f"label_{lang}"].fillna("").astype(str).tolist()
+    if limit:
+        labels = [t if t is None or len(t) <= limit else t[: limit - 1] + "…" for t in labels]
+    return labels
+
+
+def _write_readstat(
+    data: pd.DataFrame, cb: pd.DataFrame, survey: Survey, path: Path, fmt: str, lang: str
+) -> None:
+    import pyreadstat
+
+    inst = survey.instrument
+    frame = data.copy()
+    for col in frame.columns:
+        if isinstance(frame[col].dtype, pd.Int64Dtype):
+            frame[col] = frame[col].astype(float)
+        elif not pd.api.types.is_numeric_dtype(frame[col]):
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
+    vlabels = {
+        i: {float(c): t for c, t in value_labels(inst, i, lang).items()} for i in inst.item_ids
+    }
+    title = f"{survey.term} — {inst.ref}"
+    if fmt == "sav":
+        measure = {c: "scale" for c in frame.columns}
+        measure.update({c: "nominal" for c in ("teacher", *survey.groups)})
+        measure.update({i: "ordinal" for i in inst.item_ids})
+        pyreadstat.write_sav(
+            frame, str(path), file_label=title, column_labels=_labels(cb, lang),
+            variable_value_labels=vlabels, variable_measure=measure,
+        )  # fmt: skip
+    else:  # Stata: labels at most 80 characters, value labels on integer-valued variables
+        pyreadstat.write_dta(
+            frame, str(path), file_label=title[:80], column_labels=_labels(cb, lang, limit=80),
+            variable_value_labels=vlabels, version=15,
+        )  # fmt: skip
+
+
+def _write_parquet(
+    data: pd.DataFrame, cb: pd.DataFrame, survey: Survey, path: Path, lang: str
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(data, preserve_index=False)
+    fields = []
+    meta = cb.set_index("variable")
+    for f in table.schema:
+        row = meta.loc[f.name]
+        md = {"label_id": str(row["label_id"]), "label_en": str(row["label_en"])}
+        if isinstance(row["value_labels_id"], str):
+            md["value_labels"] = json.dumps(
+                value_labels(survey.instrument, f.name, lang), ensure_ascii=False
+            )
+        fields.append(f.with_metadata({k: v.encode("utf-8") for k, v in md.items()}))
+    schema = pa.schema(fields, metadata={
+        b"dinamika": json.dumps({"term": survey.term, "instrument": survey.instrument.ref}).encode("utf-8"),
+    })  # fmt: skip
+    pq.write_table(table.cast(schema), str(path))
+
+
+def export_survey(
+    survey: str | Path | Survey | None,
+    out: str | Path,
+    *,
+    to: str | None = None,
+    lang: str = "id",
+    factor_scores: bool = True,
+    key: str | bytes | None = None,
+    key_file: str | Path | None = None,
+) -> ExportResult:
+    """Write a term's scored data as CSV, XLSX, SPSS, Stata or Parquet.
+
+    Parameters
+    ----------
+    survey : str, Path or Survey
+        A term folder (loaded, validated and pseudonymized here) or a loaded Survey.
+    out : str or Path
+        The file to write (atomically).
+    to : {"csv", "xlsx", "sav", "dta", "parquet"}, optional
+        Default: from the suffix of ``out``.
+    lang : {"id", "en"}
+        Language of variable and value labels.
+    factor_scores : bool, default True
+        Add CFA factor scores ``fs_<scale>`` (ML, regression method, one factor per scale,
+        respondents with every item answered; others empty); when the CFA cannot be fitted
+        the export goes on without them and the notes say why, as they report non-convergence,
+        Heywood cases and non-positive-definite matrices.
+    key, key_file : optional
+        Pseudonymization key (see :func:`dinamika.load_survey`).
+
+    Returns
+    -------
+    ExportResult
+    """
+    out = Path(out)
+    fmt = to or _SUFFIX.get(out.suffix.lower())
+    if fmt not in FORMATS:
+        raise UsageError(
+            f"The value for `to` must be one of {list(FORMATS)}, but {to or out.suffix!r} was passed"
+        )
+    if lang not in ("id", "en"):
+        raise UsageError(f"lang must be 'id' or 'en', not {lang!r}")
+    s = (
+        survey
+        if isinstance(survey, Survey)
+        else load_survey(survey, key=key, key_file=key_file, lang=lang)
+    )
+    data, fs_scales, notes = scored_frame(s, factor_scores=factor_scores)
+    cb = codebook(
+        s.instrument, groups=s.groups, factor_scores=fs_scales, min_answered=s.min_answered
+    )
+    cb = cb.set_index("variable").loc[list(data.columns)].reset_index()
+    extra: list[Path] = []
+    if fmt == "csv":
+        safe = neutralize(data)
+        atomic_write(out, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
+        side = out.with_name(out.stem + ".codebook.csv")
+        safe_cb = neutralize(cb)
+        atomic_write(side, lambda tmp: safe_cb.to_csv(tmp, index=False, encoding="utf-8-sig"))
+        extra.append(side)
+    elif fmt == "xlsx":
+        safe, safe_cb = neutralize(data), neutralize(cb)
+
+        def write_xlsx(tmp: Path) -> None:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+                safe.to_excel(xw, sheet_name="data", index=False)
+                safe_cb.to_excel(xw, sheet_name="variables", index=False)
+
+        atomic_write(out, write_xlsx)
+    elif fmt in ("sav", "dta"):
+        atomic_write(out, lambda tmp: _write_readstat(data, cb, s, tmp, fmt, lang))
+    else:
+        atomic_write(out, lambda tmp: _write_parquet(data, cb, s, tmp, lang))
+    if np.any(data["teacher"].astype(str).str.startswith("p-")):
+        notes.append("teacher ids are keyed pseudonyms (HMAC-SHA256); keep the key to link terms")
+    return ExportResult(out, data, cb, tuple(extra), tuple(notes))
