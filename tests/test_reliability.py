@@ -303,3 +303,19 @@ def test_reliability_table_uses_instrument_keys():
         assert row.omega_lower < row.omega_total < row.omega_upper
         # the simulated reverse-keyed items load well once keyed: none correlates negatively
         assert one.items["item_rest_r"].min() > 0
+
+
+def test_reliability_table_on_a_frame_shares_draws_with_single_scales():
+    from dinamika import load_instrument, reliability_table
+
+    inst = load_instrument("komunitas-guru@1.0.0")
+    rng = np.random.default_rng(8)
+    df = pd.DataFrame(rng.integers(1, 6, size=(120, 24)).astype(float), columns=list(inst.item_ids))
+    df = df.add(rng.normal(size=(120, 1)).round(), axis=0).clip(1, 5)  # some common variance
+    tab = reliability_table(df, instrument=inst, n_boot=150, seed=2)
+    items = list(inst.scales["saling_percaya"])
+    one = reliability(df[items], reverse=["SP6"], n_boot=150, seed=2, item_range=(1, 5))
+    row = tab.set_index("scale").loc["saling_percaya"]
+    assert (row["omega_lower"], row["omega_upper"]) == pytest.approx(one.omega_ci_bca, abs=1e-12)
+    with pytest.raises(UsageError, match="instrument"):
+        reliability_table(df)

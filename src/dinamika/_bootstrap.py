@@ -25,10 +25,21 @@ _BLOCK_CELLS = 1 << 22  # ~32 MB of float64 per work block
 
 
 def _draw_weights(rng: np.random.Generator, n: int, size: int) -> Array:
-    """Multinomial bootstrap counts for ``size`` draws of n respondents: (size, n)."""
+    """Multinomial bootstrap counts for ``size`` draws of n respondents: (size, n).
+
+    Row i of the result counts how often each respondent appears among n indices drawn
+    uniformly with replacement. Counting runs over groups of 32 draws so the counters stay in
+    cache (one bincount over all draws at once is several times slower).
+    """
     idx = rng.integers(0, n, size=(size, n))
-    idx += (np.arange(size) * n)[:, None]
-    return np.bincount(idx.ravel(), minlength=size * n).reshape(size, n).astype(np.float64)
+    out = np.empty((size, n), dtype=np.float64)
+    group = 32
+    offsets = (np.arange(group) * n)[:, None]
+    for start in range(0, size, group):
+        b = min(group, size - start)
+        flat = (idx[start : start + b] + offsets[:b]).ravel()
+        out[start : start + b] = np.bincount(flat, minlength=b * n).reshape(b, n)
+    return out
 
 
 def _columns(x0: Array, obs: Array | None) -> tuple[Array, NDArray[np.intp], NDArray[np.intp]]:
@@ -64,55 +75,68 @@ def _sums_to_cov(s: Array, p: int, n: float, has_missing: bool) -> Array:
     return pairwise_cov(cnt, sx, sym(s[:, q + p * p :]))
 
 
-def _column_blocks(x0: Array, obs: Array | None) -> list[tuple[int, int, Array | None]]:
-    """Row blocks (start, stop, product columns or None = build when needed)."""
-    n, p = x0.shape
+def _n_columns(p: int, missing: bool) -> int:
     q = p * (p + 1) // 2
-    k = p + q if obs is None else 2 * q + p * p
-    if n * k <= 8 * _BLOCK_CELLS:  # up to ~256 MB: build once
-        return [(0, n, _columns(x0, obs)[0])]
-    rows = max(1, _BLOCK_CELLS // k)
-    return [(s, min(n, s + rows), None) for s in range(0, n, rows)]
-
-
-def _cols(x0: Array, obs: Array | None, block: tuple[int, int, Array | None]) -> Array:
-    start, stop, cols = block
-    if cols is not None:
-        return cols
-    return _columns(x0[start:stop], None if obs is None else obs[start:stop])[0]
+    return 2 * q + p * p if missing else p + q
 
 
 def boot_covariances(
-    x0: Array, obs: Array | None, n_boot: int, rng: np.random.Generator
-) -> Iterator[Array]:
-    """Yield blocks of bootstrap pairwise covariance matrices, (b, p, p) each.
+    specs: list[tuple[Array, Array | None]], n_boot: int, rng: np.random.Generator
+) -> Iterator[list[Array]]:
+    """Yield, per block of draws, each scale's bootstrap covariance matrices (b, p, p).
 
-    ``x0``: centered keyed answers with 0 where missing; ``obs``: 0/1 answered mask or None.
-    The draws depend only on ``rng``, n and ``n_boot``, so a seed reproduces them exactly.
+    ``specs``: one ``(x0, obs)`` per scale, all with the same n rows (respondents): ``x0`` the
+    centered keyed answers with 0 where missing, ``obs`` the 0/1 answered mask or None when
+    nothing is missing. All scales share the same draws of respondents. The draws depend only
+    on ``rng``, n and ``n_boot``, so a seed reproduces them exactly.
     """
-    n, p = x0.shape
-    blocks = _column_blocks(x0, obs)
+    n = specs[0][0].shape[0]
+    widths = [_n_columns(x0.shape[1], obs is not None) for x0, obs in specs]
+    bounds = np.cumsum([0, *widths])
+    k = int(bounds[-1])
+
+    def build(start: int, stop: int) -> Array:
+        return np.concatenate(
+            [
+                _columns(x0[start:stop], None if obs is None else obs[start:stop])[0]
+                for x0, obs in specs
+            ],
+            axis=1,
+        )
+
+    rows = n if n * k <= 8 * _BLOCK_CELLS else max(1, _BLOCK_CELLS // k)
+    cached = build(0, n) if rows == n else None
     size_max = max(1, min(n_boot, _BLOCK_CELLS // n))
     done = 0
     while done < n_boot:
         size = min(size_max, n_boot - done)
         w = _draw_weights(rng, n, size)
-        sums = sum(w[:, b[0] : b[1]] @ _cols(x0, obs, b) for b in blocks)
-        yield _sums_to_cov(np.asarray(sums), p, float(n), obs is not None)
+        if cached is not None:
+            sums = w @ cached
+        else:
+            sums = np.zeros((size, k))
+            for start in range(0, n, rows):
+                stop = min(n, start + rows)
+                sums += w[:, start:stop] @ build(start, stop)
+        yield [
+            _sums_to_cov(sums[:, bounds[i] : bounds[i + 1]], x0.shape[1], float(n), obs is not None)
+            for i, (x0, obs) in enumerate(specs)
+        ]
         done += size
 
 
 def jackknife_covariances(x0: Array, obs: Array | None) -> Iterator[Array]:
     """Yield blocks of leave-one-out pairwise covariance matrices, in respondent order."""
     n, p = x0.shape
-    blocks = _column_blocks(x0, obs)
-    total = np.asarray(sum(_cols(x0, obs, b).sum(axis=0) for b in blocks))
     step = max(1, _BLOCK_CELLS // (p * p * 4))
-    for b in blocks:
-        cols = _cols(x0, obs, b)
-        for start in range(0, len(cols), step):
-            s = total[None, :] - cols[start : start + step]
-            yield _sums_to_cov(s, p, float(n - 1), obs is not None)
+
+    def cols(start: int) -> Array:
+        stop = min(n, start + step)
+        return _columns(x0[start:stop], None if obs is None else obs[start:stop])[0]
+
+    total = np.asarray(sum(cols(start).sum(axis=0) for start in range(0, n, step)))
+    for start in range(0, n, step):
+        yield _sums_to_cov(total[None, :] - cols(start), p, float(n - 1), obs is not None)
 
 
 def percentile_interval(boot: Array, level: float) -> tuple[float, float]:

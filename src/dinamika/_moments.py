@@ -50,15 +50,18 @@ def item_moments(
     reverse: NDArray[np.bool_],
     adjust: float,
     code_range: tuple[float, float] | None = None,
+    complete: bool | None = None,
 ) -> ItemMoments:
     """Keyed pairwise moments of ``x`` (n × p, NaN = missing) in one chunked pass.
 
     Reverse-keyed columns are transformed to ``adjust − x`` on the fly; the response
     distribution is counted on the answers as given, over the codes ``code_range`` (default:
     lowest to highest code observed) when they are at most 10 consecutive integers.
+    ``complete`` (no missing answer), when known, saves a pass over the data.
     """
     n, p = x.shape
-    complete = not bool(np.isnan(x).any())
+    if complete is None:
+        complete = not bool(np.isnan(x).any())
     lo, hi = code_range if code_range is not None else (float(np.nanmin(x)), float(np.nanmax(x)))
     n_lev = int(hi - lo) + 1 if hi - lo < MAX_LEVELS else 0
     width = n_lev + 1  # one extra bin per item for missing answers
@@ -110,7 +113,7 @@ def item_moments(
             codes = raw.astype(code_dtype)
             truncation_ok = truncation_ok and bool(np.array_equal(codes, raw))
             np.add(codes, offsets.astype(code_dtype), out=codes)
-            freq += np.bincount(codes.ravel(), minlength=p * width)
+            freq += np.bincount(codes.ravel(order="K"), minlength=p * width)
     if complete:
         sums = s_x[0].copy()
         s_n[:] = n

@@ -15,20 +15,11 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
-from scipy.stats import f as f_dist
 
-from dinamika import _alpha
-from dinamika._bootstrap import (
-    bca_interval,
-    boot_covariances,
-    jackknife_covariances,
-    percentile_interval,
-)
-from dinamika._moments import ItemMoments, item_moments
+from dinamika._reliability_core import Estimate, estimate, pearson_intervals
 from dinamika._reliability_ordinal import ordinal_bootstrap
 from dinamika.errors import UsageError
-from dinamika.polychoric import PolychoricResult, polychoric
+from dinamika.instruments import Instrument, load_instrument
 
 if TYPE_CHECKING:  # pragma: no cover
     from dinamika.survey import Survey
@@ -36,7 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Reliability", "reliability", "reliability_table"]
 
 Interval = tuple[float, float]
-_JACKKNIFE_MAX = 200_000  # BCa needs one leave-one-out fit per respondent
 
 
 @dataclass(frozen=True)
@@ -218,80 +208,49 @@ def reliability(
     >>> [round(v, 2) for v in res.alpha_ci_feldt]  # psych::alpha.ci(res.alpha, 400, 4)
     [0.74, 0.81]
     """
-    frame, rev_mask, adjust, code_range, diagnostics = _prepare(items, reverse, missing, item_range)
-    if not 0 < ci < 1:
-        raise UsageError(f"`ci` must be between 0 and 1 (e.g. 0.95), but {ci!r} was passed.")
     if n_boot < 0 or int(n_boot) != n_boot:
         raise UsageError(f"`n_boot` must be a whole number ≥ 0, but {n_boot!r} was passed.")
-    names = [str(c) for c in frame.columns]
-    x = frame.to_numpy(dtype=np.float64)
-    mom = item_moments(x, rev_mask, adjust, code_range)
-    _check_cov(mom, names)
-    p = len(names)
-    poly: PolychoricResult | None = None
-    keyed = pd.DataFrame(np.where(rev_mask, adjust - x, x), columns=names)
-    if ordinal:
-        poly = polychoric(keyed, missing=missing)
-        diagnostics += [f"polychoric: {d}" for d in poly.diagnostics]
-        cov = poly.rho.to_numpy()
-    else:
-        cov = mom.cov
-    stats = _alpha.summary_stats(cov)
-    corr = _alpha.cov_to_cor(cov)
-    fit = _alpha.one_factor(corr) if p >= 3 else None
-    if fit is None:
-        diagnostics.append(
-            "omega_total needs at least 3 items (a one-factor model of 2 items is not identified)"
-        )
-    elif not bool(fit.converged):
-        diagnostics.append("the one-factor (minres) fit for omega did not converge")
-    elif bool(fit.heywood):
-        diagnostics.append(
-            "Heywood case in the one-factor model: a loading of 1 or more (omega is unreliable)"
-        )
-    omega = float(fit.omega_total) if fit is not None else float("nan")
-    table = _item_table(mom, cov, names, rev_mask, fit, ordinal, x)
-    for item in table.index[table["item_rest_r"] < 0]:
-        diagnostics.append(
-            f"item {item} correlates negatively with the rest of the scale; check whether it "
-            "should be reverse-keyed"
-        )
-    alpha = float(stats["alpha"])
-    n = mom.n_rows
-    q = (1 - ci) / 2
-    feldt = (
-        float(1 - (1 - alpha) * f_dist.ppf(1 - q, n - 1, (n - 1) * (p - 1))),
-        float(1 - (1 - alpha) * f_dist.ppf(q, n - 1, (n - 1) * (p - 1))),
-    )
+    est = estimate(items, reverse, missing, ordinal, ci, item_range)
     boot: dict[str, Interval | None] = dict.fromkeys(
         ["alpha_boot", "alpha_bca", "omega_boot", "omega_bca"]
     )
     if n_boot > 0:
         rng = np.random.default_rng(seed)
-        if poly is not None:
-            loadings = None if fit is None else fit.loadings
-            boot.update(ordinal_bootstrap(keyed, poly, n_boot, rng, ci, loadings, diagnostics))
-        else:
+        if est.poly is not None:
+            names = est.names
+            keyed = pd.DataFrame(est.keyed, columns=names)
+            loadings = None if est.fit is None else est.fit.loadings
             boot.update(
-                _bootstrap(
-                    x, rev_mask, adjust, mom, n_boot, rng, ci, alpha, omega, fit, diagnostics
-                )
+                ordinal_bootstrap(keyed, est.poly, n_boot, rng, ci, loadings, est.diagnostics)
             )
+        else:
+            boot.update(pearson_intervals([est], None, n_boot, rng, ci)[0])
+    return _assemble(est, boot, ci, n_boot, missing, ordinal)
+
+
+def _assemble(
+    est: Estimate,
+    boot: dict[str, Interval | None],
+    ci: float,
+    n_boot: int,
+    missing: str,
+    ordinal: bool,
+) -> Reliability:
     return Reliability(
-        alpha=alpha,
-        std_alpha=float(stats["std_alpha"]),
-        lambda6=float(stats["lambda6"]),
-        average_r=float(stats["average_r"]),
-        omega_total=omega,
-        n=n,
-        n_items=p,
-        alpha_ci_feldt=feldt,
+        alpha=est.stats["alpha"],
+        std_alpha=est.stats["std_alpha"],
+        lambda6=est.stats["lambda6"],
+        average_r=est.stats["average_r"],
+        omega_total=est.omega,
+        n=est.mom.n_rows,
+        n_items=len(est.names),
+        alpha_ci_feldt=est.feldt,
         alpha_ci_boot=boot["alpha_boot"],
         alpha_ci_bca=boot["alpha_bca"],
         omega_ci_boot=boot["omega_boot"],
         omega_ci_bca=boot["omega_bca"],
-        items=table,
-        diagnostics=tuple(diagnostics),
+        items=est.table,
+        diagnostics=tuple(est.diagnostics),
         ci=ci,
         n_boot=int(n_boot),
         missing=missing,
@@ -299,192 +258,10 @@ def reliability(
     )
 
 
-def _prepare(
-    items: pd.DataFrame,
-    reverse: Sequence[str],
-    missing: str,
-    item_range: tuple[float, float] | None,
-) -> tuple[pd.DataFrame, NDArray[np.bool_], float, tuple[float, float] | None, list[str]]:
-    if not isinstance(items, pd.DataFrame):
-        raise UsageError(
-            f"reliability() needs a pandas DataFrame of one scale's items, not {type(items).__name__}."
-        )
-    if missing not in ("pairwise", "listwise"):
-        raise UsageError(
-            f"The value for `missing` must be one of ['pairwise', 'listwise'], but {missing!r} was passed."
-        )
-    if items.shape[1] < 2:
-        raise UsageError("reliability() needs at least two item columns.")
-    if isinstance(reverse, str):
-        reverse = (reverse,)
-    unknown = [r for r in reverse if r not in items.columns]
-    if unknown:
-        raise UsageError(
-            f"reverse names item(s) {unknown} that are not columns of the data; columns are {list(items.columns)}."
-        )
-    try:
-        frame = items.astype(np.float64)
-    except (TypeError, ValueError) as exc:
-        raise UsageError(
-            f"reliability() needs numeric item codes with NaN for missing ({exc})."
-        ) from exc
-    diagnostics: list[str] = []
-    answered = frame.notna().sum(axis=1)
-    empty = int((answered == 0).sum())
-    if empty:
-        diagnostics.append(f"{empty} respondent(s) answered none of the items and were left out")
-    keep = answered == frame.shape[1] if missing == "listwise" else answered > 0
-    dropped = int((~keep).sum()) - empty
-    if missing == "listwise" and dropped:
-        diagnostics.append(
-            f"{dropped} respondent(s) with a missing answer were left out (listwise)"
-        )
-    frame = frame.loc[keep]
-    if len(frame) < 3:
-        raise UsageError(
-            f"reliability() needs at least 3 respondents; {len(frame)} remain after removing missing answers."
-        )
-    x = frame.to_numpy()
-    lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
-    code_range = None
-    if item_range is not None:
-        a, b = float(item_range[0]), float(item_range[1])
-        if not a < b:
-            raise UsageError(
-                f"item_range must be (min, max) with min < max, but {item_range!r} was passed."
-            )
-        if lo < a or hi > b:
-            raise UsageError(
-                f"codes run from {lo:g} to {hi:g}, outside item_range {item_range!r}; fix the data or the range."
-            )
-        code_range = (a, b)
-        adjust = a + b
-    else:
-        adjust = lo + hi
-    rev_mask = np.array([c in set(reverse) for c in frame.columns], dtype=bool)
-    return frame, rev_mask, adjust, code_range, diagnostics
-
-
-def _check_cov(mom: ItemMoments, names: list[str]) -> None:
-    var = np.diag(mom.cov)
-    flat = [names[i] for i in np.flatnonzero(~(var > 0))]
-    if flat:
-        raise UsageError(
-            f"item(s) {', '.join(flat)} have no variance (everyone gave the same answer); remove them from the scale."
-        )
-    few = np.argwhere(np.triu(~np.isfinite(mom.cov), 1))
-    if len(few):
-        i, j = few[0]
-        raise UsageError(
-            f"items {names[i]} and {names[j]} were answered together by fewer than 2 respondents, "
-            "so their covariance cannot be estimated."
-        )
-
-
-def _item_table(
-    mom: ItemMoments,
-    cov: NDArray[np.float64],
-    names: list[str],
-    rev_mask: NDArray[np.bool_],
-    fit: _alpha.OneFactor | None,
-    ordinal: bool,
-    x: NDArray[np.float64],
-) -> pd.DataFrame:
-    p = len(names)
-    keep = ~np.eye(p, dtype=bool)
-    sub = np.stack([cov[np.ix_(keep[i], keep[i])] for i in range(p)])  # (p, p-1, p-1)
-    drop = _alpha.summary_stats(sub)
-    if p - 1 >= 3:
-        omega_drop = _alpha.one_factor(_alpha.cov_to_cor(sub)).omega_total
-    else:
-        omega_drop = np.full(p, np.nan)
-    if p == 2:  # psych reports a regression slope here; alpha of one item is undefined
-        for key in drop:
-            drop[key] = np.full(p, np.nan)
-    corr = _alpha.cov_to_cor(cov)
-    total_r = corr.sum(axis=0) / np.sqrt(corr.sum()) if ordinal else mom.total_r
-    answered = np.diag(mom.count) if not mom.complete else np.full(p, float(len(x)))
-    table = pd.DataFrame(
-        {
-            "reversed": rev_mask,
-            "n": answered.astype(np.int64),
-            "missing": (len(x) - answered).astype(np.int64),
-            "mean": mom.mean,
-            "sd": np.sqrt(np.diag(mom.cov)),
-            "item_total_r": total_r,
-            "item_rest_r": _alpha.item_rest_r(cov),
-            "alpha_if_deleted": drop["alpha"],
-            "std_alpha_if_deleted": drop["std_alpha"],
-            "lambda6_if_deleted": drop["lambda6"],
-            "omega_if_deleted": omega_drop,
-            "loading": fit.loadings if fit is not None else np.full(p, np.nan),
-        },
-        index=pd.Index(names, name="item"),
-    )
-    if mom.levels is not None and mom.freq is not None:
-        answers = mom.freq.sum(axis=1, keepdims=True)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = mom.freq / answers
-        for k, level in enumerate(mom.levels):
-            table[f"p_{level:g}"] = share[:, k]
-    return table
-
-
-def _bootstrap(
-    x: NDArray[np.float64],
-    rev_mask: NDArray[np.bool_],
-    adjust: float,
-    mom: ItemMoments,
-    n_boot: int,
-    rng: np.random.Generator,
-    ci: float,
-    alpha: float,
-    omega: float,
-    fit: _alpha.OneFactor | None,
-    diagnostics: list[str],
-) -> dict[str, Interval | None]:
-    keyed = np.where(rev_mask, adjust - x, x)
-    obs_mask = ~np.isnan(keyed)
-    obs = None if obs_mask.all() else obs_mask.astype(np.float64)
-    x0 = np.where(obs_mask, keyed - mom.mean, 0.0)
-    start = None if fit is None else fit.loadings
-    alphas: list[NDArray[np.float64]] = []
-    omegas: list[NDArray[np.float64]] = []
-    for covs in boot_covariances(x0, obs, n_boot, rng):
-        alphas.append(_alpha.alpha_raw(covs))
-        if start is not None:
-            omegas.append(_alpha.one_factor(_alpha.cov_to_cor(covs), start).omega_total)
-    a_boot = np.concatenate(alphas)
-    bad = int((~np.isfinite(a_boot)).sum())
-    if bad:
-        diagnostics.append(
-            f"{bad} of {n_boot} bootstrap draws gave no alpha (an item without variance) and were skipped"
-        )
-    out: dict[str, Interval | None] = {"alpha_boot": percentile_interval(a_boot, ci)}
-    o_boot = np.concatenate(omegas) if omegas else None
-    if o_boot is not None:
-        out["omega_boot"] = percentile_interval(o_boot, ci)
-    if len(x) > _JACKKNIFE_MAX:
-        diagnostics.append(
-            f"BCa intervals were not computed: they need a jackknife over all {len(x)} respondents "
-            f"(limit {_JACKKNIFE_MAX}); the percentile intervals are reported"
-        )
-        return out
-    a_jack: list[NDArray[np.float64]] = []
-    o_jack: list[NDArray[np.float64]] = []
-    for covs in jackknife_covariances(x0, obs):
-        a_jack.append(_alpha.alpha_raw(covs))
-        if start is not None:
-            o_jack.append(_alpha.one_factor(_alpha.cov_to_cor(covs), start).omega_total)
-    out["alpha_bca"] = bca_interval(a_boot, alpha, np.concatenate(a_jack), ci)
-    if o_boot is not None:
-        out["omega_bca"] = bca_interval(o_boot, omega, np.concatenate(o_jack), ci)
-    return out
-
-
 def reliability_table(
-    survey: Survey,
+    survey_or_items: Survey | pd.DataFrame,
     *,
+    instrument: Instrument | str | None = None,
     ordinal: bool = False,
     missing: Literal["pairwise", "listwise"] = "pairwise",
     ci: float = 0.95,
@@ -494,11 +271,29 @@ def reliability_table(
 ) -> pd.DataFrame:
     """Reliability of every scale of a loaded term, one row per scale.
 
-    Uses the instrument's scales, reverse keys and response ranges (``item_range`` = the
-    items' min and max codes). ``alpha_lower``/``alpha_upper`` are Feldt's interval;
-    ``omega_lower``/``omega_upper`` the bootstrap BCa interval (percentile when BCa is not
-    available; NaN with ``n_boot=0``). ``flagged_items`` lists items whose item–rest
-    correlation is below ``flag_below`` or whose removal would raise alpha.
+    Parameters
+    ----------
+    survey_or_items : Survey or DataFrame
+        A loaded term, or a DataFrame with the instrument's item columns (then pass
+        ``instrument=``).
+    instrument : Instrument or str, optional
+        Needed with a DataFrame; a Survey brings its own.
+    ordinal, missing, ci, n_boot, seed :
+        As in :func:`reliability`. Each scale uses the instrument's reverse keys and the
+        items' response range as ``item_range``. The bootstrap draws the respondents once for
+        all scales (the same respondents in every draw), so one seed gives one joint resample.
+    flag_below : float, default 0.30
+        ``flagged_items`` lists the items whose item–rest correlation is below this or whose
+        removal would raise alpha.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``scale, n, n_items, alpha, alpha_lower, alpha_upper, omega_total,
+        omega_lower, omega_upper, std_alpha, lambda6, average_r, flagged_items``.
+        ``alpha_lower``/``alpha_upper`` are Feldt's interval; ``omega_lower``/``omega_upper``
+        the bootstrap BCa interval (percentile when BCa is not available — ordinal, or more
+        than 200,000 respondents; NaN with ``n_boot=0``).
 
     Examples
     --------
@@ -509,24 +304,54 @@ def reliability_table(
     >>> bool((tab["alpha"] > 0.6).all())
     True
     """
-    inst = survey.instrument
-    rows = []
-    for scale, item_ids in inst.scales.items():
-        if not item_ids:
-            continue
+    if isinstance(survey_or_items, pd.DataFrame):
+        if instrument is None:
+            raise UsageError(
+                "reliability_table() needs `instrument=` when given a DataFrame "
+                "(e.g. instrument='komunitas-guru@1.0.0')."
+            )
+        responses = survey_or_items
+    else:
+        responses = survey_or_items.responses
+        instrument = survey_or_items.instrument if instrument is None else instrument
+    inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
+    if n_boot < 0 or int(n_boot) != n_boot:
+        raise UsageError(f"`n_boot` must be a whole number ≥ 0, but {n_boot!r} was passed.")
+    absent = [i for ids in inst.scales.values() for i in ids if i not in responses.columns]
+    if absent:
+        raise UsageError(
+            f"the data lack item column(s) {absent} of {inst.ref}; check the column names."
+        )
+    scales = {k: v for k, v in inst.scales.items() if len(v) >= 2}
+    reverse_keyed = set(inst.reverse_keyed)
+    ests = []
+    for item_ids in scales.values():
         lo = min(inst.item(i).min for i in item_ids)
         hi = max(inst.item(i).max for i in item_ids)
-        rev = [i for i in item_ids if i in set(inst.reverse_keyed)]
-        res = reliability(
-            survey.responses[list(item_ids)],
-            reverse=rev,
-            missing=missing,
-            ordinal=ordinal,
-            ci=ci,
-            n_boot=n_boot,
-            seed=seed,
-            item_range=(lo, hi),
-        )
+        rev = [i for i in item_ids if i in reverse_keyed]
+        ests.append(estimate(responses[list(item_ids)], rev, missing, ordinal, ci, (lo, hi)))
+    boots: list[dict[str, Interval | None]] = [
+        dict.fromkeys(["alpha_boot", "alpha_bca", "omega_boot", "omega_bca"]) for _ in ests
+    ]
+    if n_boot > 0 and not ordinal:
+        shared = pearson_intervals(ests, len(responses), n_boot, np.random.default_rng(seed), ci)
+        for b, got in zip(boots, shared, strict=True):
+            b.update(got)
+    elif n_boot > 0:
+        for b, est in zip(boots, ests, strict=True):
+            poly = est.poly
+            if poly is None:  # pragma: no cover - ordinal estimates always have one
+                continue
+            keyed = pd.DataFrame(est.keyed, columns=est.names)
+            loadings = None if est.fit is None else est.fit.loadings
+            b.update(
+                ordinal_bootstrap(
+                    keyed, poly, n_boot, np.random.default_rng(seed), ci, loadings, est.diagnostics
+                )
+            )
+    rows = []
+    for scale, est, b in zip(scales, ests, boots, strict=True):
+        res = _assemble(est, b, ci, n_boot, missing, ordinal)
         it = res.items
         flagged = it.index[(it["item_rest_r"] < flag_below) | (it["alpha_if_deleted"] > res.alpha)]
         omega_ci = res.omega_ci_bca or res.omega_ci_boot or (float("nan"), float("nan"))
