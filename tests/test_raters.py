@@ -55,7 +55,7 @@ def test_indicator_rows_equal_the_building_blocks(obs):
         assert_allclose([row["exact_pct"], row["adjacent_pct"]], [pa.exact_pct, pa.adjacent_pct])
         assert_allclose(row["alpha_ordinal"], krippendorff_alpha(w, level="ordinal").alpha)
         assert_allclose(row["alpha_interval"], krippendorff_alpha(w, level="interval").alpha)
-        assert row["n_lessons"] == int((~np.isnan(w)).all(axis=1).sum())
+        assert row["n_lessons"] == row["n_icc"] == int((~np.isnan(w)).all(axis=1).sum())
     # no instrument: indicators + pooled only
     assert set(res.table["level"]) == {"indicator", "pooled"}
     pooled = res.table.set_index("level").loc["pooled"]
@@ -100,6 +100,7 @@ def test_single_rated_excluded_and_three_observers():
     row = res.table.iloc[0]
     # L1 gives 3 pairs (P1-P2 agree, P1-P3, P2-P3 differ by 1), L2 one agreeing pair
     assert row["n_pairs"] == 4 and row["n_lessons"] == 2
+    assert row["n_icc"] == 1 and np.isnan(row["icc1"])  # only L1 has all three observers
     assert row["exact_pct"] == pytest.approx(50.0) and row["adjacent_pct"] == pytest.approx(100.0)
     with_c = rater_agreement(obs)
     assert with_c.n_double_rated == 3

@@ -23,7 +23,7 @@ __all__ = ["RaterAgreement", "certify_observers", "rater_agreement"]
 
 TABLE_COLUMNS = (
     "level", "unit", "n_lessons", "n_pairs", "exact_pct", "adjacent_pct", "kappa_linear",
-    "kappa_quadratic", "icc1", "icc2", "icc2k", "alpha_ordinal", "alpha_interval",
+    "kappa_quadratic", "icc1", "icc2", "icc2k", "n_icc", "alpha_ordinal", "alpha_interval",
 )  # fmt: skip
 
 
@@ -40,8 +40,9 @@ class RaterAgreement:
         indicator ratings over all lessons), ``exact_pct``, ``adjacent_pct``
         (within ±``within``), ``kappa_linear``, ``kappa_quadratic`` (indicators and pooled only),
         ``icc1`` (one-way, single observer: the observers differ between lessons), ``icc2``
-        (two-way random, single observer), ``icc2k`` (mean of the k observers),
-        ``alpha_ordinal`` and ``alpha_interval`` (Krippendorff).
+        (two-way random, single observer), ``icc2k`` (mean of the k observers), ``n_icc``
+        (lessons with all k ratings, the n behind the ICCs), ``alpha_ordinal`` and
+        ``alpha_interval`` (Krippendorff, every available rating).
     n_lessons : int
         Lessons in the table; ``n_double_rated`` of them had two or more observers.
     observers : tuple of str
@@ -128,7 +129,8 @@ def _row(
             row["kappa_quadratic"] = weighted_kappa(
                 a, b, weights="quadratic", categories=categories
             ).kappa
-    if (~np.isnan(m).any(axis=1)).sum() >= 2:
+    row["n_icc"] = int((~np.isnan(m).any(axis=1)).sum())
+    if row["n_icc"] >= 2:
         res = icc(m)
         row["icc1"], row["icc2"], row["icc2k"] = (
             float(res.at[t, "icc"]) for t in ("ICC1", "ICC2", "ICC2k")
