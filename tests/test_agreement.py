@@ -283,3 +283,12 @@ def test_icc_reml_on_the_boundary_equals_psych_default():
     res = icc(bnd, method="reml")
     _compare(res, R["boundary_lmer"], rtol=1e-4, atol=1e-5)
     assert res.attrs["ms"]["raters"] == pytest.approx(res.attrs["ms"]["error"], rel=1e-6)
+
+
+def test_no_variance_gives_nan_not_an_error():
+    # everybody rated 4: kappa and ICC are undefined (0/0); agreement is still 100%
+    res = weighted_kappa([4, 4, 4], [4, 4, 4], weights="linear", categories=[1, 2, 3, 4])
+    assert np.isnan(res.kappa) and np.isnan(res.se) and res.po == 1.0 and res.n == 3
+    assert icc(np.full((5, 2), 3.0))[["icc", "f", "p", "lower", "upper"]].isna().all().all()
+    assert percent_agreement([4, 4], [4, 4]).exact_pct == 100.0
+    assert np.isnan(krippendorff_alpha(np.full((5, 2), 3.0), level="nominal").alpha)

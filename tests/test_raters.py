@@ -236,3 +236,14 @@ def test_survey_object_is_accepted(tmp_path):
     )
     with pytest.raises(UsageError, match="Name the master"):
         certify_observers(survey.observations)
+
+
+def test_indicator_without_variance_is_nan_not_an_error():
+    obs = pd.DataFrame({
+        "lesson": ["L1", "L1", "L2", "L2", "L3", "L3"], "observer": ["A", "B"] * 3,
+        "X": [4.0] * 6, "Y": [1, 2, 3, 3, 4, 4.0],
+    })  # fmt: skip
+    t = rater_agreement(obs).table.set_index("unit")
+    assert t.at["X", "exact_pct"] == 100.0
+    assert np.isnan(t.at["X", "kappa_linear"]) and np.isnan(t.at["X", "icc2k"])
+    assert np.isfinite(t.at["Y", "kappa_linear"])

@@ -189,9 +189,10 @@ def weighted_kappa(
     counts = np.zeros((c, c))
     np.add.at(counts, (ca, cb), 1.0)
     table = pd.DataFrame(counts, index=pd.Index(cats, name="a"), columns=pd.Index(cats, name="b"))
-    if n == 0 or c < 2:
+    po, pe = _po_pe(counts / n, w) if n else (float("nan"), float("nan"))
+    if n == 0 or c < 2 or not pe < 1 - 1e-12:  # no pairs, or chance agreement is certain
         nan = float("nan")
-        return KappaResult(nan, nan, nan, nan, n, label, nan, nan, tuple(cats), table)
+        return KappaResult(nan, nan, nan, nan, n, label, po, pe, tuple(cats), table)
     if variance not in ("fleiss", "psych"):
         raise UsageError(f"`variance` must be 'fleiss' or 'psych', not {variance!r}.")
     kappa, var = (_unweighted if label == "none" else _weighted)(
@@ -200,7 +201,6 @@ def weighted_kappa(
     se = float(np.sqrt(var))
     z = stats.norm.ppf(1 - alpha / 2)
     lower, upper = float(np.clip(kappa - z * se, -1, 1)), float(np.clip(kappa + z * se, -1, 1))
-    po, pe = _po_pe(counts / n, w)
     return KappaResult(kappa, se, lower, upper, n, label, po, pe, tuple(cats), table)
 
 

@@ -206,7 +206,11 @@ def _anova_ms(xt: np.ndarray) -> tuple[float, float, float, float]:
 def _icc_table(
     msb: float, msj: float, mse: float, msw: float, n: int, k: int, alpha: float
 ) -> pd.DataFrame:
-    """The six ICCs, F tests and bounds from the mean squares (psych::ICC's formulas)."""
+    """The six ICCs, F tests and bounds from the mean squares (psych::ICC's formulas).
+
+    Undefined values (no variance at all) come out as NaN, not as an exception.
+    """
+    msb, msj, mse, msw = (np.float64(v) for v in (msb, msj, mse, msw))
     with np.errstate(divide="ignore", invalid="ignore"):
         icc1 = (msb - msw) / (msb + (k - 1) * msw)
         icc2 = (msb - mse) / (msb + (k - 1) * mse + k * (msj - mse) / n)
