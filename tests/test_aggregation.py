@@ -141,3 +141,10 @@ def test_group_agreement_on_a_loaded_survey():
     assert len(res.scales) == 8 and res.scales["rwg_j_median"].notna().all()
     # school effects are simulated (truth.json: school ICC .10-.15): ICC(1) by school is positive
     assert (res.scales.loc[res.scales["group_by"] == "school", "icc1"] > 0).all()
+
+
+def test_group_icc_without_within_variance():
+    s = group_icc([3, 3, 4, 4], ["a", "a", "b", "b"])  # MSW = 0
+    assert s["icc1"] == 1.0 and np.isinf(s["f"]) and s["p"] == 0.0
+    flat = group_icc([3.0] * 4, ["a", "a", "b", "b"])  # no variance at all
+    assert np.isnan(flat["icc1"]) and np.isnan(flat["icc2"])

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from dinamika.errors import UsageError
 
@@ -87,7 +87,7 @@ def group_icc(
     ssb = float(sizes @ (means - grand) ** 2)
     ssw = float(((y - means[codes]) ** 2).sum())
     df1, df2 = n_groups - 1, n - n_groups
-    msb, msw = ssb / df1, ssw / df2
+    msb, msw = np.float64(ssb / df1), np.float64(ssw / df2)  # 0/0 -> NaN, not an exception
     k = n / n_groups if group_size == "mean" else (n - float(sizes @ sizes) / n) / df1
     with np.errstate(divide="ignore", invalid="ignore"):
         f = msb / msw
@@ -95,7 +95,8 @@ def group_icc(
         icc2 = (msb - msw) / msb
     return pd.Series(
         {"n": n, "n_groups": n_groups, "group_size": k, "msb": msb, "msw": msw, "f": f,
-         "df1": df1, "df2": df2, "p": float(stats.f.sf(f, df1, df2)), "icc1": icc1, "icc2": icc2}
+         "df1": df1, "df2": df2, "p": float(special.fdtrc(df1, df2, f)), "icc1": icc1,
+         "icc2": icc2}
     )  # fmt: skip
 
 
