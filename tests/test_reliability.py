@@ -319,3 +319,14 @@ def test_reliability_table_on_a_frame_shares_draws_with_single_scales():
     assert (row["omega_lower"], row["omega_upper"]) == pytest.approx(one.omega_ci_bca, abs=1e-12)
     with pytest.raises(UsageError, match="instrument"):
         reliability_table(df)
+
+
+@pytest.mark.parametrize(
+    ("key", "cols"), [("sim_nokeys", None), ("bfi_A2_A5", ["A2", "A3", "A4", "A5"])]
+)
+def test_bootstrap_interval_close_to_psych(ref, data, key, cols):
+    # set.seed(s); quantile(psych::alpha(x, n.iter = 2000)$boot[, 1], c(.025, .975))
+    items = data["sim"].drop(columns="s5") if cols is None else data["bfi"][cols]
+    res = reliability(items, n_boot=2000, seed=1)
+    # different random draws: agreement within Monte Carlo error only
+    assert_allclose(res.alpha_ci_boot, ref["boot"][key], atol=0.01)

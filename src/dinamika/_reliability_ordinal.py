@@ -52,10 +52,19 @@ def ordinal_bootstrap(
     n_pairs = len(iu)
     cells = np.arange(n_cat * n_cat)
     cats = np.arange(n_cat)
-    cell = codes[:, iu] * n_cat + codes[:, ju]
-    cell[(codes[:, iu] < 0) | (codes[:, ju] < 0)] = -1
-    pair_hot = (cell[:, :, None] == cells).reshape(n, n_pairs * n_cat * n_cat).astype(np.float32)
-    item_hot = (codes[:, :, None] == cats).reshape(n, p * n_cat).astype(np.float32)
+    width = n_pairs * n_cat * n_cat + p * n_cat
+
+    def hot(start: int, stop: int) -> NDArray[np.float32]:
+        """One-hot pair cells and item categories of rows start:stop (float32, exact counts)."""
+        c = codes[start:stop]
+        cell = c[:, iu] * n_cat + c[:, ju]
+        cell[(c[:, iu] < 0) | (c[:, ju] < 0)] = -1
+        pair = (cell[:, :, None] == cells).reshape(len(c), n_pairs * n_cat * n_cat)
+        item = (c[:, :, None] == cats).reshape(len(c), p * n_cat)
+        return np.concatenate([pair, item], axis=1).astype(np.float32)
+
+    rows = n if n * width <= 8 * _BLOCK_CELLS else max(1, _BLOCK_CELLS // width)
+    cached = hot(0, n) if rows == n else None
     full = poly.rho_unsmoothed if poly.rho_unsmoothed is not None else poly.rho
     start_pairs = full.to_numpy()[iu, ju]
     size_max = max(1, min(n_boot, _BLOCK_CELLS // n))
@@ -66,10 +75,18 @@ def ordinal_bootstrap(
     while done < n_boot:
         b = min(size_max, n_boot - done)
         w = _draw_weights(rng, n, b).astype(np.float32)
-        tabs = (w @ pair_hot).astype(np.float64).reshape(b * n_pairs, n_cat, n_cat)
+        if cached is not None:
+            sums = (w @ cached).astype(np.float64)
+        else:
+            sums = np.zeros((b, width))
+            for start in range(0, n, rows):
+                stop = min(n, start + rows)
+                sums += w[:, start:stop] @ hot(start, stop)
+        split = n_pairs * n_cat * n_cat
+        tabs = sums[:, :split].reshape(b * n_pairs, n_cat, n_cat)
         totals = tabs.sum(axis=(1, 2))
         if poly.global_thresholds:
-            marg = (w @ item_hot).astype(np.float64).reshape(b, p, n_cat)
+            marg = sums[:, split:].reshape(b, p, n_cat)
             with np.errstate(divide="ignore", invalid="ignore"):
                 tau = ndtri(np.cumsum(marg, axis=2)[:, :, :-1] / marg.sum(axis=2, keepdims=True))
             tr = tau[:, iu].reshape(b * n_pairs, n_cat - 1)

@@ -93,6 +93,18 @@ bfiA_k <- bfiA; bfiA_k$A1 <- 7 - bfiA_k$A1
 sim_k <- sim; sim_k$s5 <- 6 - sim_k$s5
 ref$bfiA_ordinal <- ord(bfiA_k, "psych::alpha(polychoric(bfiA_keyed)$rho)")
 ref$sim_ordinal <- ord(sim_k, "psych::alpha(polychoric(sim_keyed)$rho)")
+# psych's own bootstrap (n.iter): percentile interval of 2,000 resampled alphas. Random, so
+# only a loose comparison is meaningful (dinamika draws its own respondents).
+boot_ci <- function(x, seed) {
+  set.seed(seed)
+  a <- suppressWarnings(alpha(x, n.iter = 2000, warnings = FALSE))
+  as.list(unname(quantile(a$boot[, 1], c(0.025, 0.975))))
+}
+ref$boot <- list(
+  sim_nokeys = boot_ci(sim[, -5], 1),
+  bfi_A2_A5 = boot_ci(bfiA[, 2:5], 2),
+  call = "set.seed(s); quantile(psych::alpha(x, n.iter = 2000)$boot[, 1], c(.025, .975))"
+)
 ref$psych_version <- as.character(packageVersion("psych"))
 
 writeLines(toJSON(ref, digits = NA, auto_unbox = TRUE, pretty = FALSE, null = "null"),
