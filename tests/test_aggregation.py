@@ -148,3 +148,23 @@ def test_group_icc_without_within_variance():
     assert s["icc1"] == 1.0 and np.isinf(s["f"]) and s["p"] == 0.0
     flat = group_icc([3.0] * 4, ["a", "a", "b", "b"])  # no variance at all
     assert np.isnan(flat["icc1"]) and np.isnan(flat["icc2"])
+
+
+def test_n_options_comes_from_the_instrument(groups):
+    from types import SimpleNamespace
+
+    seven = SimpleNamespace(
+        scales={"kepemimpinan": ITEMS}, items=[SimpleNamespace(id=i, min=1, max=7) for i in ITEMS]
+    )
+    res = group_agreement(groups, group="school", scales=["kepemimpinan"], items=groups,
+                          instrument=seven)  # fmt: skip
+    direct = rwg(groups[["school", *ITEMS]], "school", n_options=7)
+    assert_allclose(res.groups["rwg_j"], direct["rwg_j"])
+    assert "A = 7" in res.rule
+    mixed = SimpleNamespace(
+        scales={"kepemimpinan": ITEMS},
+        items=[SimpleNamespace(id=i, min=1, max=5 + (i == "KEP4")) for i in ITEMS],
+    )
+    with pytest.raises(UsageError, match="different numbers of response options"):
+        group_agreement(groups, group="school", scales=["kepemimpinan"], items=groups,
+                        instrument=mixed)  # fmt: skip

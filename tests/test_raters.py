@@ -247,3 +247,24 @@ def test_indicator_without_variance_is_nan_not_an_error():
     assert t.at["X", "exact_pct"] == 100.0
     assert np.isnan(t.at["X", "kappa_linear"]) and np.isnan(t.at["X", "icc2k"])
     assert np.isfinite(t.at["Y", "kappa_linear"])
+
+
+def test_categories_come_from_the_instrument_response_scale(obs):
+    from types import SimpleNamespace
+
+    items = [SimpleNamespace(id=i, min=1, max=6) for i in ("X1", "X2", "X3")]
+    inst = SimpleNamespace(scales={"a": ("X1", "X2", "X3")}, items=items)
+    row = rater_agreement(obs, instrument=inst).table.set_index("unit").loc["X1"]
+    w = _wide(obs, "X1")
+    six = weighted_kappa(w[:, 0], w[:, 1], weights="quadratic", categories=range(1, 7))
+    four = weighted_kappa(w[:, 0], w[:, 1], weights="quadratic", categories=range(1, 5))
+    assert_allclose(row["kappa_quadratic"], six.kappa)
+    # unused end categories rescale the weights but leave kappa unchanged
+    assert_allclose(six.kappa, four.kappa, rtol=1e-10)
+    given = rater_agreement(obs, instrument=inst, categories=[1, 2, 3, 4]).table
+    assert_allclose(given.set_index("unit").at["X1", "kappa_quadratic"], four.kappa)
+    # a 0-3 response scale in the instrument makes a rating of 4 an error, named by indicator
+    zero3 = SimpleNamespace(scales=inst.scales, items=[SimpleNamespace(id=i.id, min=0, max=3)
+                                                       for i in items])  # fmt: skip
+    with pytest.raises(UsageError, match=r"X1: .*not among the categories \[0, 1, 2, 3\]"):
+        rater_agreement(obs, instrument=zero3)

@@ -241,6 +241,29 @@ def _scale_items(instrument: Any) -> dict[str, list[str]]:
     return {str(s): [str(i) for i in v] for s, v in scales.items()}
 
 
+def _instrument_items(instrument: Any) -> tuple[Any, ...]:
+    """The Item objects of an Instrument (none for a plain scale mapping)."""
+    items = getattr(instrument, "items", None)
+    return () if items is None or callable(items) else tuple(items)
+
+
+def _n_options(instrument: Any, items: Sequence[str], given: int | None) -> int:
+    """Response options of a scale's items: given, else from the instrument, else 5."""
+    if given is not None:
+        return given
+    found = {
+        int(it.max) - int(it.min) + 1
+        for it in _instrument_items(instrument)
+        if getattr(it, "id", None) in set(items) and hasattr(it, "min") and hasattr(it, "max")
+    }
+    if len(found) > 1:
+        raise UsageError(
+            f"The items {list(items)} have different numbers of response options {sorted(found)}; "
+            "rwg(j) needs one: give `n_options=`."
+        )
+    return found.pop() if found else 5
+
+
 def group_agreement(
     scores: Any,
     *,
@@ -248,7 +271,7 @@ def group_agreement(
     scales: Sequence[str] | None = None,
     items: pd.DataFrame | None = None,
     instrument: Any = None,
-    n_options: int = 5,
+    n_options: int | None = None,
     null_variance: float | None = None,
     min_group: int = 3,
     icc1_min: float = 0.05,
@@ -281,8 +304,10 @@ def group_agreement(
         needed for rwg(j).
     instrument : Instrument or mapping, optional
         Scale → item ids (``survey.instrument`` or its ``.scales``), used with ``items``.
-    n_options : int
-        Response options of the items (5); the uniform null variance is :math:`(A^2-1)/12`.
+    n_options : int, optional
+        Response options A of the items; default from the instrument's response scale of the
+        scale's items (5 for komunitas-guru), else 5. The uniform null variance is
+        :math:`(A^2-1)/12`.
     null_variance : float, optional
         Use another null distribution's variance instead.
     min_group, icc1_min, rwg_min : int, float, float
@@ -335,6 +360,7 @@ def group_agreement(
         absent = [s for s in scales if s not in scale_items]
         if absent:
             raise UsageError(f"The instrument has no items for scale(s) {absent}.")
+    options = {s: _n_options(instrument, scale_items.get(s, []), n_options) for s in scales}
     scale_rows, group_rows = [], []
     for gcol in groups:
         gvec = scores[gcol]
@@ -345,7 +371,7 @@ def group_agreement(
             by = y[ok].groupby(gvec[ok], sort=True)
             gt = pd.DataFrame({"n": by.size(), "mean": by.mean(), "sd": by.std(ddof=1)})
             if scale_items and items is not None:
-                rw = rwg(items.loc[ok, scale_items[scale]], gvec[ok], n_options=n_options,
+                rw = rwg(items.loc[ok, scale_items[scale]], gvec[ok], n_options=options[scale],
                          null_variance=null_variance).set_index("group")  # fmt: skip
                 gt["rwg_j"], gt["truncated"] = rw["rwg_j"], rw["truncated"].astype(bool)
             else:
@@ -382,7 +408,12 @@ def group_agreement(
     table[["n", "n_groups"]] = table[["n", "n_groups"]].astype(int)
     rule = (
         f"aggregate when ICC(1) >= {icc1_min:g}"
-        + (f", median rwg(j) >= {rwg_min:g} (uniform null, A = {n_options})" if scale_items else "")
+        + (
+            f", median rwg(j) >= {rwg_min:g} (uniform null, A = "
+            f"{'/'.join(str(a) for a in sorted(set(options.values())))})"
+            if scale_items
+            else ""
+        )
         + f"; a group's mean needs n >= {min_group}"
         + (f" and its own rwg(j) >= {rwg_min:g}" if scale_items else "")
         + ("" if scale_items else " (rwg(j) not computed: no item data given)")

@@ -93,6 +93,29 @@ def _unit_scores(
     return units, np.hstack(cols)
 
 
+def _instrument_items(instrument: Any) -> tuple[Any, ...]:
+    """The Item objects of an Instrument (none for a plain scale mapping)."""
+    items = getattr(instrument, "items", None)
+    return () if items is None or callable(items) else tuple(items)
+
+
+def _categories(
+    instrument: Any, indicators: list[str], categories: Sequence[Any] | None
+) -> dict[str, list[Any]]:
+    """Rating scale per indicator: given, else the instrument's response scale, else 1-4."""
+    if categories is not None:
+        return {i: list(categories) for i in indicators}
+    items = {getattr(it, "id", None): it for it in _instrument_items(instrument)}
+    out = {}
+    for ind in indicators:
+        item = items.get(ind)
+        lo, hi = getattr(item, "min", None), getattr(item, "max", None)
+        out[ind] = (
+            list(range(int(lo), int(hi) + 1)) if lo is not None and hi is not None else [1, 2, 3, 4]
+        )
+    return out
+
+
 def _pairs(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """All within-lesson observer pairs (slot s < slot t) with both ratings present."""
     a, b = [], []
@@ -148,7 +171,7 @@ def rater_agreement(
     lesson: str = "lesson",
     observer: str = "observer",
     exclude: Sequence[str] = (),
-    categories: Sequence[Any] = (1, 2, 3, 4),
+    categories: Sequence[Any] | None = None,
     within: float = 1,
     min_answered: float = 0.5,
 ) -> RaterAgreement:
@@ -160,7 +183,7 @@ def rater_agreement(
     - ``exact_pct`` / ``adjacent_pct``: share of within-lesson observer pairs that agree exactly
       / within ±``within`` points;
     - ``kappa_linear`` / ``kappa_quadratic``: Cohen's weighted kappa of those pairs on the full
-      scale ``categories`` (:func:`dinamika.weighted_kappa`; indicators and pooled only);
+      scale (:func:`dinamika.weighted_kappa`; indicators and pooled only);
     - ``icc1``, ``icc2``, ``icc2k``: :func:`dinamika.icc` of the lessons with all k ratings.
       ICC1 suits the usual design where different observer pairs visit different lessons;
       ICC2k is the reliability of the mean of the k observers;
@@ -186,8 +209,9 @@ def rater_agreement(
         Column names.
     exclude : sequence of str
         Observer ids to leave out, e.g. consensus rows or the master rater.
-    categories : sequence
-        The rating scale (default 1–4), so that unused levels still count in kappa.
+    categories : sequence, optional
+        The rating scale, so that unused levels still count in kappa. Default: each
+        indicator's response scale in the instrument (min..max), else 1–4.
     within : float
         Tolerance of adjacent agreement.
     min_answered : float
@@ -239,13 +263,15 @@ def rater_agreement(
     units, scores = _unit_scores(values, indicators, scales, min_answered)
     cube = np.full((n_double, k, scores.shape[1]), np.nan)
     cube[lesson_codes, slot, :] = scores
+    scale_of = _categories(instrument, indicators, categories)
     rows = [
-        _row(level, unit, cube[:, :, u], level == "indicator", categories, within)
+        _row(level, unit, cube[:, :, u], level == "indicator", scale_of.get(unit, ()), within)
         for u, (level, unit) in enumerate(units)
     ]
     n_ind = len(indicators)
     pooled = cube[:, :, :n_ind].transpose(2, 0, 1).reshape(-1, k)
-    rows.append(_row("pooled", "indicators", pooled, True, categories, within))
+    pooled_scale = sorted({c for i in indicators for c in scale_of[i]})
+    rows.append(_row("pooled", "indicators", pooled, True, pooled_scale, within))
     rated = (~np.isnan(cube[:, :, :n_ind])).sum(axis=1) >= 2  # lessons × indicators
     rows[-1]["n_lessons"] = int(rated.any(axis=1).sum())
     table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
