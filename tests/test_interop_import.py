@@ -345,3 +345,22 @@ def test_cli_runs_as_a_process_without_traceback(tmp_path: Path) -> None:
     )  # fmt: skip
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr and "keep-last" in proc.stderr
+
+
+def test_kobo_without_consent_is_left_out_and_rows_keep_their_numbers(tmp_path: Path) -> None:
+    raw = _raw("kobo_export.csv", sep=";")
+    items = [c for c in raw.columns if c.startswith("grp_") and not c.startswith("grp_responden")]
+    raw.loc[3, "persetujuan"] = "tidak"
+    raw.loc[3, items] = ""  # declined: no answers
+    raw.loc[6, "grp_sp/SP2"] = "9"
+    src = _write_csv(tmp_path / "k.csv", raw)
+    with pytest.raises(ImportFailed) as exc:
+        import_kobo(src, instrument=REF, out=tmp_path / "k", duplicates="keep-first")
+    assert "header 'grp_sp/SP2' (SP2), row(s) 8: answer '9'" in str(exc.value)
+    raw.loc[6, "grp_sp/SP2"] = "2"
+    src = _write_csv(tmp_path / "k.csv", raw)
+    result = import_kobo(src, instrument=REF, out=tmp_path / "k", duplicates="keep-first")
+    assert result.n_written == 8  # 10 rows, one declined, one repeated submission
+    assert any("without consent (persetujuan) left out: row(s) 5" in n for n in result.notes)
+    assert result.duplicates["row"].tolist() == [2, 11]
+    assert validate_survey(tmp_path / "k", key=KEY).ok

@@ -7,6 +7,8 @@ Public API (everything else is private):
 - example data: :func:`simulate`
 - factor analysis: :func:`efa`, :func:`kmo`, :func:`bartlett`, :func:`parallel_analysis`,
   :func:`velicer_map`
+- imports and exports: :func:`import_google_forms`, :func:`import_kobo`, :func:`export_survey`,
+  :func:`write_xlsform`, :func:`write_printable`, :func:`codebook`, :func:`write_codebook`
 - errors: :class:`DinamikaError` and its subclasses
 """
 
@@ -53,6 +55,18 @@ from dinamika.errors import (
     ValidationError,
 )
 from dinamika.instruments import Instrument, list_instruments, load_instrument
+from dinamika.interop import (
+    ExportResult,
+    ImportFailed,
+    ImportResult,
+    codebook,
+    export_survey,
+    import_google_forms,
+    import_kobo,
+    write_codebook,
+    write_printable,
+    write_xlsform,
+)
 from dinamika.observation import observation_scores
 from dinamika.polychoric import PolychoricResult, polychoric
 from dinamika.raters import RaterAgreement, certify_observers, rater_agreement
@@ -79,8 +93,11 @@ __all__ = [
     "DinamikaError",
     "EFAFit",
     "EFAResult",
+    "ExportResult",
     "FitMeasures",
     "GroupAgreement",
+    "ImportFailed",
+    "ImportResult",
     "Instrument",
     "InstrumentError",
     "InvarianceResult",
@@ -107,12 +124,16 @@ __all__ = [
     "cfa",
     "cfa_model",
     "cfa_survey",
+    "codebook",
     "correlate",
     "diff_instruments",
     "efa",
+    "export_survey",
     "group_agreement",
     "group_icc",
     "icc",
+    "import_google_forms",
+    "import_kobo",
     "invariance",
     "kmo",
     "krippendorff_alpha",
@@ -136,4 +157,7 @@ __all__ = [
     "validate_survey",
     "velicer_map",
     "weighted_kappa",
+    "write_codebook",
+    "write_printable",
+    "write_xlsform",
 ]

@@ -6,17 +6,22 @@ groups (``grp_kep/KEP1``; the separator may also be ``:`` or ``.``), and hold ch
 Both are read: field names equal to an item id match exactly, anything else goes through the
 same header matching as Google Forms. Platform columns (``start``, ``end``, ``deviceid``,
 ``meta/instanceID``, ``_id``, ``_status``, ...) are dropped; ``_submission_time`` becomes
-``waktu_isi``.
+``waktu_isi``. Submissions whose consent field (``persetujuan``, as in the XLSForm that
+:func:`write_xlsform` makes, or ``consent``) says no are left out, and the summary says so.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
 
 from dinamika.instruments import load_instrument
 from dinamika.interop._importing import ImportResult, Roles, build_import
+from dinamika.interop._issues import rows_text
 from dinamika.interop._matching import THRESHOLD
 from dinamika.interop._sources import (
     GroupColumns,
@@ -37,8 +42,12 @@ _META = {
     "__version__", "_version_", "_tags", "_index", "_parent_index", "_parent_table_name",
     "_xform_id_string", "_attachments", "_geolocation", "_duration", "_media_count",
     "_total_media", "_media_all_received", "_edited", "formhub/uuid", "uuid", "consent",
-    "persetujuan", "_submission__id", "_submission__uuid", "_submission__submission_time",
+    "_submission__id", "_submission__uuid", "_submission__submission_time",
 }  # fmt: skip
+
+
+_CONSENT = {"persetujuan", "consent", "informed_consent"}
+_DECLINED = {"tidak", "no", "0", "false", "tidak bersedia", "tidak setuju"}
 
 
 def field_name(header: str) -> str:
@@ -99,6 +108,13 @@ def import_kobo(
             roles.items[header] = item_ids[key]
         elif key in _META or header.casefold() in _META or key.startswith("meta/"):
             roles.dropped.append(header)
+    consent = next((h for h, n in names.items() if n.casefold() in _CONSENT), None)
+    declined = np.zeros(len(frame), dtype=bool)
+    if consent is not None:
+        roles.dropped.append(consent)
+        answer = frame[consent].astype(str).str.strip().str.casefold()
+        declined = answer.isin(_DECLINED).to_numpy()
+        frame = frame[~declined]  # the index keeps each row's place in the export
     roles.rename = {h: n for h, n in names.items() if n != h}
     if len(set(roles.rename.values())) != len(roles.rename):  # two groups, one field name
         roles.rename = {}
@@ -127,14 +143,18 @@ def import_kobo(
         date_order=date_order,
         lang=lang,
     )
+    notes = list(result.notes)
+    if declined.any():
+        rows = rows_text(np.flatnonzero(declined) + 2)
+        notes.append(
+            f"{int(declined.sum())} submission(s) without consent ({consent}) left out: row(s) {rows}"
+        )
     if notes_uuid:
-        from dataclasses import replace
-
-        note = (
+        notes.append(
             "no respondent code field (id_guru): Kobo's _uuid is used as the id, one per "
             "submission, so repeated submissions by one teacher cannot be detected "
             "(give --id-column)"
         )
-        result = replace(result, notes=(*result.notes, note))
+    result = replace(result, notes=tuple(notes))
     write_import(result, source, "kobo", force=force)
     return result

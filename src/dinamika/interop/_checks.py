@@ -1,0 +1,202 @@
+"""Checks of an export before import; each problem names the header or row and the fix."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from dinamika._likert import classify_answers
+from dinamika.instruments import Instrument
+from dinamika.interop._issues import Issue, rows_text
+from dinamika.interop._matching import HeaderMatch, normalize_text
+
+__all__ = [
+    "answer_issues",
+    "check_manual",
+    "find_duplicates",
+    "header_issue",
+    "issue",
+    "missing_item_issues",
+]
+
+
+def issue(where: str, en: tuple[str, str], id_: tuple[str, str]) -> Issue:
+    return Issue(where, en[0], en[1], id_[0], id_[1])
+
+
+def header_issue(m: HeaderMatch, instrument: Instrument) -> Issue:
+    where = f"header '{m.header.strip()}'"
+    near = m.nearest() or "-"
+    if m.method == "duplicate":
+        item = m.candidates[0][0]
+        return issue(
+            where,
+            (f"more than one header matches item {item}", f"keep the right one with --map '{m.header.strip()}={item}' and --ignore the others"),
+            (f"lebih dari satu judul kolom cocok dengan butir {item}", f"tetapkan yang benar dengan --map '{m.header.strip()}={item}' dan --ignore yang lain"),
+        )  # fmt: skip
+    if m.status == "ambiguous":
+        return issue(
+            where,
+            (f"matches several items of {instrument.ref} equally well: {near}", f"say which with --map '{m.header.strip()}=ITEM' (or --ignore it)"),
+            (f"sama miripnya dengan beberapa butir {instrument.ref}: {near}", f"tentukan dengan --map '{m.header.strip()}=BUTIR' (atau --ignore)"),
+        )  # fmt: skip
+    return issue(
+        where,
+        (f"resembles an item of {instrument.ref} but not closely enough to be sure; nearest: {near}", f"confirm with --map '{m.header.strip()}=ITEM', or --ignore it if it is another question"),
+        (f"mirip butir {instrument.ref} tetapi tidak cukup mirip untuk dipastikan; terdekat: {near}", f"pastikan dengan --map '{m.header.strip()}=BUTIR', atau --ignore jika itu pertanyaan lain"),
+    )  # fmt: skip
+
+
+def check_manual(
+    manual: Mapping[str, str], headers: Sequence[str], inst: Instrument
+) -> list[Issue]:
+    issues = []
+    stripped = {h.strip() for h in headers}
+    for header, item in manual.items():
+        if header not in stripped:
+            close = ", ".join(
+                f"'{h}'" for h in sorted(stripped, key=lambda h: -_ratio(h, header))[:3]
+            )
+            issues.append(
+                issue(
+                    f"--map/--ignore '{header}'",
+                    (
+                        f"the file has no header '{header}'; closest: {close}",
+                        "copy the header exactly as it appears in the first row",
+                    ),
+                    (
+                        f"berkas tidak memiliki judul kolom '{header}'; terdekat: {close}",
+                        "salin judul kolom persis seperti di baris pertama",
+                    ),
+                )
+            )
+        if item and item not in inst.item_ids:
+            issues.append(
+                issue(
+                    f"--map '{header}={item}'",
+                    (f"{inst.ref} has no item {item}", f"use one of {', '.join(inst.item_ids)}"),
+                    (
+                        f"{inst.ref} tidak memiliki butir {item}",
+                        f"gunakan salah satu dari {', '.join(inst.item_ids)}",
+                    ),
+                )
+            )
+    return issues
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, normalize_text(a), normalize_text(b)).ratio()
+
+
+def answer_issues(
+    frame: pd.DataFrame, by_item: Mapping[str, str], inst: Instrument, labels: Mapping[str, int]
+) -> list[Issue]:
+    issues = []
+    for item_id, header in by_item.items():
+        item = inst.item(item_id)
+        _, status = classify_answers(frame[header], item.response_scale, labels)
+        bad = np.flatnonzero(status != "")
+        if not len(bad):
+            continue
+        scale = item.response_scale
+        allowed = " / ".join(
+            f"{c} {scale.labels[c]['id']}" for c in range(scale.min, scale.max + 1)
+        )
+        values = frame[header].to_numpy(dtype=object)[bad]
+        for value in pd.unique(values):  # distinct bad answers: a handful
+            rows = frame.index.to_numpy()[bad[values == value]] + 2  # spreadsheet rows
+            v = str(value).strip()
+            issues.append(
+                issue(
+                    f"header '{header.strip()}' ({item_id}), row(s) {rows_text(rows)}",
+                    (
+                        f"answer '{v}' is not one of {allowed}",
+                        f"if it means one of them, add --label '{v}=CODE' (e.g. --label '{v}={scale.max}'); otherwise correct it in a copy of the file",
+                    ),
+                    (
+                        f"jawaban '{v}' bukan salah satu dari {allowed}",
+                        f"jika maksudnya salah satu pilihan, tambahkan --label '{v}=KODE' (mis. --label '{v}={scale.max}'); jika tidak, perbaiki di salinan berkas",
+                    ),
+                )
+            )
+    return issues
+
+
+def find_duplicates(
+    ids: pd.Series, times: pd.Series, policy: str, id_header: str
+) -> tuple[np.ndarray, pd.DataFrame, list[Issue]]:
+    """Rows to keep, a table of the repeated submissions, and issues (policy ``error``).
+
+    ``ids.index`` holds the rows' positions in the export (spreadsheet row = index + 2).
+    """
+    sheet_rows = ids.index.to_numpy() + 2
+    key = ids.astype(str).str.strip().str.casefold()
+    n = len(key)
+    order = pd.DataFrame({"key": key.to_numpy(), "time": times.to_numpy(), "pos": np.arange(n)})
+    dup_mask = key.duplicated(keep=False).to_numpy() & (key != "").to_numpy()
+    if not dup_mask.any():
+        return np.ones(n, bool), pd.DataFrame(columns=["row", "kept", "kept_row"]), []
+    # last/first submission by time when every time was read, else by row order
+    sort_cols = ["key", "time", "pos"] if not order["time"].isna().any() else ["key", "pos"]
+    ranked = order.sort_values(sort_cols, kind="stable")
+    keep_last = policy != "keep-first"
+    chosen = ranked.groupby("key", sort=False)["pos"].transform("last" if keep_last else "first")
+    chosen_pos = (
+        pd.Series(chosen.to_numpy(), index=ranked["pos"].to_numpy()).sort_index().to_numpy()
+    )
+    keep = (chosen_pos == np.arange(n)) | (key == "").to_numpy()
+    table = pd.DataFrame(
+        {
+            "row": sheet_rows[dup_mask],
+            "kept": keep[dup_mask],
+            "kept_row": sheet_rows[chosen_pos[dup_mask]],
+        }
+    )
+    issues = []
+    if policy == "error":
+        for _, grp in table.groupby("kept_row"):
+            rows = rows_text(grp["row"])
+            issues.append(
+                issue(
+                    f"rows {rows}",
+                    (
+                        f"the same respondent (column '{id_header}') submitted {len(grp)} times",
+                        "choose --duplicates keep-last (the latest submission) or keep-first, or delete the unwanted rows in a copy of the file",
+                    ),
+                    (
+                        f"responden yang sama (kolom '{id_header}') mengirim {len(grp)} kali",
+                        "pilih --duplicates keep-last (kiriman terakhir) atau keep-first, atau hapus baris yang tidak dipakai di salinan berkas",
+                    ),
+                )
+            )
+    return keep, table, issues
+
+
+def missing_item_issues(
+    missing: Sequence[str], matches: Sequence[HeaderMatch], inst: Instrument
+) -> list[Issue]:
+    issues = []
+    for item_id in missing:
+        near = sorted(
+            ((m.header.strip(), s) for m in matches for i, s in m.candidates if i == item_id),
+            key=lambda x: -x[1],
+        )[:2]
+        near_text = "; ".join(f"'{h}' ({s:.2f})" for h, s in near) or "-"
+        text = inst.item(item_id).text["id"]
+        issues.append(
+            issue(
+                f"item {item_id}",
+                (
+                    f"no header matches “{text}”; nearest headers: {near_text}",
+                    f"if one of them is this item, add --map 'HEADER={item_id}'; if the form lacks the item, use a form made from {inst.ref}",
+                ),
+                (
+                    f"tidak ada judul kolom yang cocok dengan “{text}”; terdekat: {near_text}",
+                    f"jika salah satunya butir ini, tambahkan --map 'JUDUL={item_id}'; jika formulir tidak memuat butir ini, gunakan formulir dari {inst.ref}",
+                ),
+            )
+        )
+    return issues
