@@ -34,6 +34,10 @@ def test_group_icc_equals_aov(groups):
                          ("group_size", "group_size")]:  # fmt: skip
         assert_allclose(s[ours], ref[theirs], rtol=1e-9, atol=1e-12, err_msg=ours)
     assert s["n"] == len(groups) and s["n_groups"] == groups["school"].nunique()
+    # R: FL <- F / qf(.975, G - 1, N - G); (FL - 1) / (FL + N/G - 1); same with FU for the upper
+    assert_allclose([s["icc1_lower"], s["icc1_upper"]],
+                    [ref["icc1_lower"], ref["icc1_upper"]], rtol=1e-9)  # fmt: skip
+    assert s["icc1_lower"] < s["icc1"] < s["icc1_upper"]
     # R: (MSB - MSW) / (MSB + (k0 - 1) * MSW), k0 = (N - sum(n_j^2) / N) / (G - 1)
     adj = group_icc(groups["kepemimpinan"], groups["school"], group_size="adjusted")
     assert_allclose(adj["icc1"], ref["icc1_adjusted"], rtol=1e-9)

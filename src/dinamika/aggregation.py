@@ -35,7 +35,11 @@ def _group_vector(data: pd.DataFrame, group: Any) -> pd.Series:
 
 
 def group_icc(
-    values: Any, group: Any, *, group_size: Literal["mean", "adjusted"] = "mean"
+    values: Any,
+    group: Any,
+    *,
+    group_size: Literal["mean", "adjusted"] = "mean",
+    alpha: float = 0.05,
 ) -> pd.Series:
     r"""ICC(1) and ICC(2) of one variable from the one-way ANOVA on the group.
 
@@ -47,13 +51,25 @@ def group_icc(
     with :math:`N` people in :math:`G` groups of sizes :math:`n_g`, and :math:`\bar k = N/G`
     (``group_size="mean"``, as ``multilevel::ICC1`` computes it from ``aov``) or the
     unequal-size adjusted :math:`k_0 = (N - \sum n_g^2/N)/(G-1)` (``"adjusted"``).
-    Rows with a missing value or group are left out.
+    Rows with a missing value or group are left out. The confidence limits of ICC(1) are the
+    F-based ones (Shrout & Fleiss, 1979, case 1; exact for equal group sizes):
+    :math:`F_L = F / F_{1-\alpha/2}(G-1, N-G)`, :math:`F_U = F \cdot F_{1-\alpha/2}(N-G, G-1)`,
+    limit :math:`(F_\cdot - 1)/(F_\cdot + \bar k - 1)`.
+
+    Parameters
+    ----------
+    values, group : array-like
+        The variable (e.g. a scale score) and each row's group.
+    group_size : {"mean", "adjusted"}
+        The :math:`\bar k` of ICC(1) with unequal groups.
+    alpha : float
+        1 − confidence level of the ICC(1) limits.
 
     Returns
     -------
     Series
         ``n``, ``n_groups``, ``group_size``, ``msb``, ``msw``, ``f``, ``df1``, ``df2``, ``p``,
-        ``icc1``, ``icc2``.
+        ``icc1``, ``icc1_lower``, ``icc1_upper``, ``icc2``.
 
     References
     ----------
@@ -69,6 +85,8 @@ def group_icc(
     """
     if group_size not in ("mean", "adjusted"):
         raise UsageError(f"`group_size` must be 'mean' or 'adjusted', not {group_size!r}.")
+    if not 0 < alpha < 1:
+        raise UsageError(f"`alpha` must lie between 0 and 1, not {alpha!r}.")
     y = pd.Series(np.asarray(values, dtype=float))
     g = pd.Series(np.asarray(group, dtype=object))
     if len(y) != len(g):
@@ -79,7 +97,8 @@ def group_icc(
     n, n_groups = y.size, int(codes.max()) + 1 if y.size else 0
     nan = float("nan")
     if n_groups < 2 or n <= n_groups:
-        out = dict.fromkeys(("msb", "msw", "f", "df1", "df2", "p", "icc1", "icc2"), nan)
+        keys = ("msb", "msw", "f", "df1", "df2", "p", "icc1", "icc1_lower", "icc1_upper", "icc2")
+        out = dict.fromkeys(keys, nan)
         return pd.Series({"n": n, "n_groups": n_groups, "group_size": nan, **out})
     sizes = np.bincount(codes).astype(float)
     means = np.bincount(codes, weights=y) / sizes
@@ -93,9 +112,15 @@ def group_icc(
         f = msb / msw
         icc1 = (msb - msw) / (msb + (k - 1) * msw)
         icc2 = (msb - msw) / msb
+        q = 1 - alpha / 2
+        f_lo = f / special.fdtri(df1, df2, q)
+        f_hi = f * special.fdtri(df2, df1, q)
+        lower = (f_lo - 1) / (f_lo + k - 1)
+        upper = (f_hi - 1) / (f_hi + k - 1)
     return pd.Series(
         {"n": n, "n_groups": n_groups, "group_size": k, "msb": msb, "msw": msw, "f": f,
          "df1": df1, "df2": df2, "p": float(special.fdtrc(df1, df2, f)), "icc1": icc1,
+         "icc1_lower": lower, "icc1_upper": upper,
          "icc2": icc2}
     )  # fmt: skip
 
@@ -206,7 +231,8 @@ class GroupAgreement:
     ----------
     scales : DataFrame
         One row per ``group_by`` × ``scale``: ``n`` (respondents with a score and a group),
-        ``n_groups``, ``group_size`` (the k of ICC(1)), ``icc1``, ``icc2``, ``f``, ``df1``,
+        ``n_groups``, ``group_size`` (the k of ICC(1)), ``icc1`` with ``icc1_lower`` and
+        ``icc1_upper`` (95% limits), ``icc2``, ``f``, ``df1``,
         ``df2``, ``p``, ``rwg_j_median``, ``rwg_j_mean``, ``n_truncated`` (groups whose rwg(j)
         was set to 0), ``n_groups_ok`` and ``scale_ok`` (ICC(1) and median rwg(j) meet the rule).
     groups : DataFrame

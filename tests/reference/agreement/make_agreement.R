@@ -169,6 +169,11 @@ ref$groups <- list(
   icc1 = (MSB - MSW) / (MSB + (gsize_mean - 1) * MSW),
   icc1_adjusted = (MSB - MSW) / (MSB + (gsize_adj - 1) * MSW),
   icc2 = (MSB - MSW) / MSB, group_size = gsize_mean, group_size_adjusted = gsize_adj)
+# F-based 95% limits of ICC(1) (Shrout & Fleiss case 1, as psych::ICC's ICC1 bounds), k = N / G
+Fb <- MSB / MSW; d1 <- tab[1, "Df"]; d2 <- tab[2, "Df"]
+FL <- Fb / qf(0.975, d1, d2); FU <- Fb * qf(0.975, d2, d1)
+ref$groups$icc1_lower <- (FL - 1) / (FL + gsize_mean - 1)
+ref$groups$icc1_upper <- (FU - 1) / (FU + gsize_mean - 1)
 # rwg(j), uniform null on A = 5 options: sigma2_EU = (A^2 - 1) / 12 = 2
 rwgj <- function(Q, ranvar = (5^2 - 1) / 12) {
   J <- ncol(Q)
