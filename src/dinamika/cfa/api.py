@@ -290,6 +290,7 @@ def _cfa(
     group_equal: tuple[str, ...],
     std_lv: bool,
     missing: str,
+    cache: dict[str, Any] | None = None,
 ) -> CFAResult:
     if estimator not in ("ML", "WLSMV"):
         raise UsageError(f"estimator must be one of ['ML', 'WLSMV'], but {estimator!r} was passed")
@@ -306,7 +307,9 @@ def _cfa(
     if estimator == "WLSMV":
         from dinamika.cfa.wls import fit_wlsmv
 
-        return fit_wlsmv(model, stmts, data_g, labels, notes, rows, std_lv=std_lv, group_equal=geq)
+        return fit_wlsmv(
+            model, stmts, data_g, labels, notes, rows, std_lv=std_lv, group_equal=geq, cache=cache
+        )
     ngr = len(data_g)
     mod = build_model(stmts, ngroups=ngr, std_lv=std_lv, meanstructure=ngr > 1, group_equal=geq)
     stats = [GroupStats(len(x), np.cov(x.T, bias=True), x.mean(axis=0)) for x in data_g]

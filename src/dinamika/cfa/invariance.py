@@ -32,7 +32,8 @@ from typing import Any
 import pandas as pd
 from scipy import stats
 
-from dinamika.cfa.api import cfa
+from dinamika._fa_fit import single_thread_blas
+from dinamika.cfa.api import _cfa
 from dinamika.cfa.result import CFAResult
 from dinamika.cfa.wls import satorra2000_difference
 from dinamika.errors import UsageError
@@ -159,6 +160,21 @@ def invariance(
         if unknown:
             raise UsageError(f"cutoffs keys must be among {sorted(cut)}, got {sorted(unknown)}")
         cut.update({k: float(v) for k, v in cutoffs.items()})
+    cache: dict[str, Any] = {}
+    with single_thread_blas():
+        return _sequence(model, data, group, estimator, ordered, std_lv, cut, cache)
+
+
+def _sequence(
+    model: str,
+    data: pd.DataFrame,
+    group: str,
+    estimator: str,
+    ordered: bool | Sequence[str],
+    std_lv: bool,
+    cut: dict[str, float],
+    cache: dict[str, Any],
+) -> InvarianceResult:
     wls = estimator == "WLSMV"
     equal = {
         "configural": (),
@@ -166,14 +182,16 @@ def invariance(
         "scalar": ("loadings", "thresholds" if wls else "intercepts"),
     }
     fits = {
-        step: cfa(
+        step: _cfa(
             model,
             data,
-            estimator=estimator,
-            ordered=ordered,
-            group=group,
-            group_equal=equal[step],
-            std_lv=std_lv,
+            estimator,
+            ordered,
+            group,
+            tuple(equal[step]),
+            std_lv,
+            "listwise",
+            cache=cache,
         )
         for step in STEPS
     }

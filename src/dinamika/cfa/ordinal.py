@@ -132,17 +132,19 @@ def ordinal_stats(
     # -- step 2: polychorics, all pairs at once ------------------------------------------------
     pr, pc = _pairs(p)
     npair = len(pr)
-    tables = np.zeros((npair, kmax, kmax))
-    for q in range(npair):
-        np.add.at(tables[q], (codes[:, pr[q]], codes[:, pc[q]]), 1.0)
+    flat = (np.arange(npair)[None, :] * kmax + codes[:, pr]) * kmax + codes[:, pc]
+    tables = np.bincount(flat.ravel(), minlength=npair * kmax * kmax).astype(float)
+    tables = tables.reshape(npair, kmax, kmax)
     la, ua = lo[pr][:, :, None], up[pr][:, :, None]  # item 1 (rows)
     lb, ub = lo[pc][:, None, :], up[pc][:, None, :]  # item 2 (cols)
     valid = (la != np.inf) & (lb != np.inf)  # padded categories have both bounds at +inf
     if (np.where(valid, tables, 1.0) == 0).any():
         warnings.append("some bivariate tables of item pairs have empty cells")
     rho = _start_rho(tables, kmax)
+    bnd = np.concatenate([lo[:, :1], up], axis=1)  # p × (kmax + 1) category boundaries
+    bnd_a, bnd_b = bnd[pr], bnd[pc]
     for _ in range(100):
-        prob, dprob = _cell_probs(la, ua, lb, ub, rho, valid)
+        prob, dprob = _cell_probs(bnd_a, bnd_b, rho, valid)
         score = np.sum(np.where(valid, tables * dprob / prob, 0.0), axis=(1, 2))
         info = n * np.sum(np.where(valid, dprob**2 / prob, 0.0), axis=(1, 2))
         step = score / info
@@ -151,7 +153,7 @@ def ordinal_stats(
         rho = new
         if done:
             break
-    prob, dprob = _cell_probs(la, ua, lb, ub, rho, valid)
+    prob, dprob = _cell_probs(bnd_a, bnd_b, rho, valid)
     cor = np.eye(p)
     cor[pr, pc] = rho
     cor[pc, pr] = rho
@@ -167,24 +169,21 @@ def ordinal_stats(
     safe_p = np.where(valid, prob, 1.0)
     cell_rho = np.where(valid, dprob / safe_p, 0.0)
     sc_cor = cell_rho[np.arange(npair)[None, :], codes[:, pr], codes[:, pc]]  # N × npair
+    # A21: cross products of the rho scores with the bivariate threshold scores,
+    # sum_ab n_ab s_rho(ab) d log P_ab / d tau; tau_{i,t} bounds row t above, row t+1 below
+    w = tables * cell_rho
+    up_i = (w * np.where(valid, d_ua / safe_p, 0.0)).sum(axis=2)  # npair × kmax (rows)
+    lo_i = (w * np.where(valid, d_la / safe_p, 0.0)).sum(axis=2)
+    up_j = (w * np.where(valid, d_ub / safe_p, 0.0)).sum(axis=1)  # npair × kmax (cols)
+    lo_j = (w * np.where(valid, d_lb / safe_p, 0.0)).sum(axis=1)
     a21 = np.zeros((npair, nth))
-    for q in range(npair):
-        i, j = pr[q], pc[q]
-        w = tables[q] * cell_rho[q]  # n_ab * score_rho(ab)
-        # bivariate threshold scores: d log P_ab / d tau_{i,t}
-        up_i = np.where(valid[q], d_ua[q] / safe_p[q], 0.0)
-        lo_i = np.where(valid[q], d_la[q] / safe_p[q], 0.0)
-        up_j = np.where(valid[q], d_ub[q] / safe_p[q], 0.0)
-        lo_j = np.where(valid[q], d_lb[q] / safe_p[q], 0.0)
-        ki, kj = nlev[i], nlev[j]
-        for t in range(ki - 1):  # tau_{i,t} is the upper bound of row t, lower of row t+1
-            a21[q, th_start[i] + t] = np.sum(w[t, :kj] * up_i[t, :kj]) - np.sum(
-                w[t + 1, :kj] * lo_i[t + 1, :kj]
-            )
-        for t in range(kj - 1):
-            a21[q, th_start[j] + t] = np.sum(w[:ki, t] * up_j[:ki, t]) - np.sum(
-                w[:ki, t + 1] * lo_j[:ki, t + 1]
-            )
+    starts = np.array(th_start)
+    levels = np.array(nlev)
+    qq = np.arange(npair)
+    for t in range(kmax - 1):
+        for which, up_x, lo_x in ((pr, up_i, lo_i), (pc, up_j, lo_j)):
+            ok = t < levels[which] - 1
+            a21[qq[ok], starts[which[ok]] + t] = up_x[ok, t] - lo_x[ok, t + 1]
     scores = np.hstack([sc_th, sc_cor])
     inner = scores.T @ scores
     a11 = np.zeros((nth, nth))
@@ -214,31 +213,26 @@ def _ndtr_safe(x: Array) -> Array:
     return out
 
 
-def _cell_probs(
-    la: Array, ua: Array, lb: Array, ub: Array, rho: Array, valid: Array
-) -> tuple[Array, Array]:
-    r = rho[:, None, None]
-    big = np.broadcast_shapes(la.shape, lb.shape)
-    la_, ua_ = np.broadcast_to(la, big), np.broadcast_to(ua, big)
-    lb_, ub_ = np.broadcast_to(lb, big), np.broadcast_to(ub, big)
-    rr = np.broadcast_to(r, big)
-    # padded categories (bound +inf on both sides) are masked by ``valid``
-    ua_c, la_c = np.where(valid, ua_, 0.0), np.where(valid, la_, -1.0)
-    ub_c, lb_c = np.where(valid, ub_, 0.0), np.where(valid, lb_, -1.0)
-    prob = (
-        bvn_cdf(ua_c, ub_c, rr)
-        - bvn_cdf(la_c, ub_c, rr)
-        - bvn_cdf(ua_c, lb_c, rr)
-        + bvn_cdf(la_c, lb_c, rr)
-    )
-    dprob = (
-        bvn_pdf(ua_c, ub_c, rr)
-        - bvn_pdf(la_c, ub_c, rr)
-        - bvn_pdf(ua_c, lb_c, rr)
-        + bvn_pdf(la_c, lb_c, rr)
-    )
-    prob = np.where(valid, np.maximum(prob, 1e-300), 1.0)
-    return prob, np.where(valid, dprob, 0.0)
+def _cell_probs(bnd_a: Array, bnd_b: Array, rho: Array, valid: Array) -> tuple[Array, Array]:
+    """Cell probabilities and their derivative in rho, for all pairs at once.
+
+    ``bnd_a``/``bnd_b`` (npair × (kmax + 1)) are the category boundaries of the two items
+    (``-inf, tau_1, ..., +inf``, padded with ``+inf``); the bivariate CDF and density are
+    evaluated once on the boundary grid and differenced into cells.
+    """
+    h = bnd_a[:, :, None]
+    k = bnd_b[:, None, :]
+    r = np.broadcast_to(rho[:, None, None], (len(rho), h.shape[1], k.shape[2]))
+    hh, kk = np.broadcast_arrays(h, k)
+    cdf = bvn_cdf(hh, kk, r)
+    pdf = bvn_pdf(hh, kk, r)
+
+    def cells(x: Array) -> Array:
+        out: Array = x[:, 1:, 1:] - x[:, :-1, 1:] - x[:, 1:, :-1] + x[:, :-1, :-1]
+        return out
+
+    prob = np.where(valid, np.maximum(cells(cdf), 1e-300), 1.0)
+    return prob, np.where(valid, cells(pdf), 0.0)
 
 
 def _start_rho(tables: Array, kmax: int) -> Array:

@@ -41,7 +41,7 @@ from scipy import stats
 from dinamika.cfa.fit import FitMeasures, cfi, chisq_pvalue, rmsea, rmsea_ci, tli
 from dinamika.cfa.ml import start_values
 from dinamika.cfa.model import Model, build_model
-from dinamika.cfa.ordinal import OrdinalStats, _pairs, ordinal_stats, recode_ordinal
+from dinamika.cfa.ordinal import _pairs, ordinal_stats, recode_ordinal
 from dinamika.cfa.result import CFAResult, Diagnostics, _factor_correlations, _r2, parameter_table
 from dinamika.cfa.syntax import Statement
 
@@ -119,13 +119,22 @@ def fit_wlsmv(
     std_lv: bool = False,
     group_equal: tuple[str, ...] = (),
     max_iter: int = 200,
+    cache: dict[str, Any] | None = None,
 ) -> CFAResult:
-    """Fit a model to ordered items with WLSMV (see module docstring)."""
+    """Fit a model to ordered items with WLSMV (see module docstring).
+
+    ``cache`` (a dict shared by fits of the same data, e.g. an invariance sequence) keeps the
+    sample statistics so they are computed once.
+    """
     names = build_model(stmts).ov
-    codes, nlev = recode_ordinal(data_g, names)
-    ostats: list[OrdinalStats] = [
-        ordinal_stats(c, nlev, names, lab) for c, lab in zip(codes, labels, strict=True)
-    ]
+    key = f"ordinal:{names}:{labels}"
+    if cache is not None and key in cache:
+        nlev, ostats = cache[key]
+    else:
+        codes, nlev = recode_ordinal(data_g, names)
+        ostats = [ordinal_stats(c, nlev, names, lab) for c, lab in zip(codes, labels, strict=True)]
+        if cache is not None:
+            cache[key] = (nlev, ostats)
     for lab, st in zip(labels, ostats, strict=True):
         notes += [f"{w}{f' (group {lab})' if lab else ''}" for w in st.warnings]
     ngr = len(data_g)
@@ -169,7 +178,10 @@ def fit_wlsmv(
         jac = [_jacobian(mod, g + 1, mats_all[g], th_item) for g in range(ngr)]
         a_mat = sum(cw[g] * jac[g].T @ (w[g][:, None] * jac[g]) for g in range(ngr))
         b_vec = sum(cw[g] * jac[g].T @ (w[g] * resid[g]) for g in range(ngr))
-        step = np.linalg.lstsq(a_mat, b_vec, rcond=None)[0]
+        try:
+            step = np.linalg.solve(a_mat, b_vec)
+        except np.linalg.LinAlgError:
+            step = np.linalg.lstsq(a_mat, b_vec, rcond=None)[0]
         t = 1.0
         for _ in range(30):
             f_new, r_new, m_new = objective(theta + t * step)
@@ -290,7 +302,7 @@ def satorra2000_difference(m1: CFAResult, m0: CFAResult) -> tuple[float, int, fl
     dt = m0.fit.chisq - m1.fit.chisq
     if m <= 0:
         return dt, m, math.nan
-    h = np.linalg.pinv(d1) @ d0
+    h = np.linalg.lstsq(d1, d0, rcond=None)[0]  # D1^+ D0
     u, sv, _ = np.linalg.svd(h, full_matrices=True)
     rank = int(np.sum(sv > sv.max() * max(h.shape) * np.finfo(float).eps))
     a_mat = u[:, rank:].T
