@@ -40,7 +40,7 @@ import pandas as pd
 from scipy import stats
 
 import dinamika
-from dinamika import plots
+from dinamika import plots, privacy
 from dinamika.privacy import suppress
 from dinamika.report import View, label_maps
 
@@ -205,21 +205,35 @@ else:
     with v.guard():
         scores = dinamika.score(survey)
         v.text(v.t("scores_reading", share=f"{v.num(100 * survey.min_answered, 0)}%"))
-        for group, key in (("school", "by_school"), ("kkg", "by_kkg")):
-            if group not in scores:
-                continue
-            nested = (
-                group == "school" and "kkg" in R and R.groupby("school")["kkg"].nunique().max() == 1
-            )
-            margins = [(), ("kkg",)] if nested else [()]
+
+        def group_table(group):
             by = scores.groupby(group, sort=True)
             table = by[scales].mean()
             table.insert(0, "n", by.size().astype(int))
-            if nested:
-                table.insert(0, "kkg", R.groupby("school")["kkg"].first().reindex(table.index))
-            table = suppress(
-                table.reset_index(), min_cell=min_cell, margins=margins, values=["n", *scales]
+            return table.reset_index()
+
+        tables = {g: group_table(g) for g in ("school", "kkg") if g in scores}
+        nested = len(tables) == 2 and R.groupby("school")["kkg"].nunique().max() == 1
+        if nested:
+            kkg_of = R.groupby("school")["kkg"].first()
+            schools = tables["school"]
+            schools.insert(1, "kkg", kkg_of.reindex(schools["school"]).to_numpy())
+            tables["school"], tables["kkg"] = privacy.suppress_nested(
+                schools,
+                tables["kkg"],
+                parent="kkg",
+                min_cell=min_cell,
+                values=["n", *scales],
+                parent_values=["n", *scales],
             )
+        else:
+            tables = {
+                g: suppress(tab, min_cell=min_cell, values=["n", *scales])
+                for g, tab in tables.items()
+            }
+        for group, key in (("school", "by_school"), ("kkg", "by_kkg")):
+            if group not in tables:
+                continue
             total = pd.DataFrame(
                 {
                     group: [v.t("overall_row")],
@@ -230,7 +244,7 @@ else:
             if n_resp < min_cell:
                 total.loc[:, ["n", *scales]] = np.nan
             v.subheading(v.t(key))
-            v.table(pd.concat([table, total], ignore_index=True), total_last=True)
+            v.table(pd.concat([tables[group], total], ignore_index=True), total_last=True)
         if hasattr(dinamika, "group_agreement"):
             v.subheading(v.t("group_agreement_title"))
             v.text(v.t("group_agreement_reading"))

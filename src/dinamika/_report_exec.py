@@ -85,12 +85,36 @@ def load_notebook(name: str, folder: Path | None = None) -> Any:
     return renumber(nb)
 
 
-def inject_parameters(nb: Any, params: Mapping[str, Any]) -> Any:
-    """Insert a cell assigning ``params`` right after the cell tagged ``parameters``.
+def parameter_defaults(nb: Any) -> dict[str, Any]:
+    """The literal assignments of the cell tagged ``parameters``."""
+    import ast
 
-    Values are written with ``repr`` (str, int, float, bool, None, lists and dicts of those).
+    for cell in nb.cells:
+        if PARAMETERS_TAG in cell.metadata.get("tags", []):
+            out = {}
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target = node.targets[0]
+                    if isinstance(target, ast.Name):
+                        out[target.id] = ast.literal_eval(node.value)
+            return out
+    return {}
+
+
+def inject_parameters(nb: Any, params: Mapping[str, Any]) -> Any:
+    """Insert a cell assigning the ``params`` that differ from the notebook's defaults.
+
+    The cell goes right after the one tagged ``parameters``; values are written with ``repr``
+    (str, int, float, bool, None, lists and dicts of those). With only default values nothing
+    is inserted: the notebook then runs exactly as it does top to bottom in JupyterLab.
     """
-    lines = [f"{name} = {value!r}" for name, value in params.items()]
+    defaults = parameter_defaults(nb)
+    unknown = [name for name in params if name not in defaults]
+    if unknown:
+        raise UsageError(f"the notebook has no parameter(s) {unknown}; it has {list(defaults)}")
+    lines = [f"{name} = {value!r}" for name, value in params.items() if defaults.get(name) != value]
+    if not lines:
+        return renumber(nb)
     cell = nbformat.v4.new_code_cell("\n".join(lines))
     cell.metadata["tags"] = [INJECTED_TAG]
     at = next(

@@ -57,6 +57,7 @@ def to_html(nb: Any, *, title: str, lang: str) -> str:
         exclude_markdown=True,
         embed_images=True,
         anchor_link_text="",
+        language_code=lang,
     )
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags={PARAMETERS_TAG, INJECTED_TAG}, enabled=True),
@@ -64,7 +65,6 @@ def to_html(nb: Any, *, title: str, lang: str) -> str:
     )
     resources = {
         "metadata": {"name": title},
-        "language_code": lang,
         "dinamika_css": (TEMPLATES / "dinamika.css").read_text(encoding="utf-8"),
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)

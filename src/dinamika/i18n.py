@@ -386,7 +386,7 @@ TEXT: _T = {
     },
     "prov_file": {"id": "SHA-256 berkas {file}", "en": "SHA-256 of file {file}"},
     "prov_term": {"id": "Semester", "en": "Term"},
-    "prov_param": {"id": "Parameter {name}", "en": "Parameter {name}"},
+    "prov_param": {"id": "Parameter {name}", "en": "Parameter: {name}"},
     "kind_questionnaire": {"id": "kuesioner", "en": "questionnaire"},
     "kind_observation": {"id": "observasi", "en": "observation"},
     "kind_interview": {"id": "wawancara", "en": "interview"},

@@ -225,8 +225,7 @@ def heatmap(
     if ax is None:
         _, ax = plt.subplots(figsize=(1.1 * matrix.shape[1] + 3, 0.6 * matrix.shape[0] + 1.5))
     values = matrix.to_numpy(dtype=float)
-    cmap = mpl.colormaps["RdBu_r"].copy()
-    cmap.set_bad("#eeeeee")
+    cmap = mpl.colormaps["RdBu_r"].with_extremes(bad="#eeeeee")
     image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
     ax.set_xticks(
         np.arange(values.shape[1]), [str(c) for c in matrix.columns], rotation=30, ha="right"

@@ -32,6 +32,7 @@ __all__ = [
     "scrub",
     "secrets_of",
     "suppress",
+    "suppress_nested",
 ]
 
 #: Columns of loaded data that identify a person or an event and never appear in an output.
@@ -88,6 +89,7 @@ def suppress(
     min_cell: int = 5,
     margins: Sequence[Sequence[str]] = ((),),
     values: Sequence[str] | None = None,
+    hide: Sequence[bool] | np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Hide small group cells, with complementary suppression.
 
@@ -112,6 +114,9 @@ def suppress(
         Groupings whose totals are published or derivable.
     values : sequence of str, optional
         Columns to blank in hidden rows; default every numeric column (``count_col`` too).
+    hide : sequence of bool, optional
+        Rows to hide whatever their count (e.g. the schools of a suppressed KKG, see
+        :func:`suppress_nested`).
 
     Returns
     -------
@@ -150,7 +155,13 @@ def suppress(
     out = table.copy()
     n = np.nan_to_num(counts, nan=0.0)
     hidden = np.isnan(counts) | (counts < min_cell)
-    sets = _margin_sets(table, margins)
+    if hide is not None:
+        forced = np.asarray(hide, dtype=bool)
+        if forced.shape != hidden.shape:
+            raise UsageError(f"`hide` needs one value per row ({len(hidden)}), got {forced.size}")
+        hidden |= forced
+    # smallest sets first: a complement chosen inside a KKG usually also protects the total
+    sets = sorted(_margin_sets(table, margins), key=len)
     changed = True
     while changed:
         changed = False
@@ -177,6 +188,56 @@ def suppress(
             out.loc[hidden, col] = np.nan
     out["suppressed"] = hidden
     return out
+
+
+def suppress_nested(
+    table: pd.DataFrame,
+    parent_table: pd.DataFrame,
+    *,
+    parent: str,
+    count_col: str = "n",
+    min_cell: int = 5,
+    values: Sequence[str] | None = None,
+    parent_values: Sequence[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Suppress two published tables of nested groups together (schools within KKGs).
+
+    ``parent_table`` (one row per ``parent`` value, e.g. KKG) is suppressed first against the
+    grand total. Every child row (school) of a hidden parent is then hidden too, and the child
+    table is suppressed against the grand total and the subtotals of the parents still shown.
+    So neither a hidden school nor a hidden KKG can be recovered from any mix of the two tables
+    and their totals. Each child must belong to one parent.
+
+    Returns
+    -------
+    (child, parent) : tuple of DataFrame
+        Both with a ``suppressed`` column, as :func:`suppress`.
+
+    Examples
+    --------
+    >>> schools = pd.DataFrame({"kkg": ["A", "A", "B", "B", "C"], "school": list("pqrst"),
+    ...                         "n": [6, 7, 2, 9, 8]})
+    >>> kkgs = schools.groupby("kkg", as_index=False)["n"].sum()
+    >>> s, k = suppress_nested(schools, kkgs, parent="kkg")
+    >>> k["suppressed"].tolist(), s["suppressed"].tolist()
+    ([False, False, False], [False, False, True, True, False])
+    """
+    if parent not in table.columns or parent not in parent_table.columns:
+        raise UsageError(f"both tables need the parent column {parent!r}")
+    parents_out = suppress(
+        parent_table, count_col=count_col, min_cell=min_cell, values=parent_values
+    )
+    hidden_parents = set(parents_out.loc[parents_out["suppressed"], parent])
+    force = table[parent].isin(hidden_parents).to_numpy()
+    child = suppress(
+        table,
+        count_col=count_col,
+        min_cell=min_cell,
+        margins=((), (parent,)),
+        values=values,
+        hide=force,
+    )
+    return child, parents_out
 
 
 def _margin_sets(table: pd.DataFrame, margins: Sequence[Sequence[str]]) -> list[np.ndarray]:

@@ -21,7 +21,7 @@ from dinamika._browser import BrowserMissing, find_chromium, print_pdf
 from dinamika._io import atomic_write
 from dinamika._report_html import strip_streams, to_html
 from dinamika._report_sections import ReportView
-from dinamika._resources import default_survey
+from dinamika._resources import EXAMPLE_TERMS, default_survey, surveys_dir
 from dinamika.errors import UsageError
 from dinamika.i18n import check_lang, t
 from dinamika.privacy import PrivacyError, find_leaks, secrets_of
@@ -184,12 +184,16 @@ def report(
         raise UsageError(f"the same term is named twice: {', '.join(terms)}")
     kind = "term" if len(dirs) == 1 else "trend"
     common = {"lang": lang, "min_cell": min_cell, "seed": seed, "key_file": _opt(key_file)}
+    examples = [(surveys_dir() / term).resolve() for term in EXAMPLE_TERMS]
+    resolved = [d.resolve() for d in dirs]
     if kind == "term":
-        params = {"survey_dir": str(dirs[0].resolve()), **common}
+        here = None if resolved[0] == default_survey().resolve() else str(resolved[0])
+        params = {"survey_dir": here, **common}
         title = f"{t('term_report', lang)} · {terms[0]}"
         name = TERM_NOTEBOOK
     else:
-        params = {"survey_dirs": [str(d.resolve()) for d in dirs], **common}
+        many = None if resolved == examples else [str(d) for d in resolved]
+        params = {"survey_dirs": many, **common}
         title = f"{t('trend_report', lang)} · {' – '.join(terms)}"
         name = TREND_NOTEBOOK
     target = Path(out) if out is not None else default_output(terms, lang=lang, fmt=fmt)

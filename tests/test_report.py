@@ -1,0 +1,359 @@
+"""`dinamika report`: real kernel, byte-identical HTML, privacy, languages, exit codes, browser.
+
+The real report is rendered three times in this module (module-scoped fixtures): the bundled
+example with default parameters (which is also the top-to-bottom notebook run), the same again
+through the command line (byte comparison), and a planted-secrets term in English. The trend
+report is rendered once.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dinamika
+from dinamika import i18n
+from dinamika import report as report_mod
+from dinamika._browser import find_chromium, run_chromium
+from dinamika.cli import main
+from dinamika.privacy import PrivacyError
+from tests.test_report_data import PLANTED, make_term
+
+pytestmark = [pytest.mark.kernel, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "test-artifacts"
+SRC = REPO / "src"
+
+
+@pytest.fixture(scope="module")
+def hermetic(tmp_path_factory):
+    """Fresh HOME-like folders so no user configuration (kernels, matplotlib) leaks in."""
+    home = tmp_path_factory.mktemp("home")
+    env = {
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "MPLCONFIGDIR": str(home / "mpl"),
+        "IPYTHONDIR": str(home / "ipython"),
+        "JUPYTER_DATA_DIR": str(home / "jupyter-data"),
+        "JUPYTER_CONFIG_DIR": str(home / "jupyter-config"),
+        "JUPYTER_RUNTIME_DIR": str(home / "jupyter-runtime"),
+        "DINAMIKA_LANG": "id",
+    }
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        mp.delenv("DINAMIKA_PSEUDONYM_KEY", raising=False)
+        mp.delenv("DINAMIKA_PSEUDONYM_KEY_FILE", raising=False)
+        yield env
+
+
+@pytest.fixture(scope="module")
+def term_report(hermetic, tmp_path_factory):
+    """The bundled example, default parameters (no parameter is injected)."""
+    out = tmp_path_factory.mktemp("term") / "laporan.html"
+    lines: list[str] = []
+    result = report_mod.report(out=out, progress=lines.append)
+    return result, out.read_bytes(), lines
+
+
+@pytest.fixture(scope="module")
+def planted_report(hermetic, tmp_path_factory):
+    """A term with planted identifiers and free text, one school of 3 teachers, in English."""
+    folder = make_term(tmp_path_factory.mktemp("planted") / "term", plant=True)
+    out = folder.parent / "report-en.html"
+    result = report_mod.report([folder], lang="en", out=out)
+    return result, out.read_text(encoding="utf-8"), folder
+
+
+@pytest.fixture(scope="module")
+def trend_report(hermetic, tmp_path_factory):
+    out = tmp_path_factory.mktemp("trend") / "tren.html"
+    examples = dinamika._resources.surveys_dir()
+    result = report_mod.report([examples / "contoh-2025-1", examples / "contoh-2025-2"], out=out)
+    return result, out.read_text(encoding="utf-8")
+
+
+def _visible_text(page: str) -> str:
+    page = re.sub(r"<style[^>]*>.*?</style>", " ", page, flags=re.DOTALL)
+    page = re.sub(r"<[^>]+>", " ", page)
+    return html.unescape(page)
+
+
+def _images(page: str) -> list[bytes]:
+    return [base64.b64decode(m) for m in re.findall(r'src="data:image/png;base64,([^"]+)"', page)]
+
+
+# --- the term report ------------------------------------------------------------------------
+
+
+def test_term_report_is_complete_and_offline(term_report):
+    result, data, lines = term_report
+    page = data.decode("utf-8")
+    assert result.kind == "term" and result.terms == ("contoh-2025-2",)
+    for key in (
+        "sec_glance",
+        "sec_instrument",
+        "sec_items",
+        "sec_reliability",
+        "sec_factors",
+        "sec_scores",
+        "sec_quality",
+        "sec_link",
+        "sec_triangulation",
+        "sec_provenance",
+    ):
+        assert html.escape(i18n.t(key, "id")) in page, key
+    # every section whose analysis exists is filled: no "not available" or failure notes
+    for key in ("not_available", "failed"):
+        stem = i18n.TEXT[key]["id"].split(":")[0]
+        assert stem not in page, key
+    # offline, one file: no script, no external URL, figures embedded
+    assert "<script" not in page.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert len(_images(page)) >= 4
+    assert "<title>Laporan Semester · contoh-2025-2</title>" in page
+    assert '<html lang="id">' in page
+    # progress went per section
+    assert any("Gambaran semester" in line for line in lines)
+
+
+def test_term_report_provenance_without_timestamps(term_report):
+    _, data, _ = term_report
+    page = data.decode("utf-8")
+    survey = dinamika.load_survey()
+    assert survey.instrument.sha256 in page
+    for name, digest in survey.file_hashes.items():
+        assert digest in page, name
+    assert dinamika.__version__ in page
+    # no clock time anywhere (only dates could come from the data itself)
+    assert not re.search(r"\b\d{2}:\d{2}:\d{2}\b", _visible_text(page))
+    assert str(REPO) not in page  # no absolute paths of this machine
+
+
+def test_figures_are_real_images(term_report):
+    from PIL import Image
+
+    _, data, _ = term_report
+    for png in _images(data.decode("utf-8")):
+        pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
+        assert pixels.shape[0] > 100 and pixels.shape[1] > 300
+        assert pixels.std() > 10  # not blank
+
+
+def test_rerun_through_the_cli_is_byte_identical(term_report, tmp_path, hermetic):
+    _, first, _ = term_report
+    out = tmp_path / "again.html"
+    proc = subprocess.run(
+        [sys.executable, "-m", "dinamika.cli", "report", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(SRC)},
+        check=False,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert f"Laporan ditulis ke: {out}" in proc.stdout
+    assert "dinamika report: [" in proc.stderr  # progress on stderr
+    second = out.read_bytes()
+    assert second == first
+
+
+# --- privacy and language ---------------------------------------------------------------------
+
+
+def test_planted_identifiers_and_free_text_never_appear(planted_report):
+    _, page, folder = planted_report
+    lowered = page.lower()
+    for secret in PLANTED:
+        for form in {secret, html.escape(secret), html.escape(secret, quote=False)}:
+            assert form.lower() not in lowered, secret
+    assert "<script" not in lowered
+    assert not re.search(r"<[^>]*\bonerror\s*=", lowered)  # no event-handler attribute
+    # pseudonyms and teacher ids do not appear either
+    survey = dinamika.load_survey(folder)
+    for column in ("teacher", "nama", "nip", "email", "no_hp"):
+        values = [str(v) for v in survey.responses[column].head(20) if len(str(v)) >= 4]
+        assert values, column
+        for value in values:
+            assert value not in page, column
+
+
+def test_small_school_is_suppressed_with_a_complement(planted_report):
+    _, page, _ = planted_report
+    rows = re.findall(r"<tr[^>]*><td>(SD Negeri \d+)</td>(.*?)</tr>", page)
+    school_rows = {}
+    for name, rest in rows:
+        school_rows.setdefault(name, rest)  # first table: scores by school
+    small = school_rows["SD Negeri 11"]  # the school of 3 teachers
+    assert ">3<" not in small and "—" in small
+    hidden = [name for name, rest in school_rows.items() if re.search(r'dk-num">—<', rest)]
+    assert len(hidden) >= 2  # a complementary school is hidden too
+
+
+def test_english_report_has_no_indonesian_words(planted_report):
+    _, page, _ = planted_report
+    assert '<html lang="en">' in page
+    text = _visible_text(re.sub(r'<td class="dk-code">.*?</td>', " ", page))
+    text = re.sub(r"\S+\.(csv|xlsx|yaml)\b", " ", text)  # the user's own file names
+    id_words = set()
+    en_words = set()
+    for table in (i18n.TEXT, i18n.COLUMNS):
+        for entry in table.values():
+            id_words |= set(re.findall(r"[A-Za-z][a-z]{5,}", entry["id"]))
+            en_words |= set(re.findall(r"[A-Za-z][a-z]{5,}", entry["en"]))
+    words = set(re.findall(r"[A-Za-z][a-z]{5,}", text))
+    leaked = sorted((id_words - en_words) & words)
+    assert leaked == [], leaked
+    for key in ("sec_glance", "sec_scores", "sec_provenance"):
+        assert i18n.t(key, "en") in html.unescape(page)
+
+
+def test_leak_guard_refuses_to_write(tmp_path, monkeypatch, planted_report, hermetic):
+    _, _, folder = planted_report
+    monkeypatch.setattr(
+        report_mod, "render_notebook", lambda *a, **k: f"<p>{html.escape(PLANTED[0])}</p>"
+    )
+    out = tmp_path / "x.html"
+    with pytest.raises(PrivacyError, match="nothing was written"):
+        report_mod.report([folder], out=out)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # no temporary file left behind
+
+
+# --- trend ------------------------------------------------------------------------------------
+
+
+def test_trend_report_checks_invariance_before_means(trend_report):
+    result, page = trend_report
+    assert result.kind == "trend" and result.terms == ("contoh-2025-1", "contoh-2025-2")
+    assert "<script" not in page.lower()
+    inv = page.index(html.escape(i18n.t("sec_invariance", "id")))
+    means = page.index(html.escape(i18n.t("sec_trend_means", "id")))
+    assert inv < means
+    assert i18n.t("step_scalar", "id") in page
+    holds = i18n.t("scalar_holds", "id") in page
+    stated = i18n.t("scalar_fails", "id", reason="").strip() in page
+    assert holds != stated  # one or the other, with the reason
+    if holds:
+        assert (
+            html.escape(i18n.t("change_title", "id", first="contoh-2025-1", last="contoh-2025-2"))
+            in page
+        )
+        assert len(_images(page)) >= 1
+    for key in ("not_available", "failed"):
+        assert i18n.TEXT[key]["id"].split(":")[0] not in page
+
+
+# --- exit codes and formats (no kernel needed) --------------------------------------------------
+
+
+def test_invalid_data_exit_1_with_problems_and_no_traceback(tmp_path, capsys):
+    folder = make_term(tmp_path / "bad")
+    csv = folder / "kuesioner.csv"
+    text = csv.read_text(encoding="utf-8").splitlines()
+    text[2] = text[2].replace(",4,", ",9,", 1)  # an answer outside 1..5
+    csv.write_text("\n".join(text) + "\n", encoding="utf-8")
+    code = main(["report", str(folder), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "kuesioner.csv" in err and "Traceback" not in err
+    assert not (tmp_path / "laporan").exists()
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    assert main(["report", str(tmp_path / "missing"), "--quiet"]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+    assert main(["report", "--min-cell", "0", "--quiet"]) == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["report", "--format", "docx"])
+    assert exc.value.code == 2
+
+
+def test_pdf_without_chromium_names_the_package(monkeypatch, capsys):
+    monkeypatch.setattr(report_mod, "find_chromium", lambda: None)
+    code = main(["report", "--format", "pdf", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "apt-get install chromium" in err and "Traceback" not in err
+
+
+def test_default_output_names():
+    assert report_mod.default_output(["t1"]) == Path("laporan/laporan-t1.html")
+    assert report_mod.default_output(["t1"], lang="en", fmt="pdf") == Path(
+        "laporan/laporan-t1-en.pdf"
+    )
+    assert report_mod.default_output(["a", "b", "c"]) == Path("laporan/tren-a_c.html")
+
+
+# --- as a person sees it ------------------------------------------------------------------------
+
+needs_chromium = pytest.mark.skipif(
+    find_chromium() is None,
+    reason="Chromium is not installed (Debian: apt-get install chromium); browser checks skipped",
+)
+
+_PROBE = """<script>
+window.__errors = [];
+window.addEventListener('error', function (e) { window.__errors.push(String(e.message)); }, true);
+window.addEventListener('load', function () {
+  var imgs = Array.prototype.slice.call(document.images);
+  document.body.setAttribute('data-probe-images',
+    imgs.map(function (i) { return i.complete && i.naturalWidth > 0 ? '1' : '0'; }).join(''));
+  document.body.setAttribute('data-probe-errors', String(window.__errors.length));
+});
+</script>"""
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_report_in_chromium(term_report, tmp_path):
+    _, data, _ = term_report
+    page = tmp_path / "report.html"
+    page.write_bytes(data)
+    probe = tmp_path / "probe.html"
+    probe.write_text(data.decode("utf-8").replace("<head>", "<head>" + _PROBE, 1), encoding="utf-8")
+    proc = run_chromium(
+        "--enable-logging=stderr",
+        "--v=0",
+        "--virtual-time-budget=10000",
+        "--dump-dom",
+        probe.as_uri(),
+    )
+    dom = proc.stdout
+    images = re.search(r'data-probe-images="([01]*)"', dom)
+    errors = re.search(r'data-probe-errors="(\d+)"', dom)
+    assert images and errors, "the page did not finish loading"
+    assert images.group(1) and set(images.group(1)) == {"1"}  # every <img> decoded
+    assert images.group(1).count("1") == len(_images(data.decode("utf-8")))
+    assert errors.group(1) == "0"
+    console = [line for line in proc.stderr.splitlines() if "CONSOLE" in line]
+    assert console == [], console
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "report-first-page.png"
+    dinamika._browser.screenshot(page, shot, width=1000, height=1400)
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
+    assert pixels.shape == (1400, 1000) and pixels.std() > 10
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_pdf_is_printed_from_the_same_html(term_report, tmp_path, monkeypatch):
+    _, data, _ = term_report
+    monkeypatch.setattr(report_mod, "render_notebook", lambda *a, **k: data.decode("utf-8"))
+    out = tmp_path / "laporan.pdf"
+    result = report_mod.report(out=out, fmt="pdf")
+    assert result.format == "pdf"
+    assert out.read_bytes().startswith(b"%PDF")
+    assert out.stat().st_size > 20_000
