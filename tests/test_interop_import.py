@@ -364,3 +364,30 @@ def test_kobo_without_consent_is_left_out_and_rows_keep_their_numbers(tmp_path: 
     assert any("without consent (persetujuan) left out: row(s) 5" in n for n in result.notes)
     assert result.duplicates["row"].tolist() == [2, 11]
     assert validate_survey(tmp_path / "k", key=KEY).ok
+
+
+def test_answers_with_agreeing_code_and_label_are_read(tmp_path: Path) -> None:
+    raw = _raw("gforms_id.csv")
+    header = next(c for c in raw.columns if c.startswith("2. "))
+    codes = raw[header].str.strip().str.lower().map(CODES)
+    numbered = {1: "1 - Sangat Tidak Setuju", 2: "2 - Tidak Setuju", 3: "3 - Netral", 4: "Setuju (4)", 5: "Sangat Setuju (5)"}  # fmt: skip
+    raw[header] = [numbered[int(c)] if c == c else "" for c in codes]
+    src = _write_csv(tmp_path / "form.csv", raw)
+    result = import_google_forms(src, instrument=REF, out=tmp_path / "t", duplicates="keep-last")
+    assert any("carry a code and a label that agree" in n for n in result.notes)
+    assert "jawaban seperti" in result.summary("id")
+    s = load_survey(tmp_path / "t", key=KEY)
+    expected = codes.drop(index=4).to_numpy(dtype=float)
+    np.testing.assert_array_equal(s.responses["KEP2"].to_numpy(), expected)
+    # a number and a label that disagree are not guessed
+    raw.loc[0, header] = "4 - Netral"
+    src = _write_csv(tmp_path / "form2.csv", raw)
+    with pytest.raises(ImportFailed, match="answer '4 - Netral'"):
+        import_google_forms(src, instrument=REF, out=tmp_path / "u", duplicates="keep-last")
+
+
+def test_only_questionnaires_can_be_imported(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="observation instrument"):
+        import_google_forms(
+            FIX / "gforms_id.csv", instrument="observasi-pembelajaran@1.0.0", out=tmp_path / "t"
+        )

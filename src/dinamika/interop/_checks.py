@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from dinamika._likert import classify_answers
+from dinamika._likert import classify_answers, label_map, normalize_label
 from dinamika.instruments import Instrument
 from dinamika.interop._issues import Issue, rows_text
 from dinamika.interop._matching import HeaderMatch, normalize_text
 
 __all__ = [
+    "agreeing_labels",
     "answer_issues",
     "check_manual",
     "find_duplicates",
@@ -200,3 +202,41 @@ def missing_item_issues(
             )
         )
     return issues
+
+
+_CODE_FIRST = re.compile(r"^\s*(\d{1,2})\s*[-–—.:)=]\s*(.+?)\s*$")
+_CODE_LAST = re.compile(r"^\s*(.+?)\s*(?:[\(\[]\s*(\d{1,2})\s*[\)\]]|[-–—:=]\s*(\d{1,2}))\s*$")
+
+
+def agreeing_labels(
+    frame: pd.DataFrame, by_item: Mapping[str, str], inst: Instrument, labels: Mapping[str, int]
+) -> dict[str, int]:
+    """Answers that carry both a code and a label that agree, e.g. ``5 - Sangat Setuju``.
+
+    Forms often show ``1 (Sangat Tidak Setuju)``-style options; such an answer is read as its
+    code only when the number and the label name the same code (nothing is guessed).
+
+    >>> from dinamika import load_instrument
+    >>> inst = load_instrument("komunitas-guru@1.0.0")
+    >>> df = pd.DataFrame({"q": ["5 - Sangat Setuju", "Setuju (4)", "4 - Netral", "Netral"]})
+    >>> agreeing_labels(df, {"KEP1": "q"}, inst, {})
+    {'5 - Sangat Setuju': 5, 'Setuju (4)': 4}
+    """
+    found: dict[str, int] = {}
+    for item_id, header in by_item.items():
+        scale = inst.item(item_id).response_scale
+        known = label_map(scale, labels)
+        for value in pd.unique(frame[header].to_numpy(dtype=object)):  # a handful per column
+            text = str(value).strip()
+            if normalize_label(text) in known or text in found:
+                continue
+            m1, m2 = _CODE_FIRST.match(text), _CODE_LAST.match(text)
+            if m1:
+                code, label = int(m1[1]), m1[2]
+            elif m2:
+                code, label = int(m2[2] or m2[3]), m2[1]
+            else:
+                continue
+            if known.get(normalize_label(label)) == code and scale.min <= code <= scale.max:
+                found[text] = code
+    return found

@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dinamika.errors import UsageError
 from dinamika.instruments import Instrument
 from dinamika.interop._checks import (
+    agreeing_labels,
     answer_issues,
     check_manual,
     find_duplicates,
@@ -116,7 +118,7 @@ class ImportResult:
     duplicates : DataFrame
         Repeated submissions: ``row`` (spreadsheet row of the export), ``kept`` (True/False),
         ``kept_row``.
-    notes : tuple of str
+    notes, notes_id : tuple of str
         What the import assumed or dropped (date order, generated ids, ...).
     """
 
@@ -128,6 +130,7 @@ class ImportResult:
     n_written: int
     duplicates: pd.DataFrame = field(repr=False)
     notes: tuple[str, ...] = ()
+    notes_id: tuple[str, ...] = ()
 
     def summary(self, lang: str = "en") -> str:
         """A few lines for the terminal."""
@@ -146,7 +149,8 @@ class ImportResult:
                 f"{len(items)} items matched ({how}).",
                 f"Review {self.out / 'mapping.csv'} before analysis.",
             ]
-        return "\n".join(lines + [f"- {n}" for n in self.notes])
+        notes = self.notes_id if lang == "id" and self.notes_id else self.notes
+        return "\n".join(lines + [f"- {n}" for n in notes])
 
 
 def build_import(
@@ -164,6 +168,11 @@ def build_import(
     lang: str,
 ) -> ImportResult:
     """Check one export against ``instrument`` and prepare the term folder (nothing written)."""
+    if instrument.kind != "questionnaire":
+        raise UsageError(
+            f"{instrument.ref} is an {instrument.kind} instrument; imports make the questionnaire "
+            "part of a term (responses:), so name a questionnaire such as komunitas-guru@1.0.0"
+        )
     headers = [str(h) for h in frame.columns]
     issues = check_manual(manual, headers, instrument)
     known = {roles.id, roles.timestamp, *roles.groups.values(), *roles.identifiers, *roles.dropped}
@@ -191,14 +200,18 @@ def build_import(
     missing = [i for i in instrument.item_ids if i not in by_item]
     issues += missing_item_issues(missing, matches, instrument)
 
-    notes: list[str] = []
+    notes: list[tuple[str, str]] = []  # (English, Indonesian)
     n = len(frame)
     id_header = roles.id
     if id_header is None:
         ids = pd.Series([f"R{i:04d}" for i in range(1, n + 1)], index=frame.index)
         notes.append(
-            f"no respondent id, e-mail or NIP column: rows were numbered {ID_COLUMN} R0001… in "
-            "file order, and repeated submissions cannot be detected (give --id-column)"
+            (
+                f"no respondent id, e-mail or NIP column: rows were numbered {ID_COLUMN} R0001… "
+                "in file order, and repeated submissions cannot be detected (give --id-column)",
+                f"tidak ada kolom id, email atau NIP: baris diberi nomor {ID_COLUMN} R0001… "
+                "menurut urutan berkas, dan kiriman berulang tidak dapat dikenali (--id-column)",
+            )
         )
     else:
         ids = frame[id_header].astype(str).str.strip()
@@ -217,6 +230,18 @@ def build_import(
                     ),
                 )
             )
+    auto = agreeing_labels(frame, by_item, instrument, labels)
+    if auto:
+        labels = {**auto, **labels}
+        shown = ", ".join(f"'{k}'" for k in list(auto)[:3]) + (", …" if len(auto) > 3 else "")
+        notes.append(
+            (
+                f"answers such as {shown} carry a code and a label that agree; they were "
+                "added to labels: in survey.yaml",
+                f"jawaban seperti {shown} memuat kode dan label yang sesuai; keduanya "
+                "ditambahkan ke labels: di survey.yaml",
+            )
+        )
     issues += answer_issues(frame, by_item, instrument, labels)
 
     times = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
@@ -224,14 +249,23 @@ def build_import(
         parsed = parse_timestamps(frame[roles.timestamp], date_order=date_order)
         times = parsed.values
         if len(parsed.bad_rows):
+            rows = rows_text(frame.index.to_numpy()[parsed.bad_rows] + 2)
             notes.append(
-                f"timestamps in column '{roles.timestamp}' could not be read in row(s) "
-                f"{rows_text(frame.index.to_numpy()[parsed.bad_rows] + 2)}; they are left empty in {TIME_COLUMN}"
+                (
+                    f"timestamps in column '{roles.timestamp}' could not be read in row(s) "
+                    f"{rows}; they are left empty in {TIME_COLUMN}",
+                    f"waktu di kolom '{roles.timestamp}' tidak terbaca pada baris {rows}; "
+                    f"dibiarkan kosong di {TIME_COLUMN}",
+                )
             )
         if parsed.assumed:
             notes.append(
-                f"dates in '{roles.timestamp}' were read day-first (27/11/2026); no date showed "
-                "the order — use --date-order mdy if the form used US dates (11/27/2026)"
+                (
+                    f"dates in '{roles.timestamp}' were read day-first (27/11/2026); no date "
+                    "showed the order — use --date-order mdy if the form used US dates",
+                    f"tanggal di '{roles.timestamp}' dibaca hari-bulan (27/11/2026); tidak ada "
+                    "tanggal yang menunjukkan urutannya — pakai --date-order mdy untuk format AS",
+                )
             )
     keep, dup_table, dup_issues = find_duplicates(ids, times, duplicates, id_header or ID_COLUMN)
     issues += dup_issues
@@ -239,8 +273,12 @@ def build_import(
         raise ImportFailed(source, issues, lang)
     if len(dup_table):
         dropped = dup_table.loc[~dup_table["kept"], "row"]
+        rows = rows_text(dropped)
         notes.append(
-            f"{len(dropped)} repeated submission(s) dropped ({duplicates}): row(s) {rows_text(dropped)}"
+            (
+                f"{len(dropped)} repeated submission(s) dropped ({duplicates}): row(s) {rows}",
+                f"{len(dropped)} kiriman berulang tidak dipakai ({duplicates}): baris {rows}",
+            )
         )
 
     data, mapping, manifest = _assemble(frame, instrument, roles, matches, ids, times, keep, labels)
@@ -253,7 +291,8 @@ def build_import(
         n_read=n,
         n_written=int(keep.sum()),
         duplicates=dup_table,
-        notes=tuple(notes),
+        notes=tuple(en for en, _ in notes),
+        notes_id=tuple(id_ for _, id_ in notes),
     )
 
 

@@ -143,18 +143,22 @@ def import_kobo(
         date_order=date_order,
         lang=lang,
     )
-    notes = list(result.notes)
+    notes, notes_id = list(result.notes), list(result.notes_id)
     if declined.any():
         rows = rows_text(np.flatnonzero(declined) + 2)
-        notes.append(
-            f"{int(declined.sum())} submission(s) without consent ({consent}) left out: row(s) {rows}"
-        )
+        k = int(declined.sum())
+        notes.append(f"{k} submission(s) without consent ({consent}) left out: row(s) {rows}")
+        notes_id.append(f"{k} kiriman tanpa persetujuan ({consent}) tidak dipakai: baris {rows}")
     if notes_uuid:
         notes.append(
             "no respondent code field (id_guru): Kobo's _uuid is used as the id, one per "
             "submission, so repeated submissions by one teacher cannot be detected "
             "(give --id-column)"
         )
-    result = replace(result, notes=tuple(notes))
+        notes_id.append(
+            "tidak ada kolom kode guru (id_guru): _uuid Kobo dipakai sebagai id, satu per "
+            "kiriman, sehingga kiriman berulang tidak dapat dikenali (--id-column)"
+        )
+    result = replace(result, notes=tuple(notes), notes_id=tuple(notes_id))
     write_import(result, source, "kobo", force=force)
     return result
