@@ -356,12 +356,16 @@ def multilevel(
     for c in (outcome, *predictors):
         if not pd.api.types.is_numeric_dtype(data[c]):
             raise UsageError(f"column {c!r} must be numeric to enter the model.")
-    keep = data[[outcome, *predictors]].notna().all(axis=1) & data[group].notna()
-    d = data.loc[keep, cols]
-    codes, _ = pd.factorize(d[group], sort=True)
+    values = np.column_stack(
+        [data[c].to_numpy(dtype=float, na_value=np.nan) for c in (outcome, *predictors)]
+    )
+    groups = data[group].to_numpy()
+    keep = ~np.isnan(values).any(axis=1) & ~pd.isna(groups)
+    values = values[keep]
+    codes, _ = pd.factorize(groups[keep], sort=True)
     n_groups = int(codes.max()) + 1 if len(codes) else 0
-    y = d[outcome].to_numpy(dtype=float)
-    raw = d[predictors].to_numpy(dtype=float)
+    y = values[:, 0]
+    raw = values[:, 1:]
     names = list(predictors)
     if center == "grand":
         raw = raw - raw.mean(axis=0)

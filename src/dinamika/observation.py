@@ -61,6 +61,37 @@ def _overall(aspects: np.ndarray, min_answered: float) -> np.ndarray:
     return np.where(answered >= min_answered * aspects.shape[1], mean, np.nan)
 
 
+def _group_reduce(
+    codes: np.ndarray, n_groups: int, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per group and column: sum and count of the non-missing values, max and min (NaN-aware).
+
+    Groups without rows get 0 sums and counts and NaN extremes.
+    """
+    m = values.shape[1]
+    sums = np.zeros((n_groups, m))
+    counts = np.zeros((n_groups, m), dtype=int)
+    maxs = np.full((n_groups, m), np.nan)
+    mins = np.full((n_groups, m), np.nan)
+    if len(codes) == 0:
+        return sums, counts, maxs, mins
+    order = np.argsort(codes, kind="stable")
+    sc, v = codes[order], values[order]
+    starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]])
+    present = ~np.isnan(v)
+    g = sc[starts]
+    sums[g] = np.add.reduceat(np.where(present, v, 0.0), starts, axis=0)
+    counts[g] = np.add.reduceat(present.astype(int), starts, axis=0)
+    maxs[g] = np.fmax.reduceat(v, starts, axis=0)
+    mins[g] = np.fmin.reduceat(v, starts, axis=0)
+    return sums, counts, maxs, mins
+
+
+def _nanmax_rows(a: np.ndarray) -> np.ndarray:
+    """Row maxima ignoring NaN; NaN for all-NaN rows (no warning)."""
+    return np.fmax.reduce(a, axis=1) if a.shape[1] else np.full(a.shape[0], np.nan)
+
+
 def observation_scores(
     observations: pd.DataFrame,
     instrument: Any,
@@ -178,8 +209,11 @@ def observation_scores(
             f"indicator {indicators[c]} of lesson {obs['lesson'].iloc[r]!r} (observer "
             f"{obs['observer'].iloc[r]!r}) is {values[r, c]}; scores must be between 1 and 4."
         )
-    if obs["lesson"].isna().any():
-        raise UsageError("`observations` has rows without a `lesson` id; give every row one.")
+    if len(obs) == 0:
+        raise UsageError("`observations` has no rows: there is nothing to score.")
+    for col in ("lesson", "teacher"):
+        if obs[col].isna().any():
+            raise UsageError(f"`observations` has rows without a `{col}` id; give every row one.")
     dup = obs.duplicated(["lesson", "observer"], keep=False)
     if dup.any():
         raise UsageError(
@@ -195,67 +229,75 @@ def observation_scores(
 
     aspects = list(scales)
     row_aspects = _aspect_scores(values, indicators, scales, min_answered)
-    row_overall = _overall(row_aspects, min_answered)
-    obs[indicators] = values
-    obs[aspects] = row_aspects
-    obs["overall"] = row_overall
+    row_scores = np.column_stack([values, row_aspects, _overall(row_aspects, min_answered)])
+    k = len(indicators)
 
+    lesson_codes, lesson_ids = pd.factorize(obs["lesson"])
+    n_lessons = len(lesson_ids)
+    first_row = np.unique(lesson_codes, return_index=True)[1]
+    lesson_teacher = obs["teacher"].to_numpy()[first_row]
     is_consensus = (
         obs["observer"].astype(str).eq(str(consensus_observer)).to_numpy()
         if consensus_observer is not None
         else np.zeros(len(obs), dtype=bool)
     )
-    raters = obs.loc[~is_consensus]
-    lessons = pd.Index(pd.unique(obs["lesson"]), name="lesson")
-    grouped = raters.groupby("lesson", sort=False)
-    n_observers = grouped.size().reindex(lessons, fill_value=0)
-    reconciled = grouped[indicators].mean().reindex(lessons)
-    source = pd.Series(np.where(n_observers > 1, "mean", "single"), index=lessons)
+    rater_codes = lesson_codes[~is_consensus]
+    sums, counts, maxs, mins = _group_reduce(rater_codes, n_lessons, row_scores[~is_consensus])
+    n_observers = np.bincount(rater_codes, minlength=n_lessons)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rec = sums[:, :k] / counts[:, :k]
+    source = np.where(n_observers > 1, "mean", "single").astype(object)
     if reconcile == "consensus":
-        cons = obs.loc[is_consensus].set_index("lesson")[indicators]
-        reconciled.loc[cons.index] = cons.to_numpy()
-        source.loc[cons.index] = "consensus"
-
-    out = pd.DataFrame(
-        {
-            "lesson": lessons,
-            "teacher": obs.drop_duplicates("lesson")
-            .set_index("lesson")["teacher"]
-            .reindex(lessons)
-            .to_numpy(),
-            "n_observers": n_observers.to_numpy(),
-            "source": source.to_numpy(),
-        }
-    )
-    rec = reconciled.to_numpy(dtype=float)
+        cons_codes = lesson_codes[is_consensus]
+        rec[cons_codes] = values[is_consensus]
+        source[cons_codes] = "consensus"
     rec_aspects = _aspect_scores(rec, indicators, scales, min_answered)
-    out[indicators] = rec
-    out[aspects] = rec_aspects
-    out["overall"] = _overall(rec_aspects, min_answered)
-
-    spread_cols = [*indicators, *aspects, "overall"]
-    spread = grouped[spread_cols].max() - grouped[spread_cols].min()
     # a gap needs two observers who both scored that indicator / aspect
-    spread = spread.where(grouped[spread_cols].count() >= 2).reindex(lessons)
-    out["max_abs_diff"] = spread[indicators].max(axis=1, skipna=True).to_numpy()
-    for a in [*aspects, "overall"]:
-        out[f"{a}_diff"] = spread[a].to_numpy()
+    spread = np.where(counts >= 2, maxs - mins, np.nan)
+
+    columns: dict[str, Any] = {
+        "lesson": np.asarray(lesson_ids),
+        "teacher": lesson_teacher,
+        "n_observers": n_observers,
+        "source": source,
+    }
+    columns.update(zip(indicators, rec.T, strict=True))
+    columns.update(zip(aspects, rec_aspects.T, strict=True))
+    columns["overall"] = _overall(rec_aspects, min_answered)
+    columns["max_abs_diff"] = _nanmax_rows(spread[:, :k])
+    diff_names = [f"{a}_diff" for a in [*aspects, "overall"]]
+    columns.update(zip(diff_names, spread[:, k:].T, strict=True))
+    out = pd.DataFrame(columns)
     out.attrs.update(aspects=aspects, indicators=indicators, level="lesson")
     if level == "lesson":
         return out
 
-    diff_cols = ["max_abs_diff", *(f"{a}_diff" for a in [*aspects, "overall"])]
-    out["n_double_rated"] = (out["n_observers"] > 1).astype(int)
-    by_teacher = out.groupby("teacher", sort=False)
-    teacher = pd.DataFrame(
-        {
-            "n_lessons": by_teacher.size(),
-            "n_observers": raters.groupby("teacher", sort=False)["observer"].nunique(),
-            "n_double_rated": by_teacher["n_double_rated"].sum(),
-        }
+    teacher_codes, teacher_ids = pd.factorize(out["teacher"])
+    n_teachers = len(teacher_ids)
+    score_cols = [*indicators, *aspects, "overall"]
+    t_sums, t_counts, _, _ = _group_reduce(
+        teacher_codes, n_teachers, out[score_cols].to_numpy(dtype=float)
     )
-    teacher["n_observers"] = teacher["n_observers"].fillna(0).astype(int)
-    teacher = teacher.join(by_teacher[[*indicators, *aspects, "overall"]].mean())
-    teacher = teacher.join(by_teacher[diff_cols].max()).reset_index()
+    diff_cols = ["max_abs_diff", *diff_names]
+    _, _, t_max, _ = _group_reduce(teacher_codes, n_teachers, out[diff_cols].to_numpy(dtype=float))
+    # distinct observers per teacher: unique (teacher, observer) pairs among the raters' rows
+    rater_teacher = teacher_codes[rater_codes]
+    observer_codes = pd.factorize(obs["observer"].to_numpy()[~is_consensus])[0]
+    pairs = np.unique(rater_teacher * (observer_codes.max(initial=0) + 1) + observer_codes)
+    observers_per_teacher = np.bincount(
+        pairs // (observer_codes.max(initial=0) + 1), minlength=n_teachers
+    )
+    tcols: dict[str, Any] = {
+        "teacher": np.asarray(teacher_ids),
+        "n_lessons": np.bincount(teacher_codes, minlength=n_teachers),
+        "n_observers": observers_per_teacher,
+        "n_double_rated": np.bincount(
+            teacher_codes, weights=n_observers > 1, minlength=n_teachers
+        ).astype(int),
+    }
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tcols.update(zip(score_cols, (t_sums / t_counts).T, strict=True))
+    tcols.update(zip(diff_cols, t_max.T, strict=True))
+    teacher = pd.DataFrame(tcols)
     teacher.attrs.update(aspects=aspects, indicators=indicators, level="teacher")
     return teacher
