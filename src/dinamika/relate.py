@@ -300,9 +300,9 @@ def relate(
             "survey.yaml to relate community dynamics to teaching quality."
         )
     if scores is None:
-        import dinamika
+        from dinamika.scoring import score
 
-        scores = dinamika.score(survey)  # type: ignore[attr-defined]
+        scores = score(survey)
     questionnaire = getattr(survey, "instrument", None)
     scales = getattr(questionnaire, "scales", None)
     dims = tuple(scales) if scales else tuple(c for c in _score_columns(scores))

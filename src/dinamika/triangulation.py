@@ -294,9 +294,9 @@ def triangulate(
         if c not in dims
     ]
     if scores is None:
-        import dinamika
+        from dinamika.scoring import score
 
-        scores = dinamika.score(survey)  # type: ignore[attr-defined]
+        scores = score(survey)
     if midpoint is None:
         rs = getattr(questionnaire, "response_scales", None)
         first = next(iter(rs.values())) if rs else None
