@@ -172,8 +172,8 @@ def test_bad_inputs(hs: pd.DataFrame) -> None:
         dinamika.cfa(HS + "\nx1 ~~ x2 := 1", hs)
     with pytest.raises(UsageError, match="group_equal"):
         dinamika.cfa(HS, hs, group="school", group_equal=("slopes",))
-    with pytest.raises(UsageError, match="fiml"):
-        dinamika.cfa(HS, hs, missing="fiml")
+    with pytest.raises(UsageError, match="missing"):
+        dinamika.cfa(HS, hs, missing="pairwise")
     with pytest.raises(UsageError, match="DataFrame"):
         dinamika.cfa(HS, hs.to_numpy())  # type: ignore[arg-type]
 
@@ -207,3 +207,20 @@ def test_modification_indices(hs: pd.DataFrame) -> None:
     assert len(top) == 10
     assert top["mi"].is_monotonic_decreasing
     assert tuple(top.iloc[0][["lhs", "op", "rhs"]]) == ("visual", "=~", "x9")
+
+
+def test_fiml_matches_lavaan() -> None:
+    # R: cfa(HS, data = hsna, missing = "fiml")  # observed information, EM-based H1
+    data = pd.read_csv(REF / "hs1939_missing.csv")
+    res = dinamika.cfa(HS, data, missing="fiml")
+    assert_matches_lavaan("hs_ml_fiml", res)
+    fit = json.loads((REF / "hs_ml_fiml_fit.json").read_text())
+    assert res.fit.unrestricted_logl == pytest.approx(fit["unrestricted.logl"], abs=1e-4)
+    assert res.n == 301  # every row answered at least one item
+    assert any("FIML" in w for w in res.diagnostics.warnings)
+    with pytest.raises(UsageError, match="FIML"):
+        res.scores()
+    with pytest.raises(UsageError, match="listwise"):
+        res.modification_indices()
+    with pytest.raises(UsageError, match="fiml"):
+        dinamika.cfa(HS, data, missing="fiml", estimator="WLSMV")

@@ -40,19 +40,15 @@ Array = NDArray[Any]
 def prepare(
     data: pd.DataFrame, ov: list[str], group: str | None, missing: str
 ) -> tuple[list[Array], tuple[str, ...], list[str], list[pd.Index]]:
-    """Check the data and split it into one float matrix per group (listwise deletion).
+    """Check the data and split it into one float matrix per group.
 
-    Returns the matrices, the group labels, notes for the diagnostics and the row labels of
-    ``data`` used in each group.
+    ``missing="listwise"`` keeps complete rows; ``"fiml"`` keeps rows with at least one
+    answered model item (NaN stay in the matrices). Returns the matrices, the group labels,
+    notes for the diagnostics and the row labels of ``data`` used in each group.
     """
     if not isinstance(data, pd.DataFrame):
         raise UsageError(f"data must be a pandas DataFrame, not {type(data).__name__}")
-    if missing not in ("listwise",):
-        if missing == "fiml":
-            raise UsageError(
-                "missing='fiml' (full-information ML) is not implemented in dinamika.cfa yet; "
-                "use missing='listwise' (lavaan's default) and report the n used"
-            )
+    if missing not in ("listwise", "fiml"):
         raise UsageError(f"missing must be 'listwise' or 'fiml', but {missing!r} was passed")
     absent = [c for c in ov if c not in data.columns]
     if absent:
@@ -67,7 +63,13 @@ def prepare(
         values = data[ov].astype(float)
     except (TypeError, ValueError) as exc:
         raise UsageError(f"the item columns must be numeric codes ({exc})") from None
-    keep = values.notna().all(axis=1).to_numpy().copy()
+    if missing == "fiml":
+        keep = values.notna().any(axis=1).to_numpy().copy()
+        partial = int((values.isna().any(axis=1) & values.notna().any(axis=1)).sum())
+        if partial:
+            notes.append(f"{partial} rows with some unanswered items are used by FIML")
+    else:
+        keep = values.notna().all(axis=1).to_numpy().copy()
     if group is not None:
         gcol = data[group]
         keep = keep & gcol.notna().to_numpy()
@@ -78,10 +80,17 @@ def prepare(
         gstr = gcol.astype(str).to_numpy()
     dropped = int((~keep).sum())
     if dropped:
+        what = (
+            "no answered model item" if missing == "fiml" else "a missing value in a model variable"
+        )
         notes.append(
-            f"{dropped} of {len(data)} rows have a missing value in a model variable"
-            + (" or the group" if group is not None else "")
-            + " and were left out (listwise deletion)"
+            f"{dropped} of {len(data)} rows have {what}"
+            + (" or no group" if group is not None else "")
+            + (
+                " and were left out"
+                if missing == "fiml"
+                else " and were left out (listwise deletion)"
+            )
         )
     x = values.to_numpy(dtype=float)
     if group is None:
@@ -95,7 +104,7 @@ def prepare(
         if len(m) <= len(ov):
             where = f" in group {lab!r}" if lab else ""
             raise UsageError(
-                f"only {len(m)} complete respondents{where} for {len(ov)} variables; "
+                f"only {len(m)} usable respondents{where} for {len(ov)} variables; "
                 "a CFA needs clearly more respondents than items"
             )
     return mats, group_labels, notes, rows
@@ -242,9 +251,11 @@ def cfa(
     std_lv : bool
         Identify factors by fixing their variances to 1 (all loadings free) instead of fixing
         the first loading to 1.
-    missing : {"listwise"}
-        Rows with a missing value in a model variable are left out and the number is reported
-        in ``diagnostics.warnings``. ``"fiml"`` is not implemented yet (raises).
+    missing : {"listwise", "fiml"}
+        ``"listwise"`` (lavaan's default): rows with a missing value in a model variable are
+        left out and the number is reported in ``diagnostics.warnings``. ``"fiml"`` (ML only):
+        full-information ML over all rows with at least one answered item, lavaan's
+        ``missing = "ml"`` (see :mod:`dinamika.cfa.fiml`).
 
     Returns
     -------
@@ -257,8 +268,9 @@ def cfa(
 
         F_g = log|Σ| + tr(S Σ⁻¹) − log|S| − p + (ȳ − μ)' Σ⁻¹ (ȳ − μ),   χ² = Σ_g N_g F_g
 
-    Exogenous observed covariates (lavaan's ``fixed.x``), higher-order factors, FIML and
-    mixed continuous/ordered indicators are not supported and raise a clear error.
+    Exogenous observed covariates (lavaan's ``fixed.x``), higher-order factors, WLSMV with
+    pairwise deletion and mixed continuous/ordered indicators are not supported and raise a
+    clear error.
 
     References
     ----------
@@ -303,6 +315,8 @@ def _cfa(
     ord_items = _ordered_items(ordered, ov, estimator)
     if ord_items and estimator != "WLSMV":
         raise UsageError("ordered items need estimator='WLSMV' (ML treats items as continuous)")
+    if missing == "fiml" and estimator != "ML":
+        raise UsageError("missing='fiml' needs estimator='ML' (WLSMV uses listwise deletion)")
     data_g, labels, notes, rows = prepare(data, ov, group, missing)
     if estimator == "WLSMV":
         from dinamika.cfa.wls import fit_wlsmv
@@ -311,6 +325,12 @@ def _cfa(
             model, stmts, data_g, labels, notes, rows, std_lv=std_lv, group_equal=geq, cache=cache
         )
     ngr = len(data_g)
+    if missing == "fiml":
+        from dinamika.cfa.fiml import fiml_result
+
+        mod = build_model(stmts, ngroups=ngr, std_lv=std_lv, meanstructure=True, group_equal=geq)
+        result: CFAResult = fiml_result(model, mod, data_g, labels, notes, rows)
+        return result
     mod = build_model(stmts, ngroups=ngr, std_lv=std_lv, meanstructure=ngr > 1, group_equal=geq)
     stats = [GroupStats(len(x), np.cov(x.T, bias=True), x.mean(axis=0)) for x in data_g]
     for lab, st in zip(labels, stats, strict=True):

@@ -99,8 +99,11 @@ def modification_indices(result: CFAResult, top: int | None = 10) -> pd.DataFram
     >>> mi[["lhs", "op", "rhs"]].iloc[0].tolist(), round(float(mi["mi"].iloc[0]), 3)
     (['visual', '=~', 'x9'], 36.411)
     """
-    if result.estimator != "ML":
-        raise UsageError("modification indices are only implemented for ML fits")
+    if result.estimator != "ML" or result._extra.get("missing") == "fiml":
+        raise UsageError(
+            "modification indices are only implemented for ML fits of complete data "
+            "(missing='listwise')"
+        )
     model = result._model
     ext, new = _extend(model)
     if not new:

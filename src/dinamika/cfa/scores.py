@@ -100,6 +100,11 @@ def factor_scores(
             "factor scores are only implemented for ML fits; refit with estimator='ML' "
             "(ordinal empirical-Bayes scores as lavaan computes them for WLSMV are not available)"
         )
+    if result._extra.get("missing") == "fiml":
+        raise UsageError(
+            "factor scores for FIML fits (respondents with unanswered items) are not "
+            "implemented; fit with missing='listwise' to score complete respondents"
+        )
     model = result._model
     fac = [model.lv.index(f) for f in model.factors]
     frames = []
