@@ -139,3 +139,42 @@ def test_accepts_instrument_object():
 def test_input_errors(change, kwargs, match):
     with pytest.raises(UsageError, match=match):
         observation_scores(change(_frame()), SCALES, **kwargs)
+
+
+def test_exclude_observers_drops_rows():
+    obs = pd.concat([_frame(), _frame().iloc[[2]].assign(observer="MASTER", PP1=4.0)])
+    res = observation_scores(
+        obs, SCALES, exclude_observers=["MASTER"], consensus_observer="KONSENSUS"
+    )
+    base = observation_scores(_frame(), SCALES, consensus_observer="KONSENSUS")
+    pd.testing.assert_frame_equal(res, base)
+    with_master = observation_scores(obs, SCALES, consensus_observer="KONSENSUS")
+    assert with_master.set_index("lesson").loc["L2", "n_observers"] == 2
+
+
+def test_relate_uses_consensus_and_master_from_the_manifest(monkeypatch):
+    from types import SimpleNamespace
+
+    import dinamika.observation
+    from dinamika.relate import relate
+
+    seen = {}
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        raise RuntimeError("stop after scoring")
+
+    monkeypatch.setattr(dinamika.observation, "observation_scores", spy)
+    survey = SimpleNamespace(
+        observations=_frame(),
+        observation_instrument=SCALES,
+        instrument=SimpleNamespace(scales={"a": ("A1",)}),
+        manifest={"observations": {"consensus": "KONSENSUS", "master": "MASTER"}},
+    )
+    scores = pd.DataFrame({"teacher": ["G1", "G2"], "school": ["S1", "S1"], "a": [3.0, 4.0]})
+    with pytest.raises(RuntimeError, match="stop after scoring"):
+        relate(survey, scores=scores)
+    assert seen["reconcile"] == "consensus"
+    assert seen["consensus_observer"] == "KONSENSUS"
+    assert list(seen["exclude_observers"]) == ["MASTER"]
+    assert seen["level"] == "teacher"

@@ -99,6 +99,7 @@ def observation_scores(
     level: Literal["lesson", "teacher"] = "lesson",
     reconcile: Literal["mean", "consensus"] = "mean",
     consensus_observer: str | None = None,
+    exclude_observers: Sequence[str] = (),
     min_answered: float = 0.5,
 ) -> pd.DataFrame:
     """Indicator, aspect and overall teaching-quality scores per lesson or per teacher.
@@ -121,6 +122,9 @@ def observation_scores(
     consensus_observer : str, optional
         Observer id that marks consensus rows. Consensus rows never count as an observer: they
         are left out of ``n_observers``, of the mean and of the disagreement columns.
+    exclude_observers : sequence of str
+        Observer ids whose rows are dropped before scoring, e.g. a master rater who rated
+        lessons only to certify the observers.
     min_answered : float
         Minimum share of an aspect's indicators that must be scored for an aspect score (default
         0.5, "at least half"); the same share of the six aspects is needed for ``overall``.
@@ -197,7 +201,9 @@ def observation_scores(
             f"`observations` lacks the column(s) {missing}; it needs {list(_ID_COLUMNS)} and "
             "every indicator the instrument names."
         )
-    obs = observations.loc[:, [*_ID_COLUMNS, *indicators]].copy()
+    obs = observations.loc[:, [*_ID_COLUMNS, *indicators]]
+    if exclude_observers:
+        obs = obs.loc[~obs["observer"].astype(str).isin([str(o) for o in exclude_observers])]
     try:
         values = obs[indicators].to_numpy(dtype=float)
     except (TypeError, ValueError) as exc:

@@ -269,8 +269,9 @@ def relate(
     """Relate the four community dimensions to observed teaching quality for one term.
 
     Teacher scale scores (``dinamika.score(survey)`` unless ``scores`` is given) are joined on
-    ``teacher`` to teacher-level observation scores (:func:`observation_scores`, observers
-    reconciled by their mean, lessons averaged). Then: :func:`correlate` of the dimensions with
+    ``teacher`` to teacher-level observation scores (:func:`observation_scores`, lessons
+    averaged; observers reconciled by the consensus row where ``survey.yaml`` names a
+    ``consensus`` observer, else by their mean; a ``master`` rater's rows are left out). Then: :func:`correlate` of the dimensions with
     ``overall`` and each aspect, and :func:`multilevel` of ``outcome`` on the dimensions with a
     random intercept for ``group`` and standardized coefficients.
 
@@ -311,7 +312,16 @@ def relate(
         raise UsageError(f"teacher scores lack the column(s) {missing}.")
     if scores["teacher"].duplicated().any():
         raise UsageError("teacher scores must have one row per teacher.")
-    quality = observation_scores(obs_frame, instrument, level="teacher")
+    spec = (getattr(survey, "manifest", None) or {}).get("observations") or {}
+    consensus = str(spec["consensus"]) if spec.get("consensus") else None
+    quality = observation_scores(
+        obs_frame,
+        instrument,
+        level="teacher",
+        reconcile="consensus" if consensus else "mean",
+        consensus_observer=consensus,
+        exclude_observers=[str(spec["master"])] if spec.get("master") else (),
+    )
     aspects = list(getattr(instrument, "scales", instrument))
     qcols = ["teacher", *aspects, "overall"]
     data = scores[["teacher", group, *dims]].merge(quality[qcols], on="teacher", how="inner")
