@@ -183,3 +183,41 @@ def test_input_errors():
     no_iv.interviews = None
     with pytest.raises(UsageError, match="no coded interviews"):
         triangulate(no_iv, scores=_scores())
+
+
+def test_on_the_bundled_term():
+    from dinamika import load_survey, reliability_table, score
+    from dinamika._resources import surveys_dir
+
+    survey = load_survey(surveys_dir() / "contoh-2025-2", key="triangulation-test-key-0123456789")
+    rel = reliability_table(survey)
+    t = triangulate(survey, reliability=rel).set_index("construct")
+    assert list(t.index) == [
+        *DIMS,
+        *[c for c in survey.interview_instrument.scales if c not in DIMS],
+    ]
+    scores = score(survey)
+    assert t.loc[DIMS, "survey_mean"].tolist() == pytest.approx(scores[DIMS].mean().tolist())
+    assert t.loc[DIMS, "survey_alpha"].tolist() == pytest.approx(
+        rel.set_index("scale").loc[DIMS, "alpha"].tolist()
+    )
+    # interview counts straight from the coded table
+    iv = survey.interviews.assign(
+        construct=survey.interviews["theme"].map(
+            {k: v["construct"] for k, v in survey.interview_instrument.codebook.items()}
+        )
+    )
+    assert (
+        t["interview_mentions"].to_dict()
+        == iv.groupby("construct").size().reindex(t.index, fill_value=0).to_dict()
+    )
+    assert (
+        t.loc["kepemimpinan", "interview_teachers"]
+        == iv.loc[iv.construct == "kepemimpinan", "teacher"].nunique()
+    )
+    shares = t[["share_positive", "share_negative", "share_mixed"]].sum(axis=1)
+    assert shares.to_numpy() == pytest.approx(1.0)
+    assert set(t.loc[DIMS, "verdict"]) <= {"converge", "complement", "diverge"}
+    assert t.loc[DIMS, "obs_r"].notna().all()
+    assert t.loc["manfaat", "verdict"] is pd.NA or pd.isna(t.loc["manfaat", "verdict"])
+    assert "Verdict" in t.attrs["rule"]
