@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -391,3 +392,30 @@ def test_only_questionnaires_can_be_imported(tmp_path: Path) -> None:
         import_google_forms(
             FIX / "gforms_id.csv", instrument="observasi-pembelajaran@1.0.0", out=tmp_path / "t"
         )
+
+
+def test_every_problem_is_listed_at_once_with_place_and_fix(tmp_path: Path) -> None:
+    raw = _raw("gforms_id.csv")
+    q9 = next(c for c in raw.columns if c.startswith("9. "))
+    q1 = next(c for c in raw.columns if c.startswith("1. "))
+    raw = raw.rename(
+        columns={
+            q9: "9. Saya merasa cukup aman mengakui kesulitan saat mengajar di depan rekan-rekan komunitas."
+        }
+    )
+    raw.loc[3, q1] = "Sangat setuju sekali"
+    raw.loc[7, "Alamat email"] = ""
+    src = _write_csv(tmp_path / "messy.csv", raw)
+    for lang, fix in (("en", ". Fix: "), ("id", ". Perbaikan: ")):
+        with pytest.raises(ImportFailed) as exc:
+            import_google_forms(src, instrument=REF, out=tmp_path / "t", lang=lang)
+        issues = exc.value.issues
+        lines = str(exc.value).splitlines()[1:]
+        assert len(issues) == len(lines) == 5  # header, missing item, answer, empty id, duplicate
+        for line in lines:
+            assert fix in line
+            where = line[2:].split(": ", 1)[0]
+            assert re.match(
+                r"^(header|item|column|rows?|judul kolom|butir|kolom|baris)\b", where
+            ), line
+    assert not (tmp_path / "t").exists()

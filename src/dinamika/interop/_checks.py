@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from dinamika._likert import classify_answers, label_map, normalize_label
-from dinamika.instruments import Instrument
+from dinamika.instruments import Instrument, ResponseScale
 from dinamika.interop._issues import Issue, rows_text
 from dinamika.interop._matching import HeaderMatch, normalize_text
 
@@ -32,6 +32,7 @@ def issue(where: str, en: tuple[str, str], id_: tuple[str, str]) -> Issue:
 def header_issue(m: HeaderMatch, instrument: Instrument) -> Issue:
     where = f"header '{m.header.strip()}'"
     near = m.nearest() or "-"
+    best = m.candidates[0][0] if m.candidates else "ITEM"
     if m.method == "duplicate":
         item = m.candidates[0][0]
         return issue(
@@ -47,8 +48,8 @@ def header_issue(m: HeaderMatch, instrument: Instrument) -> Issue:
         )  # fmt: skip
     return issue(
         where,
-        (f"resembles an item of {instrument.ref} but not closely enough to be sure; nearest: {near}", f"confirm with --map '{m.header.strip()}=ITEM', or --ignore it if it is another question"),
-        (f"mirip butir {instrument.ref} tetapi tidak cukup mirip untuk dipastikan; terdekat: {near}", f"pastikan dengan --map '{m.header.strip()}=BUTIR', atau --ignore jika itu pertanyaan lain"),
+        (f"resembles an item of {instrument.ref} but not closely enough to be sure; nearest: {near}", f"if it is {best}, confirm with --map '{m.header.strip()}={best}'; if it is another question, --ignore '{m.header.strip()}'"),
+        (f"mirip butir {instrument.ref} tetapi tidak cukup mirip untuk dipastikan; terdekat: {near}", f"jika itu {best}, pastikan dengan --map '{m.header.strip()}={best}'; jika pertanyaan lain, --ignore '{m.header.strip()}'"),
     )  # fmt: skip
 
 
@@ -93,6 +94,13 @@ def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, normalize_text(a), normalize_text(b)).ratio()
 
 
+def _closest_code(value: str, scale: ResponseScale) -> int:
+    """The code whose label reads most like ``value`` (for an example in a message only)."""
+    names = {normalize_label(t): c for c, texts in scale.labels.items() for t in texts.values()}
+    close = difflib.get_close_matches(normalize_label(value), list(names), n=1, cutoff=0)
+    return names[close[0]] if close else scale.max
+
+
 def answer_issues(
     frame: pd.DataFrame, by_item: Mapping[str, str], inst: Instrument, labels: Mapping[str, int]
 ) -> list[Issue]:
@@ -111,16 +119,17 @@ def answer_issues(
         for value in pd.unique(values):  # distinct bad answers: a handful
             rows = frame.index.to_numpy()[bad[values == value]] + 2  # spreadsheet rows
             v = str(value).strip()
+            guess = _closest_code(v, scale)
             issues.append(
                 issue(
                     f"header '{header.strip()}' ({item_id}), row(s) {rows_text(rows)}",
                     (
                         f"answer '{v}' is not one of {allowed}",
-                        f"if it means one of them, add --label '{v}=CODE' (e.g. --label '{v}={scale.max}'); otherwise correct it in a copy of the file",
+                        f"if it means one of them, add --label '{v}=CODE' (e.g. --label '{v}={guess}'); otherwise correct it in a copy of the file",
                     ),
                     (
                         f"jawaban '{v}' bukan salah satu dari {allowed}",
-                        f"jika maksudnya salah satu pilihan, tambahkan --label '{v}=KODE' (mis. --label '{v}={scale.max}'); jika tidak, perbaiki di salinan berkas",
+                        f"jika maksudnya salah satu pilihan, tambahkan --label '{v}=KODE' (mis. --label '{v}={guess}'); jika tidak, perbaiki di salinan berkas",
                     ),
                 )
             )
