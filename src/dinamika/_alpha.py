@@ -92,6 +92,21 @@ def summary_stats(c: Array) -> dict[str, Array]:
     }
 
 
+def _gradient(lam: Array, off: Array) -> Array:
+    """Gradient of ¼ Σ_{i≠j} (r_ij − λ_i λ_j)² (off: R with zero diagonal)."""
+    sq = lam * lam
+    return -np.einsum("bij,bj->bi", off, lam) + lam * (sq.sum(axis=1, keepdims=True) - sq)
+
+
+def _hessian(lam: Array, off: Array) -> Array:
+    """Hessian of the same: 2 λ_k λ_l − r_kl off the diagonal, Σ_{j≠k} λ_j² on it."""
+    sq = lam * lam
+    hess = 2.0 * lam[:, :, None] * lam[:, None, :] - off
+    idx = np.arange(lam.shape[1])
+    hess[:, idx, idx] = sq.sum(axis=1, keepdims=True) - sq
+    return hess
+
+
 @dataclass(frozen=True)
 class OneFactor:
     """One-factor minres (unweighted least squares) solutions for a stack of correlation matrices."""
@@ -130,11 +145,29 @@ def one_factor(
     else:
         lam = np.array(np.broadcast_to(start, (rr.shape[0], p)), dtype=np.float64)
         lam = lam.copy()
-    for _ in range(8 if start is None else 2):
-        ss = (lam * lam).sum(axis=1, keepdims=True) - lam * lam
-        with np.errstate(invalid="ignore", divide="ignore"):
-            lam = np.einsum("bij,bj->bi", off, lam) / ss
     converged = np.zeros(rr.shape[0], dtype=bool)
+    if start is None:
+        for _ in range(8):
+            ss = (lam * lam).sum(axis=1, keepdims=True) - lam * lam
+            with np.errstate(invalid="ignore", divide="ignore"):
+                lam = np.einsum("bij,bj->bi", off, lam) / ss
+    else:
+        # Warm start (bootstrap / jackknife replicates near one solution): quasi-Newton steps
+        # with one Hessian, taken at the start and the batch's mean matrix. Converges linearly
+        # at a rate of the order of the replicates' spread; stragglers get full Newton below.
+        h0 = _hessian(lam[:1], off.mean(axis=0, keepdims=True))[0]
+        try:
+            h0_inv = np.linalg.inv(h0)
+        except np.linalg.LinAlgError:
+            h0_inv = np.full((p, p), np.nan)
+        for _ in range(40 if np.isfinite(h0_inv).all() else 0):
+            act = np.flatnonzero(~converged)
+            if act.size == 0:
+                break
+            step = _gradient(lam[act], off[act]) @ h0_inv.T
+            lam[act] -= step
+            done = np.abs(step).max(axis=1) < tol
+            converged[act[done]] = True
     for _ in range(max_iter):
         act = np.flatnonzero(~converged)
         if act.size == 0:
@@ -143,14 +176,12 @@ def one_factor(
         oa = off[act]
         sq = la * la
         ss = sq.sum(axis=1, keepdims=True)
-        grad = -np.einsum("bij,bj->bi", oa, la) + la * (ss - sq)
-        hess = 2.0 * la[:, :, None] * la[:, None, :] - oa
-        idx = np.arange(p)
-        hess[:, idx, idx] = ss - sq
+        grad = _gradient(la, oa)
+        hess = _hessian(la, oa)
         try:
-            step = np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
+            step = np.asarray(np.linalg.solve(hess, grad[:, :, None])[:, :, 0], dtype=np.float64)
         except np.linalg.LinAlgError:
-            step = np.full_like(la, np.nan)
+            step = np.full(la.shape, np.nan)
         bad = ~np.isfinite(step).all(axis=1)
         if bad.any():  # singular Hessian: fall back to a fixed-point sweep
             with np.errstate(invalid="ignore", divide="ignore"):

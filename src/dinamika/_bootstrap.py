@@ -24,16 +24,19 @@ Array = NDArray[np.float64]
 _BLOCK_CELLS = 1 << 22  # ~32 MB of float64 per work block
 
 
-def _draw_weights(rng: np.random.Generator, n: int, size: int) -> Array:
+def _draw_weights(
+    rng: np.random.Generator, n: int, size: int, dtype: type[np.floating] = np.float32
+) -> NDArray[np.floating]:
     """Multinomial bootstrap counts for ``size`` draws of n respondents: (size, n).
 
     Row i of the result counts how often each respondent appears among n indices drawn
-    uniformly with replacement. Counting runs over groups of 32 draws so the counters stay in
-    cache (one bincount over all draws at once is several times slower).
+    uniformly with replacement. Counting runs over groups of 8 draws so the counters stay in
+    cache (one bincount over all draws at once is several times slower). Counts are exact
+    in float32 up to 2**24 respondents.
     """
     idx = rng.integers(0, n, size=(size, n))
-    out = np.empty((size, n), dtype=np.float64)
-    group = 32
+    out = np.empty((size, n), dtype=dtype)
+    group = 8
     offsets = (np.arange(group) * n)[:, None]
     for start in range(0, size, group):
         b = min(group, size - start)
@@ -105,19 +108,21 @@ def boot_covariances(
         )
 
     rows = n if n * k <= 8 * _BLOCK_CELLS else max(1, _BLOCK_CELLS // k)
-    cached = build(0, n) if rows == n else None
+    # float32 products: the draws' counts are exact, the centered products lose ~1e-7
+    # relative — far below the bootstrap's Monte Carlo error — and the products run ~2x faster
+    cached = build(0, n).astype(np.float32) if rows == n else None
     size_max = max(1, min(n_boot, _BLOCK_CELLS // n))
     done = 0
     while done < n_boot:
         size = min(size_max, n_boot - done)
         w = _draw_weights(rng, n, size)
         if cached is not None:
-            sums = w @ cached
+            sums = (w @ cached).astype(np.float64)
         else:
             sums = np.zeros((size, k))
             for start in range(0, n, rows):
                 stop = min(n, start + rows)
-                sums += w[:, start:stop] @ build(start, stop)
+                sums += w[:, start:stop] @ build(start, stop).astype(np.float32)
         yield [
             _sums_to_cov(sums[:, bounds[i] : bounds[i + 1]], x0.shape[1], float(n), obs is not None)
             for i, (x0, obs) in enumerate(specs)

@@ -74,7 +74,7 @@ def ordinal_bootstrap(
     done = 0
     while done < n_boot:
         b = min(size_max, n_boot - done)
-        w = _draw_weights(rng, n, b).astype(np.float32)
+        w = _draw_weights(rng, n, b)
         if cached is not None:
             sums = (w @ cached).astype(np.float64)
         else:
