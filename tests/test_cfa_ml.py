@@ -124,6 +124,12 @@ def test_political_democracy_sem() -> None:
     assert_matches_lavaan("polidem", res)
 
 
+def test_observed_outcome_on_factors(hs: pd.DataFrame) -> None:
+    # R: sem("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; x9 ~ visual + textual", hs)
+    res = dinamika.cfa("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nx9 ~ visual + textual", hs)
+    assert_matches_lavaan("hs_observed_outcome", res)
+
+
 @pytest.mark.parametrize(
     ("step", "equal"),
     [("configural", ()), ("metric", ("loadings",)), ("scalar", ("loadings", "intercepts"))],

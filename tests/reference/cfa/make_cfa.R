@@ -87,6 +87,12 @@ PD <- "
 fit <- sem(PD, data = PoliticalDemocracy)
 save_fit(fit, "polidem")
 
+# an observed outcome regressed on two factors (the "kualitas ~ dimensions" use case)
+fit <- sem("visual =~ x1 + x2 + x3
+            textual =~ x4 + x5 + x6
+            x9 ~ visual + textual", data = hs)
+save_fit(fit, "hs_observed_outcome")
+
 # ---- 4. ordinal WLSMV -------------------------------------------------------------------
 set.seed(4)
 n <- 600
