@@ -6,6 +6,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from pyxform.xls2xform import convert
@@ -139,3 +140,52 @@ def test_cli_instrument_export_xlsform(tmp_path: Path) -> None:
         main(["instrument", "export", "panduan-wawancara", "--to", "xlsform", "--out", str(out)])
         == 2
     )
+
+
+def test_a_kobo_export_of_the_xlsform_imports_back(tmp_path: Path) -> None:
+    """Field paths of the exported form (groups included) are what import_kobo reads."""
+    from dinamika import load_survey
+    from dinamika.interop import import_kobo
+
+    inst = load_instrument("komunitas-guru@1.0.0")
+    survey = xlsform(inst)["survey"]
+    path: list[str] = []
+    headers: list[str] = []
+    for kind, name in zip(survey["type"], survey["name"], strict=True):
+        if kind == "begin_group":
+            path.append(name)
+        elif kind == "end_group":
+            path.pop()
+        elif kind not in ("note",):
+            headers.append("/".join([*path, name]))
+    assert "grp_kep/KEP1" in headers and "grp_responden/sekolah" in headers
+    n = 8
+    rng = np.random.default_rng(1)
+    rows = []
+    for i in range(n):
+        row = {h: "" for h in headers}
+        row.update(
+            {"start": "2026-11-27T08:00:00.000+07:00", "end": "2026-11-27T08:10:00.000+07:00"}
+        )
+        row.update({"persetujuan": "ya", "grp_responden/id_guru": f"G{i:03d}"})
+        row.update(
+            {
+                "grp_responden/sekolah": "SDN 1",
+                "grp_responden/kkg": "Gugus 1",
+                "grp_responden/kabupaten": "Serang",
+            }
+        )
+        for item_id in inst.item_ids:
+            group = next(h for h in headers if h.endswith(f"/{item_id}"))
+            row[group] = str(rng.integers(1, 6))
+        row.update({"_uuid": f"uuid-{i}", "_submission_time": f"2026-11-27T01:{i:02d}:00"})
+        rows.append(row)
+    src = tmp_path / "kobo.csv"
+    pd.DataFrame(rows).to_csv(src, index=False, sep=";")
+    result = import_kobo(src, instrument=inst.ref, out=tmp_path / "term")
+    spec = result.manifest["responses"]
+    assert spec["id"] == "id_guru"
+    assert spec["groups"] == {"school": "sekolah", "kkg": "kkg", "district": "kabupaten"}
+    assert set(result.mapping.loc[result.mapping["role"] == "item", "method"]) == {"exact"}
+    s = load_survey(tmp_path / "term", key="0123456789abcdef0123")
+    assert len(s.responses) == n and s.responses[list(inst.item_ids)].notna().all().all()

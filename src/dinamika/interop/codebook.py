@@ -173,7 +173,17 @@ def write_codebook(
     lang: str = "id",
     frame: pd.DataFrame | None = None,
 ) -> Path:
-    """Write the codebook as ``.csv`` (UTF-8 with BOM, opens in Excel) or ``.html``."""
+    """Write the codebook as ``.csv`` (UTF-8 with BOM, opens in Excel) or ``.html``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> d = pathlib.Path(tmp.name)
+    >>> out = write_codebook("komunitas-guru", d / "kode.csv")
+    >>> pd.read_csv(out, encoding="utf-8-sig").shape
+    (37, 11)
+    """
     inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
     table = codebook(inst) if frame is None else frame
     out = Path(out)

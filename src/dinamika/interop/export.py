@@ -221,6 +221,16 @@ def export_survey(
     Returns
     -------
     ExportResult
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pyreadstat
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> d = pathlib.Path(tmp.name)
+    >>> res = export_survey(None, d / "data.sav", key="0123456789abcdef0123", factor_scores=False)
+    >>> df, meta = pyreadstat.read_sav(str(d / "data.sav"))
+    >>> meta.variable_value_labels["KEP1"][5.0], df.shape == res.data.shape
+    ('Sangat Setuju', True)
     """
     out = Path(out)
     fmt = to or _SUFFIX.get(out.suffix.lower())

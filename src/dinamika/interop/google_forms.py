@@ -91,6 +91,26 @@ def import_google_forms(
     -------
     ImportResult
         With the mapping table and ``summary()``; the folder passes :func:`dinamika.validate_survey`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import pandas as pd
+    >>> inst = load_instrument("komunitas-guru@1.0.0")
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> d = pathlib.Path(tmp.name)
+    >>> header = ["Stempel waktu", "Alamat email"] + [
+    ...     f"{k}. {item.text['id']} " for k, item in enumerate(inst.items, start=1)]
+    >>> rows = [["27/11/2026 14:03:12", "siti@guru.id"] + ["Setuju"] * 24,
+    ...         ["27 Nov 2026 15.10.00", "budi@guru.id"] + ["Sangat Setuju"] * 24]
+    >>> pd.DataFrame(rows, columns=header).to_csv(d / "jawaban.csv", index=False)
+    >>> result = import_google_forms(d / "jawaban.csv", instrument=inst.ref, out=d / "2026-2")
+    >>> result.manifest["responses"]["id"], result.n_written
+    ('Alamat email', 2)
+    >>> result.mapping.loc[2, ["item", "method"]].tolist()
+    ['KEP1', 'normalized']
+    >>> result.data["waktu_isi"].tolist()
+    ['2026-11-27T14:03:12', '2026-11-27T15:10:00']
     """
     check_choices(duplicates, date_order, threshold)
     inst = load_instrument(instrument)

@@ -90,6 +90,21 @@ def import_kobo(
     Returns
     -------
     ImportResult
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import pandas as pd
+    >>> inst = load_instrument("komunitas-guru@1.0.0")
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> d = pathlib.Path(tmp.name)
+    >>> cols = {f"grp_x/{i}": ["4", "5"] for i in inst.item_ids}
+    >>> frame = pd.DataFrame({"grp_r/id_guru": ["G1", "G2"], **cols, "_uuid": ["a", "b"],
+    ...                       "_submission_time": ["2026-11-27T01:00:00", "2026-11-27T02:00:00"]})
+    >>> frame.to_csv(d / "kobo.csv", sep=";", index=False)
+    >>> result = import_kobo(d / "kobo.csv", instrument=inst.ref, out=d / "term")
+    >>> result.manifest["responses"]["id"], list(result.data.columns[:3])
+    ('id_guru', ['id_guru', 'waktu_isi', 'KEP1'])
     """
     check_choices(duplicates, date_order, threshold)
     inst = load_instrument(instrument)

@@ -165,6 +165,15 @@ def write_printable(
     ------
     dinamika._browser.BrowserMissing
         PDF requested and no Chromium installed (the message says how to install it).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> d = pathlib.Path(tmp.name)
+    >>> out = write_printable("observasi-pembelajaran", d / "o.html")
+    >>> out.read_text(encoding="utf-8").count("<tr data-item=")
+    21
     """
     out = Path(out)
     pdf = out.suffix.lower() == ".pdf" if pdf is None else pdf

@@ -207,6 +207,15 @@ def write_xlsform(instrument: str | Instrument, out: str | Path, *, lang: str = 
     """Write the XLSForm (``.xlsx``); ``lang`` is the form's default language.
 
     The file is written atomically (a temporary file renamed into place).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> d = pathlib.Path(tmp.name)
+    >>> path = write_xlsform("komunitas-guru", d / "form.xlsx")
+    >>> list(pd.read_excel(path, sheet_name=None))
+    ['survey', 'choices', 'settings']
     """
     if lang not in LANGUAGES:
         raise UsageError(f"lang must be 'id' or 'en', not {lang!r}")
