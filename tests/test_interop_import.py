@@ -287,6 +287,8 @@ def test_timestamp_orders_and_locales() -> None:
         "2026-11-27 07:03:12", "2026-05-27 07:05:00", "NaT", "NaT",
     ]  # fmt: skip
     assert got.bad_rows.tolist() == [5]
+    excel = parse_timestamps(pd.Series(["46353.585555556", "12345"]))
+    assert str(excel.values[0]) == "2026-11-27 14:03:12" and excel.bad_rows.tolist() == [1]
 
 
 # --- command line --------------------------------------------------------------------------------

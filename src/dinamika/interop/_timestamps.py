@@ -7,6 +7,7 @@ Accepted forms (case-insensitive, optional weekday, ``pukul``/``at``, time zone 
   ``27-11-2026 14.03.12``; day-first or month-first is decided per column
 - month names: ``27 Nov 2026 14.03.12``, ``27 Nopember 2026``, ``3 Agt 2026 09:15``,
   ``Jumat, 27 November 2026 pukul 14.03``, ``November 27, 2026 2:03:12 PM``
+- Excel day numbers: ``46353.585555`` (a sheet re-saved without its date format)
 """
 
 from __future__ import annotations
@@ -163,6 +164,15 @@ def parse_timestamps(values: pd.Series, *, date_order: str = "auto") -> ParsedTi
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     if ok.any():
         parsed[ok] = pd.to_datetime(frame[ok].astype(int), errors="coerce").to_numpy()
+    serial = (
+        s.str.fullmatch(r"\d{5}(?:\.\d+)?").fillna(False).to_numpy(dtype=bool)
+        & parsed.isna().to_numpy()
+    )
+    if serial.any():  # Excel day numbers (a re-saved sheet whose dates lost their format)
+        days = s[serial].astype(float)
+        days = days.where((days > 20000) & (days < 80000))
+        stamp = pd.Timestamp("1899-12-30") + pd.to_timedelta(days, unit="D")
+        parsed[serial] = stamp.dt.round("s").to_numpy()
     nonempty = (s != "").to_numpy()
     bad = np.flatnonzero(nonempty & parsed.isna().to_numpy())
     return ParsedTimes(parsed, bad, order_used, assumed)
