@@ -18,6 +18,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.special import ndtri
 
+from dinamika._blas import single_thread_blas
 from dinamika._bvn import bvn_cdf, bvn_pdf
 from dinamika.errors import UsageError
 
@@ -150,6 +151,13 @@ def polychoric(
     b  0.5  1.0  0.3
     c  0.4  0.3  1.0
     """
+    with single_thread_blas():
+        return _polychoric(items, correct, smooth, missing, global_thresholds)
+
+
+def _polychoric(
+    items: pd.DataFrame, correct: float, smooth: bool, missing: str, global_thresholds: bool
+) -> PolychoricResult:
     codes, names, n_cat = _prepare(items, missing)
     diagnostics: list[str] = []
     n_items = codes.shape[1]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from dinamika._blas import single_thread_blas
 from dinamika._reliability_core import Estimate, estimate, pearson_intervals
 from dinamika._reliability_ordinal import ordinal_bootstrap
 from dinamika.errors import UsageError
@@ -208,6 +209,20 @@ def reliability(
     >>> [round(v, 2) for v in res.alpha_ci_feldt]  # psych::alpha.ci(res.alpha, 400, 4)
     [0.74, 0.81]
     """
+    with single_thread_blas():
+        return _reliability(items, reverse, missing, ordinal, ci, n_boot, seed, item_range)
+
+
+def _reliability(
+    items: pd.DataFrame,
+    reverse: Sequence[str],
+    missing: str,
+    ordinal: bool,
+    ci: float,
+    n_boot: int,
+    seed: int | np.random.Generator | None,
+    item_range: tuple[float, float] | None,
+) -> Reliability:
     if n_boot < 0 or int(n_boot) != n_boot:
         raise UsageError(f"`n_boot` must be a whole number ≥ 0, but {n_boot!r} was passed.")
     est = estimate(items, reverse, missing, ordinal, ci, item_range)
@@ -304,6 +319,22 @@ def reliability_table(
     >>> bool((tab["alpha"] > 0.6).all())
     True
     """
+    with single_thread_blas():
+        return _reliability_table(
+            survey_or_items, instrument, ordinal, missing, ci, n_boot, seed, flag_below
+        )
+
+
+def _reliability_table(
+    survey_or_items: Survey | pd.DataFrame,
+    instrument: Instrument | str | None,
+    ordinal: bool,
+    missing: str,
+    ci: float,
+    n_boot: int,
+    seed: int | None,
+    flag_below: float,
+) -> pd.DataFrame:
     if isinstance(survey_or_items, pd.DataFrame):
         if instrument is None:
             raise UsageError(
