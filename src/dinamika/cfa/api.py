@@ -166,13 +166,14 @@ def diagnose(
     """Heywood cases and non-positive-definite latent / residual covariance matrices."""
     heywood: list[str] = []
     npd: list[str] = []
-    var_rows = params[(params.op == "~~") & (params.lhs == params.rhs)]
-    for r in var_rows.itertuples():
-        if float(str(r.est)) < 0:
-            heywood.append(f"negative variance of {r.lhs} (group {r.group})")
-    load = params[(params.op == "=~") & (params.std_all.abs() > 1)]
-    for r in load.itertuples():
-        heywood.append(f"standardized loading of {r.rhs} on {r.lhs} > 1 (group {r.group})")
+    op = params["op"].to_numpy()
+    lhs, rhs = params["lhs"].to_numpy(), params["rhs"].to_numpy()
+    est, std = params["est"].to_numpy(), params["std_all"].to_numpy()
+    grp = params["group"].to_numpy()
+    for k in np.flatnonzero((op == "~~") & (lhs == rhs) & (est < 0)):
+        heywood.append(f"negative variance of {lhs[k]} (group {grp[k]})")
+    for k in np.flatnonzero((op == "=~") & (np.abs(std) > 1)):
+        heywood.append(f"standardized loading of {rhs[k]} on {lhs[k]} > 1 (group {grp[k]})")
     for g, mats in enumerate(model.fill(theta), start=1):
         for name in ("psi", "theta"):
             m = mats[name]
@@ -184,20 +185,19 @@ def diagnose(
 
 
 def _loadings(params: pd.DataFrame) -> pd.DataFrame:
-    lo = params[params.op == "=~"]
-    return pd.DataFrame(
-        {
-            "group": lo.group.to_numpy(),
-            "group_label": lo.group_label.to_numpy(),
-            "factor": lo.lhs.to_numpy(),
-            "item": lo.rhs.to_numpy(),
-            "estimate": lo.est.to_numpy(),
-            "se": lo.se.to_numpy(),
-            "z": lo.z.to_numpy(),
-            "pvalue": lo.pvalue.to_numpy(),
-            "std_all": lo.std_all.to_numpy(),
-        }
-    )
+    k = np.flatnonzero(params["op"].to_numpy() == "=~")
+    cols = {
+        "group": "group",
+        "group_label": "group_label",
+        "factor": "lhs",
+        "item": "rhs",
+        "estimate": "est",
+        "se": "se",
+        "z": "z",
+        "pvalue": "pvalue",
+        "std_all": "std_all",
+    }
+    return pd.DataFrame({new: params[old].to_numpy()[k] for new, old in cols.items()})
 
 
 def _ordered_items(ordered: bool | Sequence[str], ov: list[str], estimator: str) -> list[str]:

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy import optimize, stats
+from scipy.special import chdtr, chndtr
 
 __all__ = ["FitMeasures", "cfi", "rmsea", "rmsea_ci", "srmr_bentler", "tli"]
 
@@ -118,7 +119,7 @@ def rmsea_ci(
 
     def ncp_for(prob: float) -> float:
         def fn(lam: float) -> float:
-            return float(stats.ncx2.cdf(t, df, lam) if lam > 0 else stats.chi2.cdf(t, df)) - prob
+            return float(chndtr(t, df, lam) if lam > 0 else chdtr(df, t)) - prob
 
         if fn(0.0) < 0:  # even lambda = 0 leaves too little mass below t
             return 0.0

@@ -53,21 +53,29 @@ def start_values(model: Model, covs: list[Array], means: list[Array]) -> Array:
     """Starting values: one-factor principal axes per factor, half the residual variance."""
     start = np.full(model.npar, np.nan)
     ov_i = {n: i for i, n in enumerate(model.ov)}
+    items_of: dict[str, list[str]] = {f: [] for f in model.factors}
+    marker_fixed: set[str] = set()
+    for x in model.rows:
+        if x.op == "=~" and x.group == 1 and x.lhs in items_of:
+            items_of[x.lhs].append(x.rhs)
+            if x.free == 0:
+                marker_fixed.add(x.lhs)
+    one_factor: dict[tuple[str, int], Array] = {}
     for r in model.rows:
         if r.free == 0 or not np.isnan(start[r.free - 1]):
             continue
         s, ybar = covs[r.group - 1], means[r.group - 1]
         val = 0.0
         if r.mat in ("lambda", "psi") and r.lhs in model.factors:
-            items = [x.rhs for x in model.rows if x.op == "=~" and x.lhs == r.lhs and x.group == 1]
-            idx = [ov_i[i] for i in items]
-            sub = s[np.ix_(idx, idx)]
-            w, v = np.linalg.eigh(sub)
-            lam = np.sqrt(max(w[-1], 1e-3)) * v[:, -1]
-            lam = lam if lam[0] >= 0 else -lam
-            std_lv = not any(
-                x.free == 0 and x.lhs == r.lhs and x.op == "=~" and x.group == 1 for x in model.rows
-            )
+            items = items_of[r.lhs]
+            key = (r.lhs, r.group)
+            if key not in one_factor:
+                idx = [ov_i[i] for i in items]
+                w, v = np.linalg.eigh(s[np.ix_(idx, idx)])
+                lam = np.sqrt(max(w[-1], 1e-3)) * v[:, -1]
+                one_factor[key] = lam if lam[0] >= 0 else -lam
+            lam = one_factor[key]
+            std_lv = r.lhs not in marker_fixed
             marker = 1.0 if std_lv else (lam[0] if abs(lam[0]) > 1e-3 else 1.0)
             if r.mat == "lambda":
                 val = lam[items.index(r.rhs)] / marker

@@ -163,8 +163,8 @@ class Model:
             r, c, f = r[k], c[k], f[k]
             d = np.zeros((len(f), p, p))
             d[np.arange(len(f)), r, :] = (big_m @ lam.T)[c, :]
-            np.add.at(d_s, f, d + d.transpose(0, 2, 1))
-            np.add.at(d_m, (f, r), a_alpha[c])
+            _add(d_s, f, d + d.transpose(0, 2, 1))
+            _add2(d_m, f, r, a_alpha[c])
         r, c, f, _ = self._idx[(g, "psi")]
         k = f > 0
         if k.any():
@@ -172,7 +172,7 @@ class Model:
             u, v = big_l[:, r].T, big_l[:, c].T
             d = np.einsum("ei,ej->eij", u, v)
             d = np.where((r != c)[:, None, None], d + d.transpose(0, 2, 1), d)
-            np.add.at(d_s, f, d)
+            _add(d_s, f, d)
         r, c, f, _ = self._idx[(g, "theta")]
         k = f > 0
         if k.any():
@@ -180,7 +180,7 @@ class Model:
             d = np.zeros((len(f), p, p))
             d[np.arange(len(f)), r, c] = 1.0
             d[np.arange(len(f)), c, r] = 1.0
-            np.add.at(d_s, f, d)
+            _add(d_s, f, d)
         r, c, f, _ = self._idx[(g, "beta")]
         k = f > 0
         if k.any():
@@ -188,17 +188,33 @@ class Model:
             u = big_l[:, r].T
             v = (big_l @ psi @ a_inv.T[:, c]).T
             d = np.einsum("ei,ej->eij", u, v)
-            np.add.at(d_s, f, d + d.transpose(0, 2, 1))
-            np.add.at(d_m, f, u * a_alpha[c][:, None])
+            _add(d_s, f, d + d.transpose(0, 2, 1))
+            _add(d_m, f, u * a_alpha[c][:, None])
         r, _, f, _ = self._idx[(g, "nu")]
         k = f > 0
         if k.any():
-            np.add.at(d_m, (f[k], r[k]), 1.0)
+            _add2(d_m, f[k], r[k], np.ones(int(k.sum())))
         r, _, f, _ = self._idx[(g, "alpha")]
         k = f > 0
         if k.any():
-            np.add.at(d_m, f[k], big_l[:, r[k]].T)
+            _add(d_m, f[k], big_l[:, r[k]].T)
         return d_s[1:], d_m[1:]
+
+
+def _add(target: Array, idx: NDArray[Any], values: Array) -> None:
+    """target[idx] += values, accumulating repeated indices (equality constraints)."""
+    if len(np.unique(idx)) == len(idx):
+        target[idx] += values
+    else:
+        np.add.at(target, idx, values)
+
+
+def _add2(target: Array, i: NDArray[Any], j: NDArray[Any], values: Array) -> None:
+    """target[i, j] += values, accumulating repeated index pairs."""
+    if len(set(zip(i.tolist(), j.tolist(), strict=True))) == len(i):
+        target[i, j] += values
+    else:
+        np.add.at(target, (i, j), values)
 
 
 def _classify(stmts: list[Statement]) -> tuple[list[str], list[str], list[str], set[str]]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import stats
+from scipy.special import ndtr
 
 from dinamika.cfa.fit import FitMeasures
 from dinamika.cfa.model import Model
@@ -99,32 +99,42 @@ def parameter_table(
     for mats in mats_all:
         model.set_ordinal_theta(mats)
     std = _std_all(model, mats_all)
-    recs: list[dict[str, Any]] = []
-    for r in model.rows:
-        if r.op == "=~" and r.lhs == r.rhs:  # dummy latent of an observed regression variable
-            continue
-        mats = mats_all[r.group - 1]
-        x = mats[r.mat]
-        est = float(x[r.row, r.col] if x.ndim == 2 else x[r.row])
-        s = float(se[r.free - 1]) if r.free else 0.0
-        z = est / s if r.free and s > 0 else math.nan
-        recs.append(
-            {
-                "lhs": r.lhs,
-                "op": r.op,
-                "rhs": r.rhs,
-                "group": r.group,
-                "group_label": group_labels[r.group - 1] if len(group_labels) > 1 else "",
-                "label": r.label,
-                "free": bool(r.free),
-                "est": est,
-                "se": s,
-                "z": z,
-                "pvalue": float(2 * stats.norm.sf(abs(z))) if not math.isnan(z) else math.nan,
-                "std_all": std[(r.lhs, r.op, r.rhs, r.group)],
-            }
-        )
-    return pd.DataFrame.from_records(recs)
+    rows = [r for r in model.rows if not (r.op == "=~" and r.lhs == r.rhs)]  # no dummy loadings
+    est = np.array(
+        [
+            mats_all[r.group - 1][r.mat][r.row, r.col]
+            if r.mat in ("lambda", "theta", "psi", "beta")
+            else mats_all[r.group - 1][r.mat][r.row]
+            for r in rows
+        ],
+        dtype=float,
+    )
+    free = np.array([r.free for r in rows])
+    s = np.where(free > 0, se[np.maximum(free, 1) - 1], 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where((free > 0) & (s > 0), est / s, np.nan)
+    return pd.DataFrame(
+        {
+            "lhs": [r.lhs for r in rows],
+            "op": [r.op for r in rows],
+            "rhs": [r.rhs for r in rows],
+            "group": np.array([r.group for r in rows], dtype=np.int64),
+            "group_label": [
+                group_labels[r.group - 1] if len(group_labels) > 1 else "" for r in rows
+            ],
+            "label": [r.label for r in rows],
+            "free": free > 0,
+            "est": est,
+            "se": s,
+            "z": z,
+            "pvalue": 2.0 * ndtr(-np.abs(z)),
+            "std_all": [std[(r.lhs, r.op, r.rhs, r.group)] for r in rows],
+        }
+    )
+
+
+def _frame(recs: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: [r[c] for r in recs] for c in columns})
 
 
 def _r2(model: Model, theta: Array, group_labels: tuple[str, ...]) -> pd.DataFrame:
@@ -156,7 +166,7 @@ def _r2(model: Model, theta: Array, group_labels: tuple[str, ...]) -> pd.DataFra
                         "r2": 1.0 - mats["psi"][j, j] / lv_var[j],
                     }
                 )
-    return pd.DataFrame.from_records(recs, columns=["group", "group_label", "variable", "r2"])
+    return _frame(recs, ["group", "group_label", "variable", "r2"])
 
 
 def _factor_correlations(model: Model, theta: Array, group_labels: tuple[str, ...]) -> pd.DataFrame:
@@ -178,9 +188,7 @@ def _factor_correlations(model: Model, theta: Array, group_labels: tuple[str, ..
                         "r": float(cor[a, b]),
                     }
                 )
-    return pd.DataFrame.from_records(
-        recs, columns=["group", "group_label", "factor1", "factor2", "r"]
-    )
+    return _frame(recs, ["group", "group_label", "factor1", "factor2", "r"])
 
 
 @dataclass(frozen=True)
