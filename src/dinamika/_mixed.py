@@ -67,9 +67,17 @@ class RandomInterceptFit:
 
 @dataclass(frozen=True)
 class _Moments:
-    n_g: np.ndarray  # (G,)
+    """Sufficient statistics. The GLS pieces depend on a group only through its size, so the
+    between-group outer products are summed per distinct group size once; each likelihood
+    evaluation then costs O(S p^2) for S distinct sizes, whatever the number of groups."""
+
+    n_g: np.ndarray  # (G,) group sizes
     mx: np.ndarray  # (G, p) group means of X
-    my: np.ndarray  # (G,) group means of y
+    sizes: np.ndarray  # (S,) distinct group sizes
+    count: np.ndarray  # (S,) groups of each size
+    oxx: np.ndarray  # (S, p, p) sum over groups of that size of mx mx'
+    oxy: np.ndarray  # (S, p) ... of mx my
+    oyy: np.ndarray  # (S,) ... of my^2
     wxx: np.ndarray  # (p, p) pooled within-group cross-products
     wxy: np.ndarray  # (p,)
     wyy: float
@@ -85,22 +93,38 @@ def _moments(y: np.ndarray, x: np.ndarray, codes: np.ndarray, n_groups: int) -> 
     my = np.bincount(codes, weights=y, minlength=n_groups) / n_g
     xc = x - mx[codes]
     yc = y - my[codes]
-    return _Moments(n_g, mx, my, xc.T @ xc, xc.T @ yc, float(yc @ yc))
+    sizes, size_of = np.unique(n_g, return_inverse=True)
+    onehot = np.zeros((len(sizes), n_groups))
+    onehot[size_of, np.arange(n_groups)] = 1.0
+    oxx = (onehot @ (mx[:, :, None] * mx[:, None, :]).reshape(n_groups, p * p)).reshape(-1, p, p)
+    return _Moments(
+        n_g=n_g,
+        mx=mx,
+        sizes=sizes,
+        count=onehot.sum(axis=1),
+        oxx=oxx,
+        oxy=onehot @ (mx * my[:, None]),
+        oyy=onehot @ (my * my),
+        wxx=xc.T @ xc,
+        wxy=xc.T @ yc,
+        wyy=float(yc @ yc),
+    )
 
 
 def _criterion(t: np.ndarray, m: _Moments, reml: bool) -> tuple[np.ndarray, ...]:
     """-2 log-likelihood at each sqrt(theta) in ``t`` (vectorised), with the GLS pieces."""
     theta = np.asarray(t, dtype=float) ** 2
-    v = m.n_g[None, :] / (1.0 + m.n_g[None, :] * theta[:, None])  # (K, G)
-    a = m.wxx[None] + np.einsum("kg,gi,gj->kij", v, m.mx, m.mx)
-    b = m.wxy[None] + np.einsum("kg,gi,g->ki", v, m.mx, m.my)
-    c = m.wyy + v @ (m.my**2)
+    ns = m.sizes[None, :] * theta[:, None]  # (K, S)
+    v = m.sizes[None, :] / (1.0 + ns)  # weight n_g / (1 + n_g theta) of each size
+    p = m.wxx.shape[0]
+    a = m.wxx[None] + (v @ m.oxx.reshape(len(m.sizes), p * p)).reshape(-1, p, p)
+    b = m.wxy[None] + v @ m.oxy
+    c = m.wyy + v @ m.oyy
     chol = np.linalg.cholesky(a)
     beta = np.linalg.solve(a, b[..., None])[..., 0]
     r2 = c - np.einsum("ki,ki->k", b, beta)
     n = int(m.n_g.sum())
-    p = m.mx.shape[1]
-    logdet_h = np.log1p(m.n_g[None, :] * theta[:, None]).sum(axis=1)
+    logdet_h = np.log1p(ns) @ m.count
     if reml:
         logdet_a = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
         dev = logdet_h + logdet_a + (n - p) * (1.0 + np.log(2.0 * np.pi * r2 / (n - p)))
