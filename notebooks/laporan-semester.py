@@ -97,9 +97,10 @@ v.text(
 if survey.problems:
     v.text(v.t("warnings_reading", n=len(survey.problems)))
     kinds = pd.DataFrame(
-        {"kind": [p.code for p in survey.problems], "file": [p.file for p in survey.problems]}
+        {"code": [p.code for p in survey.problems], "file": [p.file for p in survey.problems]}
     )
     kinds = kinds.value_counts(sort=False).rename("count").reset_index()
+    kinds.insert(0, "kind", [v.problem_kind(code) for code in kinds.pop("code")])
     v.table(kinds, keep_text=["kind", "file"])
 else:
     v.text(v.t("no_warnings"))

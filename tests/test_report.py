@@ -357,3 +357,20 @@ def test_pdf_is_printed_from_the_same_html(term_report, tmp_path, monkeypatch):
     assert result.format == "pdf"
     assert out.read_bytes().startswith(b"%PDF")
     assert out.stat().st_size > 20_000
+
+
+@pytest.mark.parametrize("name", ["laporan-semester", "tren"])
+def test_notebook_pairs_are_in_sync(name):
+    import jupytext
+    import nbformat
+
+    folder = REPO / "notebooks"
+    source = jupytext.read(folder / f"{name}.py", fmt="py:percent")
+    paired = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+    assert [(c.cell_type, c.source) for c in paired.cells] == [
+        (c.cell_type, c.source) for c in source.cells
+    ], f"regenerate notebooks/{name}.ipynb (see notebooks/README.md)"
+    assert [c.id for c in paired.cells] == [f"cell-{i}" for i in range(len(paired.cells))]
+    assert all(not c.get("outputs") for c in paired.cells if c.cell_type == "code")
+    params = [c for c in paired.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1

@@ -69,6 +69,18 @@ class View:
         except DinamikaError:
             return key
 
+    def problem_kind(self, code: str) -> str:
+        """What a validation warning is about, without its values (no data reach the report)."""
+        import re
+
+        from dinamika.validation import MESSAGES
+
+        entry = MESSAGES.get(code)
+        if entry is None:
+            return code
+        what = entry[1][self.lang][0]
+        return re.sub(r"\s*\{[^}]+\}\s*", " … ", what).strip()
+
     def add_labels(self, labels: Labels) -> None:
         """Register more display names."""
         self.labels.update(labels)

@@ -357,6 +357,7 @@ def _free_text(value: str) -> bool:
 
 _DATA_URI = re.compile(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+")
 _STYLE = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL)
+_WORD = re.compile(r"[\w.@+\-]+")
 
 
 def find_leaks(text: str, secrets: Iterable[str]) -> list[str]:
@@ -370,11 +371,16 @@ def find_leaks(text: str, secrets: Iterable[str]) -> list[str]:
     ['<script>x</script>']
     """
     body = _STYLE.sub(" ", _DATA_URI.sub(" ", text))
-    folded = body.casefold()
+    folded = html.unescape(body).casefold()
+    # One-word secrets (ids, numbers, e-mail addresses) are looked up among the words of the
+    # page (and their parts between . @ + -); longer ones are searched as substrings. Both on
+    # the unescaped text, so HTML-escaped forms are found too.
+    words = set(_WORD.findall(folded))
+    words |= {part for w in words for part in re.split(r"[.@+\-]", w) if part}
     leaks = []
     for secret in sorted(set(secrets)):
-        for form in {secret, html.escape(secret), html.escape(secret, quote=False)}:
-            if form.casefold() in folded:
-                leaks.append(secret)
-                break
+        needle = secret.casefold()
+        found = needle in words if _WORD.fullmatch(needle) else needle in folded
+        if found:
+            leaks.append(secret)
     return leaks

@@ -1,0 +1,99 @@
+"""The term report end to end against the floor of the same pipeline with an empty notebook.
+
+``dinamika.report.report`` (validate, execute ``laporan-semester`` on a fresh kernel, convert,
+leak check, atomic write) is timed against ``render_notebook`` of a notebook holding only the
+``parameters`` cell, written the same way: kernel start, nbclient, nbconvert with the report
+template. Targets: report ≤ 2× the floor at ~300 teachers, ≤ 3× at ~10,000 teachers (a term
+made with ``dinamika.simulate``). ``ratio`` is floor / report as everywhere in this folder
+(peer time / dinamika time), so the targets read ratio ≥ 0.5 and ≥ 0.33.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+if str(HERE.parent / "src") not in sys.path:
+    sys.path.insert(0, str(HERE.parent / "src"))
+
+from dinamika import simulate  # noqa: E402
+from dinamika._io import atomic_write  # noqa: E402
+from dinamika._resources import default_survey  # noqa: E402
+from dinamika.report import render_notebook, report  # noqa: E402
+
+EMPTY = """# %% tags=["parameters"]
+survey_dir = None
+lang = "id"
+min_cell = 5
+seed = 2025
+key_file = None
+"""
+
+
+def _floor(folder: Path, out: Path) -> float:
+    (folder / "kosong.py").write_text(EMPTY, encoding="utf-8")
+    start = time.perf_counter()
+    page = render_notebook("kosong", {"lang": "id"}, title="floor", lang="id", folder=folder)
+    data = page.encode("utf-8")
+
+    def write(path: Path) -> None:
+        path.write_bytes(data)
+
+    atomic_write(out, write)
+    return time.perf_counter() - start
+
+
+def _report(term: Path, out: Path) -> float:
+    start = time.perf_counter()
+    report([term], out=out)
+    return time.perf_counter() - start
+
+
+def _big_term(folder: Path, teachers: int) -> Path:
+    per_school = 20
+    sim = simulate(
+        n_schools=max(1, teachers // per_school),
+        teachers_per_school=(per_school - 4, per_school + 4),
+        n_kkg=40,
+        n_districts=5,
+        term=f"bench-{teachers}",
+        seed=11,
+    )
+    return sim.write(folder / f"bench-{teachers}")
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    """Rows for benchmarks/run.py (best of 2 runs each; 1 with ``quick``)."""
+    repeats = 1 if quick else 2
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="dinamika-bench-report-") as tmp:
+        base = Path(tmp)
+        cases = [("term report, bundled example (309 teachers)", default_survey(), "<= 2x floor")]
+        if not quick:
+            cases.append(
+                ("term report, simulated 10,000 teachers", _big_term(base, 10_000), "<= 3x floor")
+            )
+        floor = min(_floor(base, base / f"floor{i}.html") for i in range(repeats))
+        for case, term, target in cases:
+            best = min(_report(term, base / f"r{i}.html") for i in range(repeats))
+            rows.append(
+                {
+                    "case": case,
+                    "dinamika_s": best,
+                    "peer": "empty notebook, same pipeline (floor)",
+                    "peer_s": floor,
+                    "ratio": floor / best,
+                    "target": target,
+                    "note": f"report = {best / floor:.2f}x floor",
+                }
+            )
+    return rows
+
+
+if __name__ == "__main__":  # pragma: no cover
+    for row in run(quick="--quick" in sys.argv):
+        print(row)
