@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from dinamika._mixed import MultilevelResult, multilevel
+from dinamika._multilevel import MultilevelResult, multilevel
 from dinamika.errors import UsageError
 
 __all__ = [
@@ -290,6 +290,20 @@ def relate(
     RelateResult
         ``.data`` (the joined teacher table), ``.correlations``, ``.model``, the counts of
         teachers scored, observed and matched, and ``.summary()``.
+
+    Examples
+    --------
+    >>> from dinamika import load_survey
+    >>> res = relate(load_survey(key="doc-example-key-0123456789abcdef"))  # bundled term
+    >>> res.n_matched, res.model.n, res.model.n_groups
+    (228, 226, 30)
+    >>> res.model.fixed[["term", "std_estimate", "std_lower", "std_upper"]].round(2)
+                    term  std_estimate  std_lower  std_upper
+    0        (Intercept)           NaN        NaN        NaN
+    1       kepemimpinan          0.22       0.10       0.35
+    2     saling_percaya          0.10      -0.04       0.23
+    3  komitmen_kolektif          0.20       0.07       0.33
+    4   dukungan_sekolah          0.25       0.13       0.38
     """
     from dinamika.observation import observation_scores
 
