@@ -180,6 +180,10 @@ def execute(
         raise NotebookFailed(
             f"the report stopped in section {current['section']!r}: {name}: {value}"
         ) from None
+    finally:
+        # nbclient leaves a kernel it did not create running: stop ours.
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
     return renumber(nb)
 
 
