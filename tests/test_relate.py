@@ -217,6 +217,28 @@ def test_within_between(teachers, ref):
     _check(res, ref["teachers_within_between_std"], std=True)
 
 
+def test_profile_intervals_match_lme4(sleep, teachers, ref):
+    res = multilevel(sleep, "Reaction", ["Days"], group="Subject", ci_method="profile")
+    # exact roots in R: uniroot(D_ML(b) - D_ML - qchisq(.95, 1)) with offset(b * Days)
+    assert_allclose(res.fixed["lower"].iloc[1], ref["sleepstudy_profile_days_exact"][0], rtol=1e-8)
+    assert_allclose(res.fixed["upper"].iloc[1], ref["sleepstudy_profile_days_exact"][1], rtol=1e-8)
+    # R: confint(m, method = "profile", parm = "beta_")  (lme4 interpolates the profile)
+    assert_allclose(res.fixed["lower"], ref["sleepstudy_profile"]["lower"], rtol=1e-6)
+    assert_allclose(res.fixed["upper"], ref["sleepstudy_profile"]["upper"], rtol=1e-6)
+    # R: confint(m1, method = "profile", parm = "beta_", level = 0.90), teachers with missing
+    r = ref["teachers_profile90"]
+    t = multilevel(teachers, "overall", DIMS, ci=0.90, ci_method="profile")
+    assert_allclose(t.fixed["lower"], r["lower"], rtol=RTOL_ITER)
+    assert_allclose(t.fixed["upper"], r["upper"], rtol=RTOL_ITER)
+    # estimates and SEs are still the REML ones; std intervals follow the profile bounds
+    wald = multilevel(teachers, "overall", DIMS, ci=0.90)
+    assert_allclose(t.fixed["estimate"], wald.fixed["estimate"])
+    ratio = (t.fixed["std_estimate"] / t.fixed["estimate"]).iloc[1:]
+    assert_allclose(t.fixed["std_lower"].iloc[1:], t.fixed["lower"].iloc[1:] * ratio)
+    with pytest.raises(UsageError, match="ci_method"):
+        multilevel(teachers, "overall", DIMS, ci_method="boot")  # type: ignore[arg-type]
+
+
 def test_engine_ml_below_reml_variance_and_singular_case():
     rng = np.random.default_rng(7)
     g = np.repeat(np.arange(10), 5)

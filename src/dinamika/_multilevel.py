@@ -13,7 +13,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import optimize, stats
 
 from dinamika._mixed import fit_random_intercept
 from dinamika.errors import UsageError
@@ -93,6 +93,38 @@ class MultilevelResult:
         )
 
 
+def _profile_intervals(y: np.ndarray, x: np.ndarray, codes: np.ndarray, ci: float) -> np.ndarray:
+    """Likelihood-ratio (profile ML deviance) interval of every coefficient; shape (p, 2).
+
+    For coefficient j, :math:`D_j(b)` is the ML deviance of the model with :math:`\\beta_j = b`
+    fixed (``y - b x_j`` on the other columns, variance ratio re-optimized); the bounds solve
+    :math:`D_j(b) - D_{ML} = \\chi^2_1(ci)` on either side of the ML estimate (Brent's root).
+    """
+    full = fit_random_intercept(y, x, codes, reml=False)
+    cut = stats.chi2.ppf(ci, 1)
+    se = np.sqrt(np.diag(full.vcov))
+    out = np.empty((x.shape[1], 2))
+    for j in range(x.shape[1]):
+        rest = np.delete(x, j, axis=1)
+        has_intercept = 0 if j != 0 else None
+
+        def excess(
+            b: float, j: int = j, rest: np.ndarray = rest, ic: int | None = has_intercept
+        ) -> float:
+            fit = fit_random_intercept(y - b * x[:, j], rest, codes, reml=False, intercept=ic)
+            return fit.criterion - full.criterion - cut
+
+        for side, sign in ((0, -1.0), (1, 1.0)):
+            step = 2.0 * se[j]
+            far = full.beta[j] + sign * step
+            while excess(far) < 0:  # widen until the deviance has risen past the cut-off
+                step *= 2.0
+                far = full.beta[j] + sign * step
+            lo, hi = sorted((full.beta[j], far))
+            out[j, side] = optimize.brentq(excess, lo, hi, xtol=1e-12, rtol=1e-12)
+    return out
+
+
 def multilevel(
     data: pd.DataFrame,
     outcome: str,
@@ -103,6 +135,7 @@ def multilevel(
     standardize: bool = True,
     ci: float = 0.95,
     reml: bool = True,
+    ci_method: Literal["wald", "profile"] = "wald",
 ) -> MultilevelResult:
     """Random-intercept regression ``outcome ~ predictors + (1 | group)`` (e.g. teachers in schools).
 
@@ -125,6 +158,12 @@ def multilevel(
         refitting on z-scored variables; NaN when False and for the intercept.
     ci : float
         Confidence level of the intervals.
+    ci_method : {"wald", "profile"}
+        ``"wald"`` (default): :math:`\\hat\\beta \\pm t_{df}\\,\\mathrm{se}`. ``"profile"``:
+        likelihood-ratio intervals from the profiled ML deviance, the set of :math:`b` with
+        :math:`D_{ML}(\\beta_j = b) - D_{ML} \\le \\chi^2_{1}(ci)`, as
+        ``confint(m, method = "profile")`` in ``lme4`` (which profiles the ML deviance for REML
+        fits too); the estimates and SEs stay those of ``reml``.
     reml : bool
         REML (default, as ``lme4::lmer``) or ML.
 
@@ -173,6 +212,11 @@ def multilevel(
         )
     if not 0 < ci < 1:
         raise UsageError(f"`ci` must be between 0 and 1 (e.g. 0.95), but {ci!r} was passed.")
+    if ci_method not in ("wald", "profile"):
+        raise UsageError(
+            "The value for `ci_method` must be one of ['wald', 'profile'], "
+            f"but {ci_method!r} was passed."
+        )
     predictors = list(predictors)
     if not predictors:
         raise UsageError("give at least one predictor (use the null model ICC otherwise).")
@@ -242,6 +286,9 @@ def multilevel(
             "upper": fit.beta + q * se,
         }
     )
+    if ci_method == "profile":
+        bounds = _profile_intervals(y, x, codes, ci)
+        fixed["lower"], fixed["upper"] = bounds[:, 0], bounds[:, 1]
     ratio = x.std(axis=0, ddof=1) / y.std(ddof=1)
     ratio[0] = np.nan
     if not standardize:

@@ -83,6 +83,19 @@ m_ss0 <- lmer(Reaction ~ 1 + (1 | Subject), data = sleepstudy, REML = TRUE)
 res$sleepstudy_reml <- lmer_out(m_ss)
 res$sleepstudy_ml <- lmer_out(m_ss_ml)
 res$sleepstudy_icc_null <- icc_null(m_ss0)
+# profile (likelihood-ratio) intervals: lme4 profiles the ML deviance, also for REML fits
+ci_ss <- suppressMessages(confint(m_ss, method = "profile", parm = "beta_", level = 0.95))
+res$sleepstudy_profile <- list(lower = unname(ci_ss[, 1]), upper = unname(ci_ss[, 2]))
+# the same bounds found exactly (no spline interpolation): root of D_ML(b) - D_ML - qchisq(.95, 1)
+prof_dev <- function(b) {
+  deviance(lmer(Reaction ~ 1 + (1 | Subject) + offset(b * Days), sleepstudy, REML = FALSE))
+}
+excess <- function(b) prof_dev(b) - deviance(m_ss_ml) - qchisq(0.95, 1)
+b_hat <- unname(fixef(m_ss_ml)[2])
+res$sleepstudy_profile_days_exact <- c(
+  uniroot(excess, c(b_hat - 5, b_hat), tol = 1e-12)$root,
+  uniroot(excess, c(b_hat, b_hat + 5), tol = 1e-12)$root
+)
 tt <- summary(lme(Reaction ~ Days, random = ~ 1 | Subject, data = sleepstudy))$tTable
 res$sleepstudy_nlme <- list(df = unname(tt[, "DF"]), p = unname(tt[, "p-value"]))
 
@@ -92,6 +105,8 @@ f <- overall ~ kepemimpinan + saling_percaya + komitmen_kolektif + dukungan_seko
 m1 <- lmer(update(f, . ~ . + (1 | school)), data = cc, REML = TRUE)
 res$teachers_reml <- lmer_out(m1)
 res$teachers_reml$nlme <- nlme_out(f, cc)
+ci_t <- suppressMessages(confint(m1, method = "profile", parm = "beta_", level = 0.90))
+res$teachers_profile90 <- list(lower = unname(ci_t[, 1]), upper = unname(ci_t[, 2]))
 res$teachers_ml <- lmer_out(lmer(update(f, . ~ . + (1 | school)), data = cc, REML = FALSE))
 res$teachers_icc_null <- icc_null(lmer(overall ~ 1 + (1 | school), data = cc, REML = TRUE))
 
