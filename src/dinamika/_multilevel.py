@@ -44,6 +44,8 @@ class MultilevelResult:
         Optimizer success; group variance estimated on the boundary (0).
     criterion : float
         −2 × the (REML) log-likelihood, as ``lme4``'s ``REMLcrit`` / ``deviance``.
+    ci_method : str
+        ``"wald"`` or ``"profile"``: how ``lower`` / ``upper`` were computed.
     """
 
     fixed: pd.DataFrame
@@ -64,6 +66,7 @@ class MultilevelResult:
     reml: bool
     ci: float
     criterion: float
+    ci_method: str = "wald"
 
     @property
     def loglik(self) -> float:
@@ -84,8 +87,13 @@ class MultilevelResult:
             f"values); converged: {self.converged}; {self.message}\n"
             f"ICC (null model) = {self.icc_null:.3f}; R2 marginal = {self.r2_marginal:.3f}, "
             f"conditional = {self.r2_conditional:.3f}; -2 logLik = {self.criterion:.3f}\n"
-            f"Fixed effects: Wald t tests and {self.ci:.0%} intervals, df by the nlme "
-            "between/within rule; std_* = coefficient x sd(predictor) / sd(outcome)."
+            "Fixed effects: Wald t tests (df by the nlme between/within rule) and "
+            + (
+                f"{self.ci:.0%} Wald t intervals"
+                if self.ci_method == "wald"
+                else f"{self.ci:.0%} profile-likelihood (ML deviance) intervals"
+            )
+            + "; std_* = coefficient x sd(predictor) / sd(outcome)."
         )
         return (
             f"{head}\n{self.fixed.round(4).to_string(index=False)}\n\n"
@@ -326,4 +334,5 @@ def multilevel(
         reml=reml,
         ci=ci,
         criterion=fit.criterion,
+        ci_method=ci_method,
     )
