@@ -265,6 +265,7 @@ def relate(
     adjust: Literal["holm", "fdr_bh", "bonferroni"] | None = "holm",
     ci: float = 0.95,
     reml: bool = True,
+    ci_method: Literal["wald", "profile"] = "wald",
 ) -> RelateResult:
     """Relate the four community dimensions to observed teaching quality for one term.
 
@@ -282,7 +283,7 @@ def relate(
     scores : DataFrame, optional
         Teacher scale scores (one row per teacher with ``teacher``, ``group`` and the scale
         columns); computed with ``dinamika.score(survey)`` when omitted.
-    outcome, group, center, method, adjust, ci, reml
+    outcome, group, center, method, adjust, ci, reml, ci_method
         Passed on to :func:`correlate` and :func:`multilevel`.
 
     Returns
@@ -349,7 +350,15 @@ def relate(
         adjust=adjust,
     )
     model = multilevel(
-        data, outcome, list(dims), group=group, center=center, standardize=True, ci=ci, reml=reml
+        data,
+        outcome,
+        list(dims),
+        group=group,
+        center=center,
+        standardize=True,
+        ci=ci,
+        reml=reml,
+        ci_method=ci_method,
     )
     return RelateResult(
         data=data,
