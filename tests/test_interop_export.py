@@ -138,7 +138,11 @@ def test_factor_scores_on_the_bundled_term(tmp_path: Path) -> None:
     fs_cols = [c for c in result.data.columns if c.startswith("fs_")]
     survey = load_survey(key=KEY)
     assert fs_cols == [f"fs_{s}" for s in survey.instrument.scales]
-    expected = cfa_survey(survey, estimator="ML").scores().reindex(survey.responses.index)
+    expected = (
+        cfa_survey(survey, estimator="ML", missing="listwise")
+        .scores()
+        .reindex(survey.responses.index)
+    )
     df, meta = pyreadstat.read_sav(str(tmp_path / "ex.sav"))
     for s in survey.instrument.scales:
         np.testing.assert_allclose(df[f"fs_{s}"].to_numpy(), expected[s].to_numpy(), atol=1e-10)

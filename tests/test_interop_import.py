@@ -389,10 +389,10 @@ def test_answers_with_agreeing_code_and_label_are_read(tmp_path: Path) -> None:
         import_google_forms(src, instrument=REF, out=tmp_path / "u", duplicates="keep-last")
 
 
-def test_only_questionnaires_can_be_imported(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="observation instrument"):
+def test_interview_guides_cannot_be_imported(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="interview instrument"):
         import_google_forms(
-            FIX / "gforms_id.csv", instrument="observasi-pembelajaran@1.0.0", out=tmp_path / "t"
+            FIX / "gforms_id.csv", instrument="panduan-wawancara@1.0.0", out=tmp_path / "t"
         )
 
 
@@ -421,3 +421,76 @@ def test_every_problem_is_listed_at_once_with_place_and_fix(tmp_path: Path) -> N
                 r"^(header|item|column|rows?|judul kolom|butir|kolom|baris)\b", where
             ), line
     assert not (tmp_path / "t").exists()
+
+
+# --- observations into an existing term ---------------------------------------------------------
+
+
+def _kobo_rubric(path: Path, teachers: list[str], *, repeat_first: bool = False) -> Path:
+    """A Kobo export of the observation XLSForm: two observers per lesson, codes 1-4."""
+    from dinamika.interop.xlsform import group_names
+
+    rubric = load_instrument("observasi-pembelajaran@1.0.0")
+    groups = group_names(rubric)
+    rng = np.random.default_rng(4)
+    rows = []
+    for k, teacher in enumerate(teachers):
+        for observer in ("P01", "P02"):
+            row = {"start": "2026-11-20T08:00:00.000+07:00", "persetujuan": "ya",
+                   "grp_pelajaran/id_pelajaran": f"L{k:03d}", "grp_pelajaran/id_guru": teacher,
+                   "grp_pelajaran/id_pengamat": observer, "grp_pelajaran/tanggal": "2026-11-20"}  # fmt: skip
+            for item in rubric.items:
+                row[f"{groups[item.scale]}/{item.id}"] = str(rng.integers(1, 5))
+            row.update({"catatan": "", "_uuid": f"u{k}{observer}", "_submission_time": f"2026-11-20T0{k % 10}:00:00"})  # fmt: skip
+            rows.append(row)
+    if repeat_first:
+        rows.append(dict(rows[0], _submission_time="2026-11-21T09:00:00"))
+    pd.DataFrame(rows).to_csv(path, sep=";", index=False)
+    return path
+
+
+def test_observations_join_an_imported_term(tmp_path: Path) -> None:
+    term = tmp_path / "2026-2"
+    import_kobo(FIX / "kobo_export.csv", instrument=REF, out=term, duplicates="keep-first")
+    before = (term / "kuesioner.csv").read_bytes()
+    teachers = pd.read_csv(term / "kuesioner.csv", dtype=str)["id_guru"].tolist()
+    src = _kobo_rubric(tmp_path / "rubrik.csv", teachers[:6], repeat_first=True)
+    rubric = "observasi-pembelajaran@1.0.0"
+    with pytest.raises(ImportFailed, match="the same lesson and observer"):
+        import_kobo(src, instrument=rubric, out=term)
+    result = import_kobo(src, instrument=rubric, out=term, duplicates="keep-last")
+    assert result.n_written == 12
+    manifest = yaml.safe_load((term / "survey.yaml").read_text(encoding="utf-8"))
+    assert manifest["responses"]["file"] == "kuesioner.csv"  # the questionnaire part is kept
+    assert manifest["observations"] == {
+        "file": "observasi.csv", "instrument": rubric,
+        "lesson": "id_pelajaran", "teacher": "id_guru", "observer": "id_pengamat",
+    }  # fmt: skip
+    assert (term / "survey.yaml").read_text(encoding="utf-8").startswith("# Dibuat oleh")
+    assert (term / "kuesioner.csv").read_bytes() == before
+    assert (term / "mapping-observasi.csv").is_file()
+    s = load_survey(term, key=KEY)
+    assert s.observations is not None and len(s.observations) == 12
+    assert set(s.observations["observer"]) == {"P01", "P02"}
+    raw = pd.read_csv(src, sep=";", dtype=str).drop(index=0)  # keep-last: the repeat stays
+    np.testing.assert_array_equal(
+        s.observations["PK2"].to_numpy(), pd.to_numeric(raw["grp_pk/PK2"]).to_numpy(dtype=float)
+    )
+    with pytest.raises(UsageError, match="already has observations"):
+        import_kobo(src, instrument=rubric, out=term, duplicates="keep-last")
+
+
+def test_observations_need_the_term_and_known_teachers(tmp_path: Path) -> None:
+    rubric = "observasi-pembelajaran@1.0.0"
+    src = _kobo_rubric(tmp_path / "rubrik.csv", ["G001", "G002"])
+    with pytest.raises(UsageError, match="import the questionnaire into it first"):
+        import_kobo(src, instrument=rubric, out=tmp_path / "new")
+    term = tmp_path / "t"
+    import_kobo(FIX / "kobo_export.csv", instrument=REF, out=term, duplicates="keep-first")
+    manifest_before = (term / "survey.yaml").read_bytes()
+    stranger = _kobo_rubric(tmp_path / "r2.csv", ["G001", "X999"])
+    with pytest.raises(ImportFailed, match="teacher id X999 does not appear"):
+        import_kobo(stranger, instrument=rubric, out=term)
+    assert (term / "survey.yaml").read_bytes() == manifest_before
+    assert not (term / "observasi.csv").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

@@ -38,7 +38,7 @@ def register(sub: Any) -> None:
         a = isub.add_parser(name, help=help_text)
         a.add_argument("file", metavar="FILE", help="berkas ekspor / the export (.csv or .xlsx)")
         a.add_argument("--instrument", required=True, metavar="ID@VERSION",
-                       help="mis. / e.g. komunitas-guru@1.0.0")  # fmt: skip
+                       help="mis. / e.g. komunitas-guru@1.0.0 (observasi-pembelajaran@1.0.0: into an existing term)")  # fmt: skip
         a.add_argument("--out", required=True, metavar="DIR",
                        help="folder semester baru / new term folder, e.g. surveys/2026-2")  # fmt: skip
         a.add_argument(
@@ -46,6 +46,12 @@ def register(sub: Any) -> None:
         )
         for key in ("school", "kkg", "district", "level"):
             a.add_argument(f"--{key}-column", metavar="COL", help=f"kolom / column for {key}")
+        for key, what in (
+            ("lesson", "pelajaran / lesson"),
+            ("teacher", "guru yang diamati / observed teacher"),
+            ("observer", "pengamat / observer"),
+        ):
+            a.add_argument(f"--{key}-column", metavar="COL", help=f"rubrik: kolom kode {what} code")
         a.add_argument("--identifier", action="append", default=[], metavar="COL",
                        help="kolom data pribadi lain (disamarkan) / more identifier columns")  # fmt: skip
         a.add_argument("--map", action="append", default=[], metavar="'HEADER=ITEM'",
@@ -99,6 +105,9 @@ def _runner(func: Any) -> Any:
             labels=labels,
             duplicates=args.duplicates,
             threshold=args.threshold,
+            lesson_column=args.lesson_column,
+            teacher_column=args.teacher_column,
+            observer_column=args.observer_column,
             date_order=args.date_order,
             force=args.force,
             lang=args.lang,

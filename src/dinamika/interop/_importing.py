@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from dinamika.interop._checks import (
 )
 from dinamika.interop._issues import ImportFailed, rows_text
 from dinamika.interop._matching import HeaderMatch, match_headers, normalize_text
+from dinamika.interop._observations import OBS_FILE, observation_ids
 from dinamika.interop._timestamps import parse_timestamps
 from dinamika.pseudonym import looks_like_identifier
 
@@ -96,6 +97,8 @@ class Roles:
     rename: dict[str, str] = field(default_factory=dict)
     #: why the respondent id was chosen, for the summary
     id_note: str = ""
+    #: observations: lesson, teacher, observer → header
+    keys: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -137,17 +140,18 @@ class ImportResult:
         items = self.mapping[self.mapping["role"] == "item"]
         methods = items["method"].value_counts().to_dict()
         how = ", ".join(f"{k} {v}" for k, v in sorted(methods.items()))
+        mapping = "mapping-observasi.csv" if "observations" in self.manifest else "mapping.csv"
         if lang == "id":
             lines = [
                 f"Diimpor ke {self.out}: {self.n_written} dari {self.n_read} baris, "
                 f"{len(items)} butir dicocokkan ({how}).",
-                f"Tinjau {self.out / 'mapping.csv'} sebelum analisis.",
+                f"Tinjau {self.out / mapping} sebelum analisis.",
             ]
         else:
             lines = [
                 f"Imported into {self.out}: {self.n_written} of {self.n_read} rows, "
                 f"{len(items)} items matched ({how}).",
-                f"Review {self.out / 'mapping.csv'} before analysis.",
+                f"Review {self.out / mapping} before analysis.",
             ]
         notes = self.notes_id if lang == "id" and self.notes_id else self.notes
         return "\n".join(lines + [f"- {n}" for n in notes])
@@ -168,14 +172,16 @@ def build_import(
     lang: str,
 ) -> ImportResult:
     """Check one export against ``instrument`` and prepare the term folder (nothing written)."""
-    if instrument.kind != "questionnaire":
+    observation = instrument.kind == "observation"
+    if instrument.kind not in ("questionnaire", "observation"):
         raise UsageError(
-            f"{instrument.ref} is an {instrument.kind} instrument; imports make the questionnaire "
-            "part of a term (responses:), so name a questionnaire such as komunitas-guru@1.0.0"
+            f"{instrument.ref} is an {instrument.kind} instrument; imports bring in a "
+            "questionnaire (komunitas-guru) or an observation rubric (observasi-pembelajaran)"
         )
     headers = [str(h) for h in frame.columns]
     issues = check_manual(manual, headers, instrument)
     known = {roles.id, roles.timestamp, *roles.groups.values(), *roles.identifiers, *roles.dropped}
+    known |= set(roles.keys.values())
     known |= set(roles.items)
     rest = [h for h in headers if h not in known]
     matches = [HeaderMatch(h, "matched", i, "exact", 1.0) for h, i in roles.items.items()]
@@ -203,7 +209,11 @@ def build_import(
     notes: list[tuple[str, str]] = []  # (English, Indonesian)
     n = len(frame)
     id_header = roles.id
-    if id_header is None:
+    if observation:
+        ids, key_issues = observation_ids(frame, roles.keys)
+        issues += key_issues
+        id_header = " + ".join(roles.keys.get(k, "?") for k in ("lesson", "observer"))
+    elif id_header is None:
         ids = pd.Series([f"R{i:04d}" for i in range(1, n + 1)], index=frame.index)
         notes.append(
             (
@@ -268,6 +278,12 @@ def build_import(
                 )
             )
     keep, dup_table, dup_issues = find_duplicates(ids, times, duplicates, id_header or ID_COLUMN)
+    if observation:  # the message says "same respondent"; for ratings it is lesson and observer
+        dup_issues = [
+            replace(i, what_en=i.what_en.replace("the same respondent", "the same lesson and observer"),
+                    what_id=i.what_id.replace("responden yang sama", "pelajaran dan pengamat yang sama"))
+            for i in dup_issues
+        ]  # fmt: skip
     issues += dup_issues
     if issues:
         raise ImportFailed(source, issues, lang)
@@ -282,7 +298,8 @@ def build_import(
         )
 
     data, mapping, manifest = _assemble(frame, instrument, roles, matches, ids, times, keep, labels)
-    manifest["term"] = out.name
+    if not observation:
+        manifest["term"] = out.name
     return ImportResult(
         out=out,
         manifest=manifest,
@@ -321,7 +338,13 @@ def _assemble(
     def name_of(header: str) -> str:
         return _unique(roles.rename.get(header, header.strip()), taken)
 
-    if roles.id is None:
+    key_names = {key: name_of(h) for key, h in roles.keys.items()}
+    for key, header in roles.keys.items():
+        cols[key_names[key]] = frame[header]
+        rows.append({"column_in_file": header, "column_in_data": key_names[key], "role": key})
+    if roles.keys:
+        id_name = ""
+    elif roles.id is None:
         id_name = _unique(ID_COLUMN, taken)
         cols[id_name] = ids
     else:
@@ -392,6 +415,11 @@ def _assemble(
     )
     order = {h: i for i, h in enumerate(frame.columns)}
     mapping = mapping.sort_values("column_in_file", key=lambda s: s.map(order), kind="stable")
+    if roles.keys:
+        obs: dict[str, Any] = {"file": OBS_FILE, "instrument": inst.ref, **key_names}
+        if labels:
+            obs["labels"] = {str(k): int(v) for k, v in labels.items()}
+        return data, mapping.reset_index(drop=True), {"observations": obs}
     spec: dict[str, Any] = {"file": DATA_FILE, "instrument": inst.ref, "id": id_name}
     if groups:
         spec["groups"] = groups

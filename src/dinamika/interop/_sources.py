@@ -11,9 +11,17 @@ from dinamika._io import read_table
 from dinamika.errors import UsageError
 from dinamika.interop._importing import DUPLICATES, Roles, detect_group, is_id_name, is_identifier
 from dinamika.interop._issues import ImportFailed, Issue
+from dinamika.interop._observations import detect_keys
 from dinamika.survey import GROUPS
 
-__all__ = ["GroupColumns", "apply_options", "check_choices", "manual_mapping", "read_export"]
+__all__ = [
+    "GroupColumns",
+    "apply_options",
+    "check_choices",
+    "detect_keys",
+    "manual_mapping",
+    "read_export",
+]
 
 GroupColumns = Mapping[str, str]
 

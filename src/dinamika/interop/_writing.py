@@ -13,11 +13,13 @@ from dinamika._io import sha256_file
 from dinamika.errors import UsageError
 from dinamika.interop._importing import DATA_FILE, ImportResult
 from dinamika.interop._issues import ImportFailed, Issue
+from dinamika.interop._observations import OBS_FILE
 from dinamika.survey import MANIFEST, validate_survey
 
-__all__ = ["MAPPING_FILE", "write_import"]
+__all__ = ["MAPPING_FILE", "OBS_MAPPING_FILE", "write_import"]
 
 MAPPING_FILE = "mapping.csv"
+OBS_MAPPING_FILE = "mapping-observasi.csv"
 
 
 def _manifest_text(result: ImportResult, source: Path, command: str) -> str:
@@ -40,6 +42,8 @@ def write_import(result: ImportResult, source: Path, command: str, *, force: boo
     """
     out = Path(result.out)
     src = Path(source).resolve()
+    if "observations" in result.manifest:
+        return _write_observations(result, src, command, force=force)
     names = (MANIFEST, DATA_FILE, MAPPING_FILE)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file; give a folder for the term")
@@ -62,17 +66,7 @@ def write_import(result: ImportResult, source: Path, command: str, *, force: boo
         result.mapping.to_csv(
             tmp / MAPPING_FILE, index=False, encoding="utf-8", lineterminator="\n"
         )
-        report = validate_survey(tmp, key=secrets.token_hex(16))
-        if not report.ok:
-            raise ImportFailed(
-                src.name,
-                [
-                    Issue(
-                        p.location("en"), p.message("en"), p.fix("en"), p.message("id"), p.fix("id")
-                    )
-                    for p in report.errors
-                ],
-            )
+        _validated(tmp, src)
         for p in tmp.iterdir():
             p.chmod(0o644)
         if not out.exists():
@@ -85,4 +79,63 @@ def write_import(result: ImportResult, source: Path, command: str, *, force: boo
     finally:
         if tmp != out and tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def _validated(folder: Path, src: Path) -> None:
+    report = validate_survey(folder, key=secrets.token_hex(16))
+    if not report.ok:
+        raise ImportFailed(
+            src.name,
+            [
+                Issue(p.location("en"), p.message("en"), p.fix("en"), p.message("id"), p.fix("id"))
+                for p in report.errors
+            ],
+        )
+
+
+def _write_observations(result: ImportResult, src: Path, command: str, *, force: bool) -> Path:
+    """Add lesson observations to an existing term: data, mapping, and the manifest's section."""
+    out = Path(result.out)
+    manifest_path = out / MANIFEST
+    if not manifest_path.is_file():
+        raise UsageError(
+            f"{out} has no survey.yaml: import the questionnaire into it first, then the "
+            "observations into the same folder / impor kuesioner dulu ke folder ini"
+        )
+    text = manifest_path.read_text(encoding="utf-8-sig")
+    current = yaml.safe_load(text)
+    if not isinstance(current, dict):
+        raise UsageError(f"{manifest_path} is not a YAML mapping; fix it first")
+    names = (OBS_FILE, OBS_MAPPING_FILE)
+    if any((out / n).resolve() == src for n in (*names, MANIFEST)):
+        raise UsageError(f"the import would overwrite its own input {src.name}; move the export")
+    if (current.get("observations") or any((out / n).exists() for n in names)) and not force:
+        raise UsageError(
+            f"{out} already has observations; add --force to replace them / folder sudah berisi "
+            "data pengamatan; tambahkan --force untuk menggantinya"
+        )
+    current["observations"] = dict(result.manifest["observations"])
+    comments = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
+    head = (
+        f"# Pengamatan / observations: dinamika import {command} from {src.name} "
+        f"(sha256 {sha256_file(src)[:16]}…); review {OBS_MAPPING_FILE}\n"
+    )
+    body = yaml.safe_dump(current, sort_keys=False, allow_unicode=True, width=100)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        for p in out.iterdir():
+            if p.is_file():
+                shutil.copy2(p, tmp / p.name)
+        (tmp / MANIFEST).write_text(comments + head + body, encoding="utf-8")
+        result.data.to_csv(tmp / OBS_FILE, index=False, encoding="utf-8", lineterminator="\n")
+        result.mapping.to_csv(
+            tmp / OBS_MAPPING_FILE, index=False, encoding="utf-8", lineterminator="\n"
+        )
+        _validated(tmp, src)
+        for n in (*names, MANIFEST):  # the manifest last: it never names a missing file
+            (tmp / n).chmod(0o644)
+            (tmp / n).replace(out / n)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return out

@@ -76,7 +76,7 @@ def _factor_scores(survey: Survey) -> tuple[pd.DataFrame | None, str]:
     except ImportError:  # pragma: no cover - cfa is part of the package
         return None, "factor scores not included: dinamika.cfa is not available"
     try:
-        fit = cfa_survey(survey, estimator="ML")
+        fit = cfa_survey(survey, estimator="ML", missing="listwise")
         fs = fit.scores()
     except Exception as exc:  # a CFA that cannot be fitted must not stop the export
         return None, f"factor scores not included: the CFA could not be fitted ({exc})"[:300]

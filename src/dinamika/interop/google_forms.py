@@ -18,6 +18,7 @@ from dinamika.interop._sources import (
     GroupColumns,
     apply_options,
     check_choices,
+    detect_keys,
     manual_mapping,
     read_export,
 )
@@ -46,6 +47,9 @@ def import_google_forms(
     duplicates: str = "error",
     threshold: float = THRESHOLD,
     date_order: str = "auto",
+    lesson_column: str | None = None,
+    teacher_column: str | None = None,
+    observer_column: str | None = None,
     force: bool = False,
     lang: str = "en",
 ) -> ImportResult:
@@ -84,8 +88,15 @@ def import_google_forms(
         (by timestamp when every timestamp was read, else by row order).
     date_order : {"auto", "dmy", "mdy"}
         How to read all-numeric timestamps.
+    lesson_column, teacher_column, observer_column : str, optional
+        For an observation rubric (``observasi-pembelajaran``): the lesson, observed teacher
+        and observer codes (default: ``id_pelajaran``/``Kode pelajaran``, ``id_guru``/``Kode
+        guru``, ``id_pengamat``/``Kode pengamat``). The ratings go into ``out``, an existing
+        term whose questionnaire was imported first: ``observasi.csv``,
+        ``mapping-observasi.csv`` and an ``observations:`` section in its ``survey.yaml``;
+        one lesson rated twice by the same observer counts as a repeated submission.
     force : bool
-        Replace the files of an existing folder.
+        Replace the files of an existing folder (or its observations).
 
     Returns
     -------
@@ -128,13 +139,18 @@ def import_google_forms(
     all_groups = dict(groups or {})
     if school_column is not None:
         all_groups["school"] = school_column
-    roles = apply_options(
-        frame,
-        roles,
-        id_column=id_column,
-        groups=all_groups,
-        identifiers=[*email, *identifiers],
-    )
+    if inst.kind == "observation":
+        given = {"lesson": lesson_column, "teacher": teacher_column, "observer": observer_column}
+        roles.identifiers = []  # the observer's e-mail stays in the file, hashed at load
+        roles.keys = detect_keys(frame.columns, given)
+    else:
+        roles = apply_options(
+            frame,
+            roles,
+            id_column=id_column,
+            groups=all_groups,
+            identifiers=[*email, *identifiers],
+        )
     result = build_import(
         frame,
         inst,

@@ -27,6 +27,7 @@ from dinamika.interop._sources import (
     GroupColumns,
     apply_options,
     check_choices,
+    detect_keys,
     manual_mapping,
     read_export,
 )
@@ -77,12 +78,16 @@ def import_kobo(
     duplicates: str = "error",
     threshold: float = THRESHOLD,
     date_order: str = "auto",
+    lesson_column: str | None = None,
+    teacher_column: str | None = None,
+    observer_column: str | None = None,
     force: bool = False,
     lang: str = "en",
 ) -> ImportResult:
     """Make a term folder from a KoboToolbox or ODK Central export.
 
-    Parameters are those of :func:`~dinamika.interop.import_google_forms`. The respondent id
+    Parameters are those of :func:`~dinamika.interop.import_google_forms` (an observation
+    rubric goes into an existing term, as there). The respondent id
     is ``id_column``, else a code field (``id_guru``, ``kode_guru``), else an identifier
     column, else Kobo's ``_uuid`` (one id per submission: repeated submissions by one teacher
     cannot then be detected, which the summary says).
@@ -136,11 +141,20 @@ def import_kobo(
     all_groups = dict(groups or {})
     if school_column is not None:
         all_groups["school"] = school_column
-    roles = apply_options(
-        frame, roles, id_column=id_column, groups=all_groups, identifiers=identifiers, names=names
-    )
+    if inst.kind == "observation":
+        given = {"lesson": lesson_column, "teacher": teacher_column, "observer": observer_column}
+        roles.keys = detect_keys(frame.columns, given, names)
+    else:
+        roles = apply_options(
+            frame,
+            roles,
+            id_column=id_column,
+            groups=all_groups,
+            identifiers=identifiers,
+            names=names,
+        )
     notes_uuid = False
-    if roles.id is None and uuid is not None:
+    if roles.id is None and uuid is not None and not roles.keys:
         roles.id, roles.id_note = uuid, "_uuid (one per submission)"
         notes_uuid = True
     if uuid is not None and roles.id != uuid:
