@@ -134,3 +134,24 @@ def test_mixed_ordered_rejected(ordd: pd.DataFrame) -> None:
     res = dinamika.cfa(ORD, ordd, estimator="WLSMV")
     with pytest.raises(dinamika.UsageError, match="ML"):
         res.scores()
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("ord_wlsmv_pairwise", {}),
+        ("ord_mg_scalar_pairwise", {"group": "grp", "group_equal": ("loadings", "thresholds")}),
+    ],
+)
+def test_wlsmv_pairwise_missing(name: str, kwargs: dict) -> None:  # type: ignore[type-arg]
+    # R: cfa(ORD, data = ordna, ordered = ..., estimator = "WLSMV", missing = "pairwise", ...)
+    data = pd.read_csv(REF / "ordinal_missing.csv")
+    res = dinamika.cfa(ORD, data, estimator="WLSMV", missing="pairwise", **kwargs)
+    assert_matches_lavaan(name, res)
+    assert res.n == 600  # R: lavInspect(fit, "nobs")
+    assert any("pairwise" in w for w in res.diagnostics.warnings)
+    if name == "ord_wlsmv_pairwise":
+        gamma = pd.read_csv(REF / "ord_pairwise_nacov_diag.csv")["nacov_diag"].to_numpy()
+        np.testing.assert_allclose(np.diag(res._extra["ordinal"][0].nacov), gamma, rtol=1e-5)
+    with pytest.raises(dinamika.UsageError, match="pairwise"):
+        dinamika.cfa(ORD, data, missing="pairwise")

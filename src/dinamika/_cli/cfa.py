@@ -42,9 +42,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--missing",
-        choices=("listwise", "fiml"),
-        default="listwise",
-        help="listwise (default) atau fiml (hanya ML) / listwise or fiml (ML only)",
+        choices=("listwise", "pairwise", "fiml"),
+        default=None,
+        help=(
+            "default: pairwise (WLSMV) / listwise (ML); fiml = ML informasi penuh (lebih "
+            "lambat) / full-information ML (slower)"
+        ),
     )
     p.add_argument(
         "--group",
@@ -84,11 +87,12 @@ def _data(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
 def run(args: argparse.Namespace) -> int:
     """Print fit and loadings (or the invariance table); exit 0."""
     data, model = _data(args)
+    missing = args.missing or ("pairwise" if args.estimator == "WLSMV" else "listwise")
     group = args.group or ("term" if args.invariance else None)
     if args.invariance:
         if group is None or data[group].nunique() < 2:
             raise UsageError("--invariance needs two or more terms or a --group column")
-        inv = invariance(model, data, group=group, estimator=args.estimator)
+        inv = invariance(model, data, group=group, estimator=args.estimator, missing=missing)
         if args.format == "json":
             print(inv.table.to_json(orient="records", force_ascii=False))
         else:
@@ -96,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
             print()
             print(inv.summary())
         return 0
-    res = cfa(model, data, estimator=args.estimator, group=group, missing=args.missing)
+    res = cfa(model, data, estimator=args.estimator, group=group, missing=missing)
     if args.format == "json":
         out = {
             "fit": res.fit.to_dict(),

@@ -48,8 +48,10 @@ def prepare(
     """
     if not isinstance(data, pd.DataFrame):
         raise UsageError(f"data must be a pandas DataFrame, not {type(data).__name__}")
-    if missing not in ("listwise", "fiml"):
-        raise UsageError(f"missing must be 'listwise' or 'fiml', but {missing!r} was passed")
+    if missing not in ("listwise", "fiml", "pairwise"):
+        raise UsageError(
+            f"missing must be one of ['listwise', 'fiml', 'pairwise'], but {missing!r} was passed"
+        )
     absent = [c for c in ov if c not in data.columns]
     if absent:
         raise UsageError(
@@ -63,11 +65,12 @@ def prepare(
         values = data[ov].astype(float)
     except (TypeError, ValueError) as exc:
         raise UsageError(f"the item columns must be numeric codes ({exc})") from None
-    if missing == "fiml":
+    if missing in ("fiml", "pairwise"):
         keep = values.notna().any(axis=1).to_numpy().copy()
         partial = int((values.isna().any(axis=1) & values.notna().any(axis=1)).sum())
         if partial:
-            notes.append(f"{partial} rows with some unanswered items are used by FIML")
+            how = "FIML" if missing == "fiml" else "pairwise deletion"
+            notes.append(f"{partial} rows with some unanswered items are used ({how})")
     else:
         keep = values.notna().all(axis=1).to_numpy().copy()
     if group is not None:
@@ -81,15 +84,17 @@ def prepare(
     dropped = int((~keep).sum())
     if dropped:
         what = (
-            "no answered model item" if missing == "fiml" else "a missing value in a model variable"
+            "a missing value in a model variable"
+            if missing == "listwise"
+            else "no answered model item"
         )
         notes.append(
             f"{dropped} of {len(data)} rows have {what}"
             + (" or no group" if group is not None else "")
             + (
-                " and were left out"
-                if missing == "fiml"
-                else " and were left out (listwise deletion)"
+                " and were left out (listwise deletion)"
+                if missing == "listwise"
+                else " and were left out"
             )
         )
     x = values.to_numpy(dtype=float)
@@ -251,11 +256,13 @@ def cfa(
     std_lv : bool
         Identify factors by fixing their variances to 1 (all loadings free) instead of fixing
         the first loading to 1.
-    missing : {"listwise", "fiml"}
+    missing : {"listwise", "fiml", "pairwise"}
         ``"listwise"`` (lavaan's default): rows with a missing value in a model variable are
         left out and the number is reported in ``diagnostics.warnings``. ``"fiml"`` (ML only):
         full-information ML over all rows with at least one answered item, lavaan's
-        ``missing = "ml"`` (see :mod:`dinamika.cfa.fiml`).
+        ``missing = "ml"`` (see :mod:`dinamika.cfa.fiml`). ``"pairwise"`` (WLSMV only):
+        thresholds and polychorics from the available answers, lavaan's
+        ``missing = "pairwise"``.
 
     Returns
     -------
@@ -268,9 +275,8 @@ def cfa(
 
         F_g = log|Σ| + tr(S Σ⁻¹) − log|S| − p + (ȳ − μ)' Σ⁻¹ (ȳ − μ),   χ² = Σ_g N_g F_g
 
-    Exogenous observed covariates (lavaan's ``fixed.x``), higher-order factors, WLSMV with
-    pairwise deletion and mixed continuous/ordered indicators are not supported and raise a
-    clear error.
+    Exogenous observed covariates (lavaan's ``fixed.x``), higher-order factors and mixed
+    continuous/ordered indicators are not supported and raise a clear error.
 
     References
     ----------
@@ -316,7 +322,11 @@ def _cfa(
     if ord_items and estimator != "WLSMV":
         raise UsageError("ordered items need estimator='WLSMV' (ML treats items as continuous)")
     if missing == "fiml" and estimator != "ML":
-        raise UsageError("missing='fiml' needs estimator='ML' (WLSMV uses listwise deletion)")
+        raise UsageError("missing='fiml' needs estimator='ML'; with WLSMV use missing='pairwise'")
+    if missing == "pairwise" and estimator != "WLSMV":
+        raise UsageError(
+            "missing='pairwise' is available with estimator='WLSMV'; with ML use 'fiml'"
+        )
     data_g, labels, notes, rows = prepare(data, ov, group, missing)
     if estimator == "WLSMV":
         from dinamika.cfa.wls import fit_wlsmv

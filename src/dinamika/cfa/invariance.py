@@ -110,6 +110,7 @@ def invariance(
     estimator: str = "ML",
     ordered: bool | Sequence[str] = False,
     std_lv: bool = False,
+    missing: str = "listwise",
     cutoffs: Mapping[str, float] | None = None,
 ) -> InvarianceResult:
     """Configural, metric and scalar invariance of a CFA model across groups.
@@ -122,8 +123,8 @@ def invariance(
         Items plus the ``group`` column (e.g. two terms stacked, ``group="term"``).
     group : str
         Column holding the group of each respondent.
-    estimator, ordered, std_lv
-        As in :func:`dinamika.cfa`.
+    estimator, ordered, std_lv, missing
+        As in :func:`dinamika.cfa` (``missing="fiml"`` with ML, ``"pairwise"`` with WLSMV).
     cutoffs : dict, optional
         ``{"delta_cfi": 0.01, "delta_rmsea": 0.015}`` by default.
 
@@ -162,7 +163,7 @@ def invariance(
         cut.update({k: float(v) for k, v in cutoffs.items()})
     cache: dict[str, Any] = {}
     with single_thread_blas():
-        return _sequence(model, data, group, estimator, ordered, std_lv, cut, cache)
+        return _sequence(model, data, group, estimator, ordered, std_lv, missing, cut, cache)
 
 
 def _sequence(
@@ -172,6 +173,7 @@ def _sequence(
     estimator: str,
     ordered: bool | Sequence[str],
     std_lv: bool,
+    missing: str,
     cut: dict[str, float],
     cache: dict[str, Any],
 ) -> InvarianceResult:
@@ -190,7 +192,7 @@ def _sequence(
             group,
             tuple(equal[step]),
             std_lv,
-            "listwise",
+            missing,
             cache=cache,
         )
         for step in STEPS

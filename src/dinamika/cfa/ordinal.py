@@ -71,15 +71,16 @@ def _pairs(p: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
 def recode_ordinal(
     groups: list[Array], names: list[str]
 ) -> tuple[list[NDArray[np.intp]], list[int]]:
-    """Codes 0..K-1 per item from the values observed over all groups; K per item."""
+    """Codes 0..K-1 per item from the values observed over all groups (-1 = missing)."""
     allx = np.vstack(groups)
-    levels = [np.unique(allx[:, j]) for j in range(allx.shape[1])]
+    levels = [np.unique(allx[~np.isnan(allx[:, j]), j]) for j in range(allx.shape[1])]
     for j, lev in enumerate(levels):
         if len(lev) < 2:
             raise UsageError(f"item {names[j]!r} has a single observed category; drop it")
     out = []
     for x in groups:
         codes = np.column_stack([np.searchsorted(levels[j], x[:, j]) for j in range(x.shape[1])])
+        codes[np.isnan(x)] = -1
         out.append(codes.astype(np.intp))
     return out, [len(lev) for lev in levels]
 
@@ -93,8 +94,15 @@ def _bounds(tau: Array, k: int) -> tuple[Array, Array]:
 def ordinal_stats(
     codes: NDArray[np.intp], nlev: list[int], names: list[str] | None = None, group: str = ""
 ) -> OrdinalStats:
-    """Two-step thresholds/polychorics and their NACOV for one group (see module docstring)."""
+    """Two-step thresholds/polychorics and their NACOV for one group (see module docstring).
+
+    Missing answers (code -1) are handled pairwise, as lavaan's ``missing = "pairwise"``:
+    thresholds from each item's answers, polychorics from each pair's complete answers, and
+    zero case-wise scores where an answer is missing; NACOV is scaled by the number of rows.
+    """
     n, p = codes.shape
+    observed = codes >= 0
+    codes = np.where(observed, codes, 0)
     warnings: list[str] = []
     kmax = max(nlev)
     # -- step 1: thresholds -------------------------------------------------------------------
@@ -102,7 +110,7 @@ def ordinal_stats(
     th_item: list[int] = []
     th_start = []
     for j in range(p):
-        counts = np.bincount(codes[:, j], minlength=nlev[j])
+        counts = np.bincount(codes[observed[:, j], j], minlength=nlev[j])
         if (counts == 0).any():
             item = names[j] if names else f"number {j + 1}"
             where = f" in group {group!r}" if group else ""
@@ -111,7 +119,7 @@ def ordinal_stats(
                 f"{counts.tolist()}); thresholds cannot be estimated. Collapse rare categories "
                 "(e.g. recode 1 and 2 together) or use estimator='ML'"
             )
-        t = ndtri(np.cumsum(counts)[:-1] / n)
+        t = ndtri(np.cumsum(counts)[:-1] / counts.sum())
         th_start.append(len(th_item))
         taus.append(t)
         th_item += [j] * len(t)
@@ -125,15 +133,18 @@ def ordinal_stats(
         c = codes[:, j]
         pk = ndtr(up[j, c]) - ndtr(lo[j, c])
         s0 = th_start[j]
-        has_up = c < nlev[j] - 1
-        has_lo = c > 0
+        has_up = (c < nlev[j] - 1) & observed[:, j]
+        has_lo = (c > 0) & observed[:, j]
         sc_th[rows[has_up], s0 + c[has_up]] += _phi(up[j, c[has_up]]) / pk[has_up]
         sc_th[rows[has_lo], s0 + c[has_lo] - 1] -= _phi(lo[j, c[has_lo]]) / pk[has_lo]
     # -- step 2: polychorics, all pairs at once ------------------------------------------------
     pr, pc = _pairs(p)
     npair = len(pr)
     flat = (np.arange(npair)[None, :] * kmax + codes[:, pr]) * kmax + codes[:, pc]
-    tables = np.bincount(flat.ravel(), minlength=npair * kmax * kmax).astype(float)
+    both = observed[:, pr] & observed[:, pc]  # N × npair, pairwise complete
+    tables = np.bincount(
+        flat.ravel(), weights=both.ravel().astype(float), minlength=npair * kmax * kmax
+    )
     tables = tables.reshape(npair, kmax, kmax)
     la, ua = lo[pr][:, :, None], up[pr][:, :, None]  # item 1 (rows)
     lb, ub = lo[pc][:, None, :], up[pc][:, None, :]  # item 2 (cols)
@@ -141,12 +152,13 @@ def ordinal_stats(
     if (np.where(valid, tables, 1.0) == 0).any():
         warnings.append("some bivariate tables of item pairs have empty cells")
     rho = _start_rho(tables, kmax)
+    n_pair = tables.sum(axis=(1, 2))
     bnd = np.concatenate([lo[:, :1], up], axis=1)  # p × (kmax + 1) category boundaries
     bnd_a, bnd_b = bnd[pr], bnd[pc]
     for _ in range(100):
         prob, dprob = _cell_probs(bnd_a, bnd_b, rho, valid)
         score = np.sum(np.where(valid, tables * dprob / prob, 0.0), axis=(1, 2))
-        info = n * np.sum(np.where(valid, dprob**2 / prob, 0.0), axis=(1, 2))
+        info = n_pair * np.sum(np.where(valid, dprob**2 / prob, 0.0), axis=(1, 2))
         step = score / info
         new = np.clip(rho + step, -0.9999, 0.9999)
         done = np.max(np.abs(new - rho)) < 1e-12
@@ -168,7 +180,7 @@ def ordinal_stats(
         d_lb = _phi(lb) * (_ndtr_safe((ua - r3 * lb) / s) - _ndtr_safe((la - r3 * lb) / s))
     safe_p = np.where(valid, prob, 1.0)
     cell_rho = np.where(valid, dprob / safe_p, 0.0)
-    sc_cor = cell_rho[np.arange(npair)[None, :], codes[:, pr], codes[:, pc]]  # N × npair
+    sc_cor = cell_rho[np.arange(npair)[None, :], codes[:, pr], codes[:, pc]] * both  # N × npair
     # A21: cross products of the rho scores with the bivariate threshold scores,
     # sum_ab n_ab s_rho(ab) d log P_ab / d tau; tau_{i,t} bounds row t above, row t+1 below
     w = tables * cell_rho

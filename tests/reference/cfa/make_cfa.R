@@ -131,5 +131,17 @@ olrt <- lavTestLRT(oconf, ometr, oscal)
 wcsv(data.frame(step = c("configural", "metric", "scalar"), chisq = olrt$Chisq, df = olrt$Df,
                 delta_chisq = olrt$`Chisq diff`, delta_df = olrt$`Df diff`,
                 p_delta = olrt$`Pr(>Chisq)`), "ord_mg_lrt.csv")
+# ordinal data with missing answers: WLSMV with pairwise deletion (lavaan missing = "pairwise")
+set.seed(20251128)
+ordna <- ordd
+for (v in yv) ordna[sample(nrow(ordna), 30), v] <- NA
+wcsv(ordna, "ordinal_missing.csv")
+fit <- cfa(ORD, data = ordna, ordered = yv, estimator = "WLSMV", missing = "pairwise")
+save_fit(fit, "ord_wlsmv_pairwise")
+wcsv(data.frame(nacov_diag = diag(lavInspect(fit, "gamma"))), "ord_pairwise_nacov_diag.csv")
+wjson(list(nobs = lavInspect(fit, "nobs")), "ord_pairwise_nobs.json")
+fit <- cfa(ORD, data = ordna, ordered = yv, estimator = "WLSMV", missing = "pairwise",
+           group = "grp", group.equal = c("loadings", "thresholds"))
+save_fit(fit, "ord_mg_scalar_pairwise")
 wjson(list(lavaan = as.character(packageVersion("lavaan")), R = R.version.string),
       "versions.json")
