@@ -230,3 +230,10 @@ def test_fiml_matches_lavaan() -> None:
         res.modification_indices()
     with pytest.raises(UsageError, match="fiml"):
         dinamika.cfa(HS, data, missing="fiml", estimator="WLSMV")
+
+
+def test_fiml_multigroup_metric() -> None:
+    # R: cfa(HS, data = hsna, missing = "fiml", group = "school", group.equal = "loadings")
+    data = pd.read_csv(REF / "hs1939_missing.csv")
+    res = dinamika.cfa(HS, data, missing="fiml", group="school", group_equal=("loadings",))
+    assert_matches_lavaan("hs_mg_metric_fiml", res)

@@ -53,6 +53,8 @@ fit <- cfa(HS, data = hsna)
 save_fit(fit, "hs_ml_listwise")
 fit <- cfa(HS, data = hsna, missing = "fiml")
 save_fit(fit, "hs_ml_fiml")
+fit <- cfa(HS, data = hsna, missing = "fiml", group = "school", group.equal = "loadings")
+save_fit(fit, "hs_mg_metric_fiml")
 
 # ---- 2. multi-group ML + invariance -------------------------------------------------------
 conf <- cfa(HS, data = hs, group = "school")
