@@ -157,3 +157,16 @@ def test_aspect_bars_with_intervals_and_missing_value():
     # one error bar per row with a value
     segments = ax.collections[0].get_segments()
     assert len(segments) == 2
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_small_ranges_get_distinct_tick_labels(lang):
+    coef = pd.DataFrame(
+        {"term": ["a", "b"], "estimate": [0.05, 0.1], "lower": [-0.12, 0.0], "upper": [0.12, 0.27]}
+    )
+    ax = plots.coefficient_plot(coef, lang=lang)
+    ax.figure.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert len(set(labels)) == len(labels) >= 3
+    sep = "," if lang == "id" else "."
+    assert all(sep in x or x.lstrip("-").isdigit() for x in labels)

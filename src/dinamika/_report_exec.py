@@ -133,20 +133,90 @@ def section_of(cell: Any) -> str | None:
     return None
 
 
+#: Run in a fresh kernel while the parent process validates the data (``silent``: no output,
+#: no execution count); the notebook then finds these modules imported.
+WARM_UP = (
+    "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot\nimport dinamika.report\n"
+)
+
+
+def _kernel_env(env: Mapping[str, str] | None) -> dict[str, str]:
+    kernel_env = {**os.environ, **(env or {})}
+    kernel_env.setdefault("PYTHONHASHSEED", "0")
+    # The kernel must import the same dinamika as this process (also from a source checkout).
+    src = str(Path(__file__).resolve().parent.parent)
+    kernel_env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (src, kernel_env.get("PYTHONPATH", "")) if p
+    )
+    return kernel_env
+
+
+class Kernel:
+    """This interpreter's IPython kernel, started ahead of the notebook.
+
+    The kernel imports dinamika (``warm_up``) while the caller validates the data; use it as a
+    context manager so it is always shut down.
+    """
+
+    def __init__(
+        self, cwd: Path, *, env: Mapping[str, str] | None = None, warm_up: str | None = WARM_UP
+    ) -> None:
+        self.cwd = Path(cwd)
+        self.km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_OwnKernelSpecs())
+        self.km.start_kernel(
+            cwd=str(self.cwd),
+            env=_kernel_env(env),
+            stderr=subprocess.DEVNULL,
+            extra_arguments=["--HistoryManager.hist_file=:memory:"],
+        )
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.warm_id: str | None = None
+        try:
+            self.kc.wait_for_ready(timeout=120)
+            if warm_up:
+                self.warm_id = self.kc.execute(warm_up, silent=True, store_history=False)
+        except BaseException:
+            self.shutdown()
+            raise
+
+    def wait_warm(self, timeout: float = 600) -> None:
+        """Wait until the warm-up code has run (its errors are left to the notebook)."""
+        while self.warm_id is not None:
+            msg = self.kc.get_shell_msg(timeout=timeout)
+            if msg.get("parent_header", {}).get("msg_id") == self.warm_id:
+                self.warm_id = None
+
+    def shutdown(self) -> None:
+        """Stop the channels and the kernel process."""
+        try:
+            self.kc.stop_channels()
+        finally:
+            if self.km.has_kernel:
+                self.km.shutdown_kernel(now=True)
+
+    def __enter__(self) -> Kernel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+
 def execute(
     nb: Any,
     *,
     cwd: Path,
     progress: Callable[[int, int, Any], None] | None = None,
     timeout: int = 1800,
-    env: Mapping[str, str] | None = None,
+    kernel: Kernel | None = None,
 ) -> Any:
-    """Execute ``nb`` in place on a fresh kernel started in ``cwd``; returns ``nb``.
+    """Execute ``nb`` in place on ``kernel`` (a fresh one in ``cwd`` when None); returns ``nb``.
 
     ``progress(index, total, cell)`` is called before each code cell runs. A failing cell raises
     :class:`NotebookFailed` naming the section and the error (no traceback of the kernel).
     """
-    km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_OwnKernelSpecs())
+    own = kernel is None
+    kernel = Kernel(cwd, warm_up=None) if kernel is None else kernel
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     position = {id(c): i for i, c in enumerate(code_cells)}
     current = {"section": "?"}
@@ -158,22 +228,17 @@ def execute(
 
     client = NotebookClient(
         nb,
-        km=km,
+        km=kernel.km,
         timeout=timeout,
         allow_errors=False,
         record_timing=False,
-        resources={"metadata": {"path": str(cwd)}},
+        resources={"metadata": {"path": str(kernel.cwd)}},
         on_cell_start=on_start,
     )
-    kernel_env = {**os.environ, **(env or {})}
-    kernel_env.setdefault("PYTHONHASHSEED", "0")
-    # The kernel must import the same dinamika as this process (also from a source checkout).
-    src = str(Path(__file__).resolve().parent.parent)
-    kernel_env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (src, kernel_env.get("PYTHONPATH", "")) if p
-    )
+    client.kc = kernel.kc
     try:
-        client.execute(env=kernel_env, stderr=subprocess.DEVNULL)
+        kernel.wait_warm()
+        client.execute()
     except CellExecutionError as exc:
         name = getattr(exc, "ename", "Error")
         value = str(getattr(exc, "evalue", "")).strip()
@@ -181,9 +246,8 @@ def execute(
             f"the report stopped in section {current['section']!r}: {name}: {value}"
         ) from None
     finally:
-        # nbclient leaves a kernel it did not create running: stop ours.
-        if km.has_kernel:
-            km.shutdown_kernel(now=True)
+        if own:
+            kernel.shutdown()
     return renumber(nb)
 
 

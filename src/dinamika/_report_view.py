@@ -142,7 +142,7 @@ class View:
         keep_text: Sequence[str] = (),
         total_last: bool = False,
         caption: str | None = None,
-    ) -> str:
+    ) -> None:
         """Show a table: scrubbed, columns translated, numbers formatted, everything escaped.
 
         Parameters
@@ -160,10 +160,6 @@ class View:
         total_last : bool
             Style the last row as a total.
 
-        Returns
-        -------
-        str
-            The HTML that was displayed.
         """
         shown = scrub(frame.drop(columns=["suppressed"], errors="ignore"), keep_text=keep_text)
         head = "".join(f"<th>{html.escape(self.label(str(c)))}</th>" for c in shown.columns)
@@ -180,7 +176,6 @@ class View:
             f"<tbody>{''.join(rows)}</tbody></table>"
         )
         self.emit(markup)
-        return markup
 
     def _cell(
         self,

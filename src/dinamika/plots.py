@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, ScalarFormatter
 
 from dinamika.errors import UsageError
 from dinamika.i18n import check_lang, fmt_num
@@ -99,7 +99,27 @@ def _palette(k: int) -> list[Any]:
     return colors
 
 
-def _formatter(lang: str, digits: int = 0, absolute: bool = False) -> FuncFormatter:
+class _LangFormatter(ScalarFormatter):
+    """Matplotlib's tick labels (decimals chosen from the tick spacing) in the report language."""
+
+    def __init__(self, lang: str, absolute: bool = False) -> None:
+        super().__init__(useOffset=False)
+        self.lang = lang
+        self.absolute = absolute
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        text = str(super().__call__(abs(x) if self.absolute else x, pos))
+        text = text.replace("\N{MINUS SIGN}", "-")
+        return text.translate(_SWAP) if self.lang == "id" else text
+
+
+_SWAP = str.maketrans(",.", ".,")
+
+
+def _formatter(lang: str, digits: int | None = None, absolute: bool = False) -> Any:
+    if digits is None:
+        return _LangFormatter(lang, absolute)
+
     def fmt(x: float, _pos: int) -> str:
         return fmt_num(abs(x) if absolute else x, lang, digits)
 
@@ -247,7 +267,7 @@ def heatmap(
                 fontsize="small",
             )
     bar = ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
-    bar.ax.yaxis.set_major_formatter(_formatter(lang, digits=2))
+    bar.ax.yaxis.set_major_formatter(_formatter(lang))
     if xlabel:
         ax.set_xlabel(xlabel)
     if ylabel:
@@ -285,7 +305,7 @@ def coefficient_plot(
     ax.axvline(reference, color="#888888", linewidth=0.8, linestyle="--")
     ax.set_yticks(y, [str(v) for v in frame[label]])
     ax.set_ylim(-0.7, len(frame) - 0.3)
-    ax.xaxis.set_major_formatter(_formatter(lang, digits=1))
+    ax.xaxis.set_major_formatter(_formatter(lang))
     if xlabel:
         ax.set_xlabel(xlabel)
     for side in ("top", "right"):
@@ -333,7 +353,7 @@ def aspect_bars(
     ax.set_yticks(y, [str(v) for v in frame[label]])
     if xlim:
         ax.set_xlim(*xlim)
-    ax.xaxis.set_major_formatter(_formatter(lang, digits=1))
+    ax.xaxis.set_major_formatter(_formatter(lang))
     if xlabel:
         ax.set_xlabel(xlabel)
     for side in ("top", "right"):

@@ -87,11 +87,12 @@ def render_notebook(
     lang: str,
     folder: Path | None = None,
     progress: Progress | None = None,
-    cwd: Path | None = None,
+    kernel: rx.Kernel | None = None,
 ) -> str:
     """Execute notebook ``name`` with ``params`` and return the report HTML (the pipeline).
 
-    Also used by the benchmarks to time an empty notebook through the very same steps.
+    Runs on ``kernel`` when given (see :class:`dinamika._report_exec.Kernel`), else on a fresh
+    one. Also used by the benchmarks to time an empty notebook through the very same steps.
     """
     nb = rx.load_notebook(name, folder)
     rx.inject_parameters(nb, params)
@@ -99,12 +100,11 @@ def render_notebook(
     def tell(index: int, total: int, cell: Any) -> None:
         section = rx.section_of(cell)
         if progress is not None and section is not None:
-            progress(
-                f"[{index}/{total}] {t(section, lang) if section.startswith('sec_') else section}"
-            )
+            label = t(section, lang) if section.startswith("sec_") else section
+            progress(f"[{index}/{total}] {label}")
 
     with tempfile.TemporaryDirectory(prefix="dinamika-report-") as tmp:
-        rx.execute(nb, cwd=Path(cwd or tmp), progress=tell)
+        rx.execute(nb, cwd=Path(tmp), progress=tell, kernel=kernel)
     for message in strip_streams(nb):
         if progress is not None and message.strip():
             progress(message.strip())
@@ -175,33 +175,40 @@ def report(
         if not d.is_dir():
             raise UsageError(f"{d} is not a folder (give a term folder holding survey.yaml)")
     say = progress or (lambda _msg: None)
-    surveys = []
-    for d in dirs:
-        say(f"{'memeriksa' if lang == 'id' else 'checking'} {d}")
-        surveys.append(load_survey(d, key_file=key_file, lang=lang))
-    terms = tuple(s.term for s in surveys)
-    if len(set(terms)) != len(terms):
-        raise UsageError(f"the same term is named twice: {', '.join(terms)}")
-    kind = "term" if len(dirs) == 1 else "trend"
-    common = {"lang": lang, "min_cell": min_cell, "seed": seed, "key_file": _opt(key_file)}
-    examples = [(surveys_dir() / term).resolve() for term in EXAMPLE_TERMS]
-    resolved = [d.resolve() for d in dirs]
-    if kind == "term":
-        here = None if resolved[0] == default_survey().resolve() else str(resolved[0])
-        params = {"survey_dir": here, **common}
-        title = f"{t('term_report', lang)} · {terms[0]}"
-        name = TERM_NOTEBOOK
-    else:
-        many = None if resolved == examples else [str(d) for d in resolved]
-        params = {"survey_dirs": many, **common}
-        title = f"{t('trend_report', lang)} · {' – '.join(terms)}"
-        name = TREND_NOTEBOOK
-    target = Path(out) if out is not None else default_output(terms, lang=lang, fmt=fmt)
-    say("menjalankan notebook" if lang == "id" else "running the notebook")
-    html = render_notebook(name, params, title=title, lang=lang, progress=progress)
-    secrets: set[str] = set()
-    for s in surveys:
-        secrets |= secrets_of(s)
+    with (
+        tempfile.TemporaryDirectory(prefix="dinamika-report-") as tmp,
+        rx.Kernel(Path(tmp)) as kernel,
+    ):
+        # the kernel starts and imports dinamika while the data are validated here
+        surveys = []
+        for d in dirs:
+            say(f"{'memeriksa' if lang == 'id' else 'checking'} {d}")
+            surveys.append(load_survey(d, key_file=key_file, lang=lang))
+        terms = tuple(s.term for s in surveys)
+        if len(set(terms)) != len(terms):
+            raise UsageError(f"the same term is named twice: {', '.join(terms)}")
+        secrets: set[str] = set()
+        for s in surveys:
+            secrets |= secrets_of(s)
+        kind = "term" if len(dirs) == 1 else "trend"
+        common = {"lang": lang, "min_cell": min_cell, "seed": seed, "key_file": _opt(key_file)}
+        examples = [(surveys_dir() / term).resolve() for term in EXAMPLE_TERMS]
+        resolved = [d.resolve() for d in dirs]
+        if kind == "term":
+            here = None if resolved[0] == default_survey().resolve() else str(resolved[0])
+            params = {"survey_dir": here, **common}
+            title = f"{t('term_report', lang)} · {terms[0]}"
+            name = TERM_NOTEBOOK
+        else:
+            many = None if resolved == examples else [str(d) for d in resolved]
+            params = {"survey_dirs": many, **common}
+            title = f"{t('trend_report', lang)} · {' – '.join(terms)}"
+            name = TREND_NOTEBOOK
+        target = Path(out) if out is not None else default_output(terms, lang=lang, fmt=fmt)
+        say("menjalankan notebook" if lang == "id" else "running the notebook")
+        html = render_notebook(
+            name, params, title=title, lang=lang, progress=progress, kernel=kernel
+        )
     leaks = find_leaks(html, secrets)
     if leaks:
         raise PrivacyError(
