@@ -478,6 +478,13 @@ def test_observations_join_an_imported_term(tmp_path: Path) -> None:
     )
     with pytest.raises(UsageError, match="already has observations"):
         import_kobo(src, instrument=rubric, out=term, duplicates="keep-last")
+    # re-importing the questionnaire with --force keeps the observations section and file
+    import_kobo(
+        FIX / "kobo_export.csv", instrument=REF, out=term, duplicates="keep-first", force=True
+    )
+    again = yaml.safe_load((term / "survey.yaml").read_text(encoding="utf-8"))
+    assert again["observations"] == manifest["observations"]
+    assert load_survey(term, key=KEY).observations is not None
 
 
 def test_observations_need_the_term_and_known_teachers(tmp_path: Path) -> None:

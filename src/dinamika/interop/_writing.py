@@ -22,13 +22,29 @@ MAPPING_FILE = "mapping.csv"
 OBS_MAPPING_FILE = "mapping-observasi.csv"
 
 
-def _manifest_text(result: ImportResult, source: Path, command: str) -> str:
+def _other_parts(out: Path) -> dict[str, object]:
+    """``observations:``/``interviews:`` sections of an existing manifest (kept on --force)."""
+    path = out / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        current = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    if not isinstance(current, dict):
+        return {}
+    return {k: current[k] for k in ("observations", "interviews") if current.get(k)}
+
+
+def _manifest_text(
+    result: ImportResult, source: Path, command: str, manifest: dict[str, object]
+) -> str:
     head = (
         f"# Dibuat oleh / written by: dinamika import {command}\n"
         f"# Sumber / source: {source.name} (sha256 {sha256_file(source)[:16]}…)\n"
         f"# Tinjau / review {MAPPING_FILE}: header → item, how each was matched.\n"
     )
-    body = yaml.safe_dump(dict(result.manifest), sort_keys=False, allow_unicode=True, width=100)
+    body = yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100)
     return head + body
 
 
@@ -37,8 +53,9 @@ def write_import(result: ImportResult, source: Path, command: str, *, force: boo
 
     The files are written into a temporary folder beside ``out``, checked with
     :func:`dinamika.validate_survey`, then moved into place; a failure leaves ``out`` as it was.
-    An existing non-empty ``out`` is only replaced with ``force=True``, and never when the
-    export itself lives there under one of the names written.
+    An existing non-empty ``out`` is only replaced with ``force=True`` (its ``observations:`` and
+    ``interviews:`` sections and their files are kept, and checked with the new data), and
+    never when the export itself lives there under one of the names written.
     """
     out = Path(result.out)
     src = Path(source).resolve()
@@ -61,14 +78,23 @@ def write_import(result: ImportResult, source: Path, command: str, *, force: boo
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
-        (tmp / MANIFEST).write_text(_manifest_text(result, src, command), encoding="utf-8")
+        manifest = dict(result.manifest)
+        kept = _other_parts(out)  # --force keeps the observations/interviews of the term
+        if kept:
+            manifest.update(kept)
+            for p in out.iterdir():
+                if p.is_file() and p.name not in names:
+                    shutil.copy2(p, tmp / p.name)
+        (tmp / MANIFEST).write_text(
+            _manifest_text(result, src, command, manifest), encoding="utf-8"
+        )
         result.data.to_csv(tmp / DATA_FILE, index=False, encoding="utf-8", lineterminator="\n")
         result.mapping.to_csv(
             tmp / MAPPING_FILE, index=False, encoding="utf-8", lineterminator="\n"
         )
         _validated(tmp, src)
-        for p in tmp.iterdir():
-            p.chmod(0o644)
+        for n in names:
+            (tmp / n).chmod(0o644)
         if not out.exists():
             tmp.chmod(0o755)
             tmp.rename(out)  # atomic: the folder appears complete or not at all
