@@ -9,8 +9,12 @@ report is rendered once.
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import html
 import io
+import json
+import os
 import re
 import subprocess
 import sys
@@ -57,30 +61,78 @@ def hermetic(tmp_path_factory):
         yield env
 
 
+@contextlib.contextmanager
+def _shared(tmp_path_factory, name: str):
+    """A folder shared by the pytest-xdist workers of this session, entered under a lock, so a
+    report is rendered once per session however the tests are distributed."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = root / f"shared-{name}"
+    with (root / f"shared-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield folder
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _cached_report(
+    tmp_path_factory, name: str, make
+) -> tuple[report_mod.ReportResult, bytes, list[str]]:
+    with _shared(tmp_path_factory, name) as folder:
+        done = folder / "done.json"
+        if not done.exists():
+            folder.mkdir(exist_ok=True)
+            lines: list[str] = []
+            result = make(folder, lines)
+            meta = {
+                "path": str(result.path),
+                "kind": result.kind,
+                "terms": list(result.terms),
+                "lang": result.lang,
+                "format": result.format,
+                "lines": lines,
+            }
+            done.write_text(json.dumps(meta), encoding="utf-8")
+        meta = json.loads(done.read_text(encoding="utf-8"))
+    result = report_mod.ReportResult(
+        Path(meta["path"]), meta["kind"], tuple(meta["terms"]), meta["lang"], meta["format"]
+    )
+    return result, result.path.read_bytes(), meta["lines"]
+
+
 @pytest.fixture(scope="module")
 def term_report(hermetic, tmp_path_factory):
     """The bundled example, default parameters (no parameter is injected)."""
-    out = tmp_path_factory.mktemp("term") / "laporan.html"
-    lines: list[str] = []
-    result = report_mod.report(out=out, progress=lines.append)
-    return result, out.read_bytes(), lines
+
+    def make(folder, lines):
+        return report_mod.report(out=folder / "laporan.html", progress=lines.append)
+
+    return _cached_report(tmp_path_factory, "term", make)
 
 
 @pytest.fixture(scope="module")
 def planted_report(hermetic, tmp_path_factory):
     """A term with planted identifiers and free text, one school of 3 teachers, in English."""
-    folder = make_term(tmp_path_factory.mktemp("planted") / "term", plant=True)
-    out = folder.parent / "report-en.html"
-    result = report_mod.report([folder], lang="en", out=out)
-    return result, out.read_text(encoding="utf-8"), folder
+
+    def make(folder, lines):
+        term = make_term(folder / "term", plant=True)
+        return report_mod.report([term], lang="en", out=folder / "report-en.html")
+
+    result, data, _ = _cached_report(tmp_path_factory, "planted", make)
+    return result, data.decode("utf-8"), result.path.parent / "term"
 
 
 @pytest.fixture(scope="module")
 def trend_report(hermetic, tmp_path_factory):
-    out = tmp_path_factory.mktemp("trend") / "tren.html"
     examples = dinamika._resources.surveys_dir()
-    result = report_mod.report([examples / "contoh-2025-1", examples / "contoh-2025-2"], out=out)
-    return result, out.read_text(encoding="utf-8")
+
+    def make(folder, lines):
+        dirs = [examples / "contoh-2025-1", examples / "contoh-2025-2"]
+        return report_mod.report(dirs, out=folder / "tren.html")
+
+    result, data, _ = _cached_report(tmp_path_factory, "trend", make)
+    return result, data.decode("utf-8")
 
 
 def _visible_text(page: str) -> str:
@@ -157,7 +209,7 @@ def test_rerun_through_the_cli_is_byte_identical(term_report, tmp_path, hermetic
         [sys.executable, "-m", "dinamika.cli", "report", "--out", str(out)],
         capture_output=True,
         text=True,
-        env={**__import__("os").environ, "PYTHONPATH": str(SRC)},
+        env={**os.environ, "PYTHONPATH": str(SRC)},
         check=False,
         timeout=900,
     )
