@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
+from dinamika import polychoric as dinamika_polychoric
 from dinamika import reliability
 from dinamika.errors import UsageError
 
@@ -211,11 +212,43 @@ class TestBootstrap:
 
     def test_ordinal_bootstrap(self, data):
         res = reliability(data["sim"], reverse=["s5"], ordinal=True, n_boot=100, seed=5)
-        assert res.alpha_ci_boot[0] < res.alpha < res.alpha_ci_boot[1]
-        assert res.omega_ci_boot[0] < res.omega_total < res.omega_ci_boot[1]
-        assert res.omega_ci_bca is None and any(
-            "percentile intervals only" in d for d in res.diagnostics
-        )
+        for est, ivs in [
+            (res.alpha, [res.alpha_ci_boot, res.alpha_ci_bca]),
+            (res.omega_total, [res.omega_ci_boot, res.omega_ci_bca]),
+        ]:
+            for iv in ivs:
+                assert iv is not None and iv[0] < est < iv[1]
+        again = reliability(data["sim"], reverse=["s5"], ordinal=True, n_boot=100, seed=5)
+        assert again.omega_ci_bca == res.omega_ci_bca
+
+    def test_ordinal_jackknife_matches_refitting(self, data):
+        # leave-one-out polychoric alpha for one respondent, by brute force
+        from dinamika._reliability_ordinal import ordinal_bootstrap
+
+        sim = data["sim"].drop(columns="s5").dropna().iloc[:150].reset_index(drop=True)
+        poly = dinamika_polychoric(sim)
+        res = reliability(sim, ordinal=True, n_boot=0)
+        diags: list[str] = []
+        out = ordinal_bootstrap(
+            sim, poly, 50, np.random.default_rng(1), 0.95, (res.alpha, res.omega_total),
+            res.items["loading"].to_numpy(), diags,
+        )  # fmt: skip
+        assert out["alpha_bca"] is not None
+        # the jackknife replicate of row 0 equals a refit without row 0
+        without = reliability(sim.drop(index=0), ordinal=True, n_boot=0)
+        from dinamika._reliability_ordinal import _Replicates
+        from dinamika.polychoric import _prepare
+
+        codes, _, k = _prepare(sim, "pairwise")
+        rep = _Replicates(poly, codes.shape[1], k, None)
+        iu, ju = np.triu_indices(codes.shape[1], 1)
+        tabs = np.zeros((1, len(iu) * k * k))
+        marg = np.zeros((1, codes.shape[1] * k))
+        for r in codes[1:]:
+            tabs[0, np.arange(len(iu)) * k * k + r[iu] * k + r[ju]] += 1
+            marg[0, np.arange(codes.shape[1]) * k + r] += 1
+        alpha_loo, _ = rep(tabs, marg)
+        assert alpha_loo[0] == pytest.approx(without.alpha, abs=1e-8)
 
 
 def test_recovers_true_reliability():
@@ -331,3 +364,16 @@ def test_bootstrap_interval_close_to_psych(ref, data, key, cols):
     res = reliability(items, n_boot=2000, seed=1)
     # different random draws: agreement within Monte Carlo error only
     assert_allclose(res.alpha_ci_boot, ref["boot"][key], atol=0.01)
+
+
+def test_response_distribution_only_for_integer_codes():
+    rng = np.random.default_rng(21)
+    f = rng.normal(size=(300, 1))
+    x = pd.DataFrame(np.clip(np.round(f + rng.normal(size=(300, 4))), -2, 2), columns=list("abcd"))
+    it = reliability(x, n_boot=0).items  # codes -2..2
+    assert [c for c in it.columns if c.startswith("p_")] == ["p_-2", "p_-1", "p_0", "p_1", "p_2"]
+    assert_allclose(it.loc["a", "p_0"], (x["a"] == 0).mean())
+    x.iloc[5, 1] = 0.5  # one non-integer answer: no distribution, everything else unchanged
+    it2 = reliability(x, n_boot=0).items
+    assert not any(c.startswith("p_") for c in it2.columns)
+    assert it2.loc["a", "mean"] == pytest.approx(it.loc["a", "mean"])

@@ -9,13 +9,14 @@ answered both, with that pair's own means.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 __all__ = ["ItemMoments", "item_moments", "pairwise_cov"]
 
-CHUNK_ROWS = 65_536
+CHUNK_ROWS = 32_768  # rows per block: the block's work arrays stay in cache
 MAX_LEVELS = 10  # psych's response.frequencies(max = 10)
 
 
@@ -63,10 +64,10 @@ def item_moments(
     if complete is None:
         complete = not bool(np.isnan(x).any())
     lo, hi = code_range if code_range is not None else (float(np.nanmin(x)), float(np.nanmax(x)))
-    n_lev = int(hi - lo) + 1 if hi - lo < MAX_LEVELS else 0
+    n_lev = int(hi - lo) + 1 if hi - lo < MAX_LEVELS and lo == round(lo) else 0
     width = n_lev + 1  # one extra bin per item for missing answers
-    offsets = np.arange(p) * width
-    code_dtype = np.uint8 if p * width <= 256 else np.uint16
+    # bin of code v of item j: j * width + (v - lo); missing answers go to j * width + n_lev
+    offsets = np.arange(p, dtype=np.intp) * width - int(lo)
     freq = np.zeros(p * width, dtype=np.int64)
     first = x[:CHUNK_ROWS]
     keyed_first = np.where(reverse, adjust - first, first)
@@ -80,10 +81,15 @@ def item_moments(
     t_stats = np.zeros((3, p))  # Σ m t, Σ m t², Σ m t x (t and x centered)
     t_shift = float(shift.mean())
     n_rows = 0
-    truncation_ok = True
+    # work arrays in the memory order of x (a DataFrame's values are usually column-major),
+    # so every elementwise step streams through contiguous memory
+    order: Literal["C", "F"] = "F" if x.flags.f_contiguous and not x.flags.c_contiguous else "C"
+    work = np.empty((min(n, CHUNK_ROWS), p), order=order)
+    idx = np.empty((min(n, CHUNK_ROWS), p), dtype=np.intp, order=order)
     for start in range(0, n, CHUNK_ROWS):
         c = x[start : start + CHUNK_ROWS]
-        buf = c - shift
+        m = len(c)
+        buf = np.subtract(c, shift, out=work[:m])
         if reverse.any():
             buf[:, reverse] = rev_const - c[:, reverse]
         if complete:
@@ -107,13 +113,15 @@ def item_moments(
             t_stats[1] += (total * total) @ mf
             t_stats[2] += total @ buf
         if n_lev:
-            raw = c - lo
-            if not complete:
-                raw = np.where(np.isnan(raw), n_lev, raw)
-            codes = raw.astype(code_dtype)
-            truncation_ok = truncation_ok and bool(np.array_equal(codes, raw))
-            np.add(codes, offsets.astype(code_dtype), out=codes)
-            freq += np.bincount(codes.ravel(order="K"), minlength=p * width)
+            # codes as integers (truncated; non-integer codes are caught by the sum check below)
+            src = c if complete else np.where(np.isnan(c), lo + n_lev, c)
+            if lo < 0:  # truncate toward lo, so every fractional part lowers the sum
+                np.copyto(idx[:m], src - lo, casting="unsafe")
+                idx[:m] += offsets + int(lo)
+            else:
+                np.copyto(idx[:m], src, casting="unsafe")
+                idx[:m] += offsets
+            freq += np.bincount(idx[:m].ravel(order="K"), minlength=p * width)
     if complete:
         sums = s_x[0].copy()
         s_n[:] = n
@@ -135,9 +143,17 @@ def item_moments(
             total_r = num / den
     levels = None
     counts = None
-    if n_lev and truncation_ok:
-        levels = lo + np.arange(n_lev, dtype=np.float64)
-        counts = freq.reshape(p, width)[:, :n_lev]
+    if n_lev:
+        table = freq.reshape(p, width)[:, :n_lev]
+        # the distribution is reported only if the codes are integers: then Σ (code − lo) over
+        # the counts equals Σ (x − lo) from the moments (every truncated fraction would lower it)
+        answered = np.diag(s_n) if not complete else np.full(p, float(n))
+        keyed_sum = mean * answered
+        raw_sum = np.where(reverse, adjust * answered - keyed_sum, keyed_sum) - lo * answered
+        coded_sum = table @ np.arange(n_lev, dtype=np.float64)
+        if np.all(np.abs(coded_sum - raw_sum) <= 1e-6 + 1e-12 * (hi - lo) * answered):
+            levels = lo + np.arange(n_lev, dtype=np.float64)
+            counts = table
     return ItemMoments(
         n_rows=n_rows,
         count=s_n,

@@ -232,10 +232,13 @@ def prepare(
             f"reliability() needs numeric item codes with NaN for missing ({exc})."
         ) from exc
     diagnostics: list[str] = []
-    nan = np.isnan(x)
-    complete = not bool(nan.any())
+    total = float(np.sum(x))  # one cheap pass: NaN when an answer is missing
+    if np.isinf(total) or (np.isnan(total) and np.isinf(x).any()):
+        raise UsageError("reliability() got infinite codes; use NaN for missing answers.")
+    complete = not np.isnan(total)
     kept: NDArray[np.bool_] | None = None
     if not complete:
+        nan = np.isnan(x)
         answered = x.shape[1] - nan.sum(axis=1)
         empty = int((answered == 0).sum())
         if empty:
@@ -252,12 +255,13 @@ def prepare(
             x = x[keep]
             kept = keep
         complete = missing == "listwise"
-    del nan
     if len(x) < 3:
         raise UsageError(
             f"reliability() needs at least 3 respondents; {len(x)} remain after removing missing answers."
         )
-    lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
+    lo, hi = (
+        (float(x.min()), float(x.max())) if complete else (float(np.nanmin(x)), float(np.nanmax(x)))
+    )
     code_range = (lo, hi)
     if item_range is not None:
         a, b = float(item_range[0]), float(item_range[1])

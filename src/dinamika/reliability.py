@@ -236,7 +236,16 @@ def _reliability(
             keyed = pd.DataFrame(est.keyed, columns=names)
             loadings = None if est.fit is None else est.fit.loadings
             boot.update(
-                ordinal_bootstrap(keyed, est.poly, n_boot, rng, ci, loadings, est.diagnostics)
+                ordinal_bootstrap(
+                    keyed,
+                    est.poly,
+                    n_boot,
+                    rng,
+                    ci,
+                    (est.stats["alpha"], est.omega),
+                    loadings,
+                    est.diagnostics,
+                )
             )
         else:
             boot.update(pearson_intervals([est], None, n_boot, rng, ci)[0])
@@ -377,7 +386,14 @@ def _reliability_table(
             loadings = None if est.fit is None else est.fit.loadings
             b.update(
                 ordinal_bootstrap(
-                    keyed, poly, n_boot, np.random.default_rng(seed), ci, loadings, est.diagnostics
+                    keyed,
+                    poly,
+                    n_boot,
+                    np.random.default_rng(seed),
+                    ci,
+                    (est.stats["alpha"], est.omega),
+                    loadings,
+                    est.diagnostics,
                 )
             )
     rows = []

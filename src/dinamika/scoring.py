@@ -148,7 +148,9 @@ def _scored_items(inst: Instrument) -> set[str]:
 
 def _keyed(responses: pd.DataFrame, inst: Instrument, item_ids: tuple[str, ...]) -> np.ndarray:
     try:
-        x = np.array(responses[list(item_ids)].to_numpy(dtype=np.float64, na_value=np.nan), copy=True)
+        x = np.array(
+            responses[list(item_ids)].to_numpy(dtype=np.float64, na_value=np.nan), copy=True
+        )
     except (TypeError, ValueError) as exc:
         raise UsageError(f"item columns {list(item_ids)} must hold numeric codes ({exc}).") from exc
     for j, item_id in enumerate(item_ids):
