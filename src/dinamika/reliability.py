@@ -186,7 +186,10 @@ def reliability(
     - Bootstrap: respondents are resampled ``n_boot`` times; each draw's pairwise covariance
       matrix comes from multinomial-weighted sums, all draws of a block in one matrix product.
       Percentile intervals use R's quantile type 7; BCa takes its acceleration from the exact
-      jackknife (leave-one-out sums) and is skipped above 200,000 respondents.
+      jackknife (leave-one-out sums) and is skipped above 200,000 respondents. With
+      ``ordinal=True`` every draw's pair tables are weighted counts too, all draws' polychoric
+      likelihoods are maximized together, and the jackknife needs one fit per distinct
+      response pattern (BCa skipped when that exceeds 2,000,000 pattern × pair fits).
 
     References
     ----------
@@ -316,8 +319,8 @@ def reliability_table(
         Columns ``scale, n, n_items, alpha, alpha_lower, alpha_upper, omega_total,
         omega_lower, omega_upper, std_alpha, lambda6, average_r, flagged_items``.
         ``alpha_lower``/``alpha_upper`` are Feldt's interval; ``omega_lower``/``omega_upper``
-        the bootstrap BCa interval (percentile when BCa is not available — ordinal, or more
-        than 200,000 respondents; NaN with ``n_boot=0``).
+        the bootstrap BCa interval (the percentile interval when BCa is not available, see
+        :func:`reliability`; NaN with ``n_boot=0``).
 
     Examples
     --------
