@@ -157,6 +157,7 @@ def test_small_term_exports_without_factor_scores_and_says_why(term: Path, tmp_p
     result = export_survey(term, tmp_path / "t.csv", key=KEY)
     assert not any(c.startswith("fs_") for c in result.data.columns)
     assert any(n.startswith("factor scores not included") for n in result.notes)
+    assert "skor faktor tidak disertakan" in result.summary("id")
 
 
 def test_codebook_lists_every_exported_variable(term: Path, tmp_path: Path) -> None:

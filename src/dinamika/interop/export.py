@@ -44,6 +44,7 @@ class ExportResult:
     codebook: pd.DataFrame = field(repr=False)
     extra_files: tuple[Path, ...] = ()
     notes: tuple[str, ...] = ()
+    notes_id: tuple[str, ...] = ()
 
     def summary(self, lang: str = "en") -> str:
         """A few lines for the terminal."""
@@ -54,7 +55,8 @@ class ExportResult:
             else f"Wrote {self.path}: {n} respondents, {k} variables."
         )
         more = [str(p) for p in self.extra_files]
-        return "\n".join([head, *more, *(f"- {x}" for x in self.notes)])
+        notes = self.notes_id if lang == "id" and self.notes_id else self.notes
+        return "\n".join([head, *more, *(f"- {x}" for x in notes)])
 
 
 def _check_pseudonymous(ids: pd.Series, column: str) -> None:
@@ -70,33 +72,46 @@ def _check_pseudonymous(ids: pd.Series, column: str) -> None:
             )
 
 
-def _factor_scores(survey: Survey) -> tuple[pd.DataFrame | None, str]:
-    try:
-        from dinamika.cfa import cfa_survey
-    except ImportError:  # pragma: no cover - cfa is part of the package
-        return None, "factor scores not included: dinamika.cfa is not available"
+Note = tuple[str, str]  # (English, Indonesian)
+
+
+def _factor_scores(survey: Survey) -> tuple[pd.DataFrame | None, Note]:
+    from dinamika.cfa import cfa_survey
+
     try:
         fit = cfa_survey(survey, estimator="ML", missing="listwise")
         fs = fit.scores()
     except Exception as exc:  # a CFA that cannot be fitted must not stop the export
-        return None, f"factor scores not included: the CFA could not be fitted ({exc})"[:300]
+        why = str(exc)[:240]
+        return None, (
+            f"factor scores not included: the CFA could not be fitted ({why})",
+            f"skor faktor tidak disertakan: CFA tidak dapat diestimasi ({why})",
+        )
     fs = fs.reindex(survey.responses.index)
     fs.columns = [f"fs_{c}" for c in fs.columns]
-    note = f"factor scores from a one-factor-per-scale CFA (ML, regression method) on {int(fs.notna().all(axis=1).sum())} complete rows"
+    n = int(fs.notna().all(axis=1).sum())
+    en = f"factor scores from a one-factor-per-scale CFA (ML, regression method) on {n} complete rows"
+    id_ = f"skor faktor dari CFA satu faktor per skala (ML, metode regresi) pada {n} baris lengkap"
     diag = fit.diagnostics
+    warnings = []
     if not diag.converged:
-        note += f"; WARNING: the CFA did not converge ({diag.message})"
+        warnings.append(f"the CFA did not converge / CFA tidak konvergen ({diag.message})")
     if diag.heywood:
-        note += f"; WARNING: Heywood case(s) in {', '.join(diag.heywood)}"
+        warnings.append(f"Heywood case(s) / kasus Heywood: {', '.join(diag.heywood)}")
     if diag.not_positive_definite:
-        note += f"; WARNING: not positive definite: {', '.join(diag.not_positive_definite)}"
-    return fs, note
+        warnings.append(
+            f"not positive definite / tidak definit positif: {', '.join(diag.not_positive_definite)}"
+        )
+    if warnings:
+        en += "; WARNING: " + "; ".join(warnings)
+        id_ += "; PERINGATAN: " + "; ".join(warnings)
+    return fs, (en, id_)
 
 
 def scored_frame(
     survey: Survey, *, factor_scores: bool = False
-) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """The exported dataset, the scales with factor scores, and notes.
+) -> tuple[pd.DataFrame, list[str], list[Note]]:
+    """The exported dataset, the scales with factor scores, and notes (English, Indonesian).
 
     Examples
     --------
@@ -114,7 +129,7 @@ def scored_frame(
     scores = score(survey)
     scale_cols = [c for c in scores.columns if c in survey.instrument.scales or c.removesuffix("_n") in survey.instrument.scales]  # fmt: skip
     data = pd.concat([data, scores[scale_cols]], axis=1)
-    notes: list[str] = []
+    notes: list[Note] = []
     fs_scales: list[str] = []
     if factor_scores:
         fs, note = _factor_scores(survey)
@@ -272,5 +287,12 @@ def export_survey(
     else:
         atomic_write(out, lambda tmp: _write_parquet(data, cb, s, tmp, lang))
     if np.any(data["teacher"].astype(str).str.startswith("p-")):
-        notes.append("teacher ids are keyed pseudonyms (HMAC-SHA256); keep the key to link terms")
-    return ExportResult(out, data, cb, tuple(extra), tuple(notes))
+        notes.append(
+            (
+                "teacher ids are keyed pseudonyms (HMAC-SHA256); keep the key to link terms",
+                "id guru adalah samaran berkunci (HMAC-SHA256); simpan kuncinya untuk menautkan semester",
+            )
+        )
+    return ExportResult(
+        out, data, cb, tuple(extra), tuple(n[0] for n in notes), tuple(n[1] for n in notes)
+    )
