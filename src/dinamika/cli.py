@@ -26,6 +26,7 @@ COMMANDS: tuple[str, ...] = (
     "importer",
     "export",
     "cfa",
+    "reliability",
 )
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
