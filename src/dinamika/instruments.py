@@ -16,7 +16,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from dinamika._resources import instruments_dir, schema_path
@@ -246,6 +245,8 @@ def _resolve(ref: str | Path) -> Path:
 
 def _check(raw: Mapping[str, Any], path: Path) -> None:
     """Schema plus the cross-references a JSON schema cannot express."""
+    import jsonschema  # slow to import (~1 s); only needed for files not checked at release
+
     errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(raw), key=str)
     if errors:
         where = "/".join(str(p) for p in errors[0].absolute_path) or "(top level)"
@@ -337,8 +338,21 @@ def _load_path(path: Path) -> Instrument:
     if not isinstance(raw, dict):
         raise InstrumentError(f"{path}: an instrument file must be a YAML mapping")
     raw = _stringify_dates(raw)
-    _check(raw, path)
-    return _build(raw, path, hashlib.sha256(data).hexdigest())
+    digest = hashlib.sha256(data).hexdigest()
+    if digest not in _released_digests():
+        # Released files were checked against the schema when released (and by the tests);
+        # any other file (a draft version, a user's own instrument) is checked here.
+        _check(raw, path)
+    return _build(raw, path, digest)
+
+
+@cache
+def _released_digests() -> frozenset[str]:
+    lock = instruments_dir() / "instruments.lock"
+    if not lock.is_file():
+        return frozenset()
+    lines = lock.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.split()[0] for line in lines if line.strip() and not line.startswith("#"))
 
 
 def _stringify_dates(obj: Any) -> Any:
