@@ -195,7 +195,7 @@ if not hasattr(dinamika, "cfa_survey"):
 else:
     with v.guard():
         fit = dinamika.cfa_survey(survey)
-        v.cfa(fit)
+        v.cfa(fit, n_total=n_resp)
 
 # %% tags=["section:sec_scores"]
 v.heading("sec_scores")

@@ -62,7 +62,7 @@ class ReportView(View):
             self.text(self.t("flagged_items", items=", ".join(items)))
 
     # --- factor structure ---------------------------------------------------------------------
-    def cfa(self, fit: Any) -> None:
+    def cfa(self, fit: Any, *, n_total: int | None = None) -> None:
         """Fit indices, a verdict, standardized loadings and the fit's diagnostics."""
         f = fit.fit
         scaled = fit.estimator == "WLSMV"
@@ -86,6 +86,13 @@ class ReportView(View):
                 srmr=self.num(srmr, 3),
             )
         )
+        if n_total is not None:
+            estimator = self.t("estimator_wlsmv" if scaled else "estimator_ml")
+            self.text(
+                self.t(
+                    "cfa_n", n=self.num(fit.n, 0), total=self.num(n_total, 0), estimator=estimator
+                )
+            )
         self.subheading(self.t("fit_title"))
         self.table(
             pd.DataFrame(
