@@ -426,3 +426,37 @@ def test_notebook_pairs_are_in_sync(name):
     assert all(not c.get("outputs") for c in paired.cells if c.cell_type == "code")
     params = [c for c in paired.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
+
+
+def test_kernel_is_this_interpreter(tmp_path, hermetic):
+    """Whatever kernel specs the user has, the report runs on this Python's own ipykernel."""
+    import nbformat
+
+    from dinamika import _report_exec as rx
+
+    spec_dir = Path(hermetic["JUPYTER_DATA_DIR"]) / "kernels" / "python3"
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    (spec_dir / "kernel.json").write_text(  # a decoy user kernel that must not be used
+        json.dumps(
+            {
+                "argv": [
+                    "/nonexistent/python",
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                ],
+                "display_name": "decoy",
+                "language": "python",
+            }
+        ),
+        encoding="utf-8",
+    )
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("import sys, os\nprint(sys.executable)\nprint(os.getcwd())")
+    ]
+    rx.execute(nb, cwd=tmp_path)
+    out = nb.cells[0].outputs[0]["text"].splitlines()
+    assert Path(out[0]).resolve() == Path(sys.executable).resolve()
+    assert Path(out[1]).resolve() == tmp_path.resolve()
