@@ -11,7 +11,8 @@ import yaml
 
 from dinamika._io import sha256_file
 from dinamika.errors import UsageError
-from dinamika.interop._importing import DATA_FILE, ImportResult
+from dinamika.interop._assemble import DATA_FILE
+from dinamika.interop._importing import ImportResult
 from dinamika.interop._issues import ImportFailed, Issue
 from dinamika.interop._observations import OBS_FILE
 from dinamika.survey import MANIFEST, validate_survey
