@@ -501,3 +501,39 @@ def test_observations_need_the_term_and_known_teachers(tmp_path: Path) -> None:
     assert (term / "survey.yaml").read_bytes() == manifest_before
     assert not (term / "observasi.csv").exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_empty_rows_are_skipped_and_said(tmp_path: Path) -> None:
+    raw = _raw("gforms_id.csv")
+    blank = pd.DataFrame([[""] * raw.shape[1]] * 2, columns=raw.columns)
+    src = _write_csv(tmp_path / "form.csv", pd.concat([raw.iloc[:10], blank], ignore_index=True))
+    result = import_google_forms(src, instrument=REF, out=tmp_path / "t", duplicates="keep-last")
+    assert result.n_read == 12 and result.n_written == 10
+    assert "2 empty row(s) skipped: row(s) 12, 13" in result.notes
+
+
+def test_kobo_label_headers_with_group_labels(tmp_path: Path) -> None:
+    """A Kobo export with "Labels" headers including group names, and label answers."""
+    inst = load_instrument(REF)
+    raw = _raw("kobo_export.csv", sep=";")
+    labels = {
+        1: "Sangat Tidak Setuju",
+        2: "Tidak Setuju",
+        3: "Netral",
+        4: "Setuju",
+        5: "Sangat Setuju",
+    }
+    renamed = {}
+    for item in inst.items:
+        col = next(c for c in raw.columns if c.endswith(f"/{item.id}"))
+        raw[col] = raw[col].map(lambda v: labels[int(v)] if v else "")
+        renamed[col] = f"Bagian {list(inst.scales).index(item.scale) + 1}/{item.text['id']}"
+    src = _write_csv(tmp_path / "labels.csv", raw.rename(columns=renamed))
+    result = import_kobo(src, instrument=REF, out=tmp_path / "k", duplicates="keep-first")
+    items = result.mapping[result.mapping["role"] == "item"]
+    assert len(items) == 24 and set(items["method"]) == {"normalized"}
+    s = load_survey(tmp_path / "k", key=KEY)
+    codes = _raw("kobo_export.csv", sep=";").drop(index=9)["grp_kep/KEP3"]
+    np.testing.assert_array_equal(
+        s.responses["KEP3"].to_numpy(), pd.to_numeric(codes).to_numpy(dtype=float)
+    )

@@ -175,6 +175,9 @@ def build_import(
             f"{instrument.ref} is an {instrument.kind} instrument; imports bring in a "
             "questionnaire (komunitas-guru) or an observation rubric (observasi-pembelajaran)"
         )
+    empty = frame.apply(lambda col: col.astype(str).str.strip() == "").all(axis=1).to_numpy()
+    skipped = frame.index.to_numpy()[empty] + 2
+    frame = frame[~empty]  # rows with nothing in any cell (left behind in a sheet)
     headers = [str(h) for h in frame.columns]
     issues = check_manual(manual, headers, instrument)
     known = {roles.id, roles.timestamp, *roles.groups.values(), *roles.identifiers, *roles.dropped}
@@ -204,6 +207,14 @@ def build_import(
     issues += missing_item_issues(missing, matches, instrument)
 
     notes: list[tuple[str, str]] = []  # (English, Indonesian)
+    if len(skipped):
+        rows = rows_text(skipped)
+        notes.append(
+            (
+                f"{len(skipped)} empty row(s) skipped: row(s) {rows}",
+                f"{len(skipped)} baris kosong dilewati: baris {rows}",
+            )
+        )
     n = len(frame)
     id_header = roles.id
     if observation:
@@ -302,7 +313,7 @@ def build_import(
         manifest=manifest,
         data=data,
         mapping=mapping,
-        n_read=n,
+        n_read=n + len(skipped),
         n_written=int(keep.sum()),
         duplicates=dup_table,
         notes=tuple(en for en, _ in notes),

@@ -2,8 +2,8 @@
 
 A header matches an item when it equals the item's text (Indonesian or English) or its id;
 failing that, when it does so after normalization (form numbering such as ``"1. "`` removed,
-Google Forms grid headers ``"Question [row]"`` reduced to the row, case, accents, punctuation
-and spacing ignored); failing that, when :class:`difflib.SequenceMatcher` finds it similar
+Google Forms grid headers ``"Question [row]"`` reduced to the row, Kobo label headers
+``"Group/Question"`` to the question, case, accents, punctuation and spacing ignored); failing that, when :class:`difflib.SequenceMatcher` finds it similar
 (ratio ≥ ``threshold``) to exactly one item, clearly more similar than to any other. Anything
 else is not guessed: headers in the grey zone (similar to some item, but not enough or not to
 one item only) are reported with their nearest candidates.
@@ -148,6 +148,12 @@ def match_headers(
         norm = normalize_text(key)
         if norm in normalized:
             out.append(HeaderMatch(header, "matched", normalized[norm], "normalized", 1.0))
+            continue
+        parts = key.split("/")  # Kobo label headers with their group: "Bagian 1/Koordinator ..."
+        tails = (normalize_text("/".join(parts[i:])) for i in range(1, len(parts)))
+        tail = next((t for t in tails if t in normalized), None)
+        if tail is not None:
+            out.append(HeaderMatch(header, "matched", normalized[tail], "normalized", 1.0))
             continue
         scores = _similarities(norm, targets)
         (best_id, best), (_, second) = scores[0], scores[1] if len(scores) > 1 else ("", 0.0)
