@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.metadata
 import importlib.util
 import json
 import os
@@ -84,11 +85,19 @@ def machine() -> dict[str, Any]:
     }
     with contextlib.suppress(OSError):
         info["load_average"] = [round(v, 2) for v in os.getloadavg()]
-    for mod in ("numpy", "scipy", "pandas", "pingouin", "factor_analyzer", "statsmodels"):
+    for dist in (
+        "numpy",
+        "scipy",
+        "pandas",
+        "pingouin",
+        "factor_analyzer",
+        "semopy",
+        "statsmodels",
+    ):
         try:
-            info[mod] = __import__(mod).__version__
-        except Exception:  # pragma: no cover - peer not installed
-            info[mod] = None
+            info[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:  # pragma: no cover - peer not installed
+            info[dist] = None
     rscript = shutil.which("Rscript")
     info["R"] = None
     if rscript:
