@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from dinamika import load_instrument, load_survey
 from dinamika.cli import main
-from dinamika.errors import SurveyError
+from dinamika.errors import SurveyError, UsageError
 from dinamika.interop.codebook import CODEBOOK_COLUMNS, codebook, write_codebook
 from dinamika.interop.export import export_survey
 from dinamika.interop.google_forms import import_google_forms
@@ -193,3 +193,26 @@ def test_cli_export(term: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         main(["instrument", "export", REF, "--to", "codebook", "--out", str(tmp_path / "c.txt")])
         == 2
     )
+
+
+def test_observations_export_with_rubric_labels(
+    term: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DINAMIKA_PSEUDONYM_KEY", KEY)
+    out = tmp_path / "obs.sav"
+    assert main(["export", "--part", "observations", "--out", str(out), "--lang", "en"]) == 0
+    df, meta = pyreadstat.read_sav(str(out))
+    survey = load_survey(key=KEY)
+    rubric = survey.observation_instrument
+    assert rubric is not None and survey.observations is not None
+    assert list(df.columns) == ["lesson", "teacher", "observer", *rubric.item_ids]
+    assert len(df) == len(survey.observations)
+    assert meta.variable_value_labels["PP1"] == {
+        float(c): t["en"] for c, t in rubric.item("PP1").response_scale.labels.items()
+    }
+    assert meta.column_names_to_labels["PP1"] == rubric.item("PP1").text["en"]
+    np.testing.assert_array_equal(df["PM4"].to_numpy(), survey.observations["PM4"].to_numpy())
+    with pytest.raises(UsageError, match="has no observations"):
+        export_survey(term, tmp_path / "x.csv", part="observations")
+    with pytest.raises(UsageError, match="`part` must be one of"):
+        export_survey(term, tmp_path / "x.csv", part="interviews")

@@ -31,6 +31,8 @@ def register(sub: Any) -> None:
     p.add_argument("--to", choices=FORMATS, default=None,
                    help="format (default: dari akhiran --out / from the --out suffix)")  # fmt: skip
     p.add_argument("--out", required=True, metavar="FILE", help="berkas keluaran / output file")
+    p.add_argument("--part", choices=("responses", "observations"), default="responses",
+                   help="kuesioner (default) atau nilai pengamatan / questionnaire or lesson ratings")  # fmt: skip
     p.add_argument("--no-factor-scores", action="store_true",
                    help="tanpa skor faktor CFA / leave out CFA factor scores")  # fmt: skip
     add_lang(p)
@@ -45,6 +47,7 @@ def _export(args: argparse.Namespace) -> int:
         to=args.to,
         lang=args.lang,
         factor_scores=not args.no_factor_scores,
+        part=args.part,
         key_file=args.key_file,
     )
     print(result.summary(args.lang))

@@ -22,6 +22,7 @@ import pandas as pd
 
 from dinamika._io import atomic_write
 from dinamika.errors import SurveyError, UsageError
+from dinamika.instruments import Instrument
 from dinamika.interop._safe import neutralize
 from dinamika.interop.codebook import codebook, value_labels
 from dinamika.survey import Survey, load_survey
@@ -73,6 +74,15 @@ def _check_pseudonymous(ids: pd.Series, column: str) -> None:
 
 
 Note = tuple[str, str]  # (English, Indonesian)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """What a writer needs to know about the exported table."""
+
+    instrument: Instrument
+    term: str
+    nominal: tuple[str, ...]
 
 
 def _factor_scores(survey: Survey) -> tuple[pd.DataFrame | None, Note]:
@@ -150,11 +160,11 @@ def _labels(cb: pd.DataFrame, lang: str, limit: int | None = None) -> list[str |
 
 
 def _write_readstat(
-    data: pd.DataFrame, cb: pd.DataFrame, survey: Survey, path: Path, fmt: str, lang: str
+    data: pd.DataFrame, cb: pd.DataFrame, part: _Part, path: Path, fmt: str, lang: str
 ) -> None:
     import pyreadstat
 
-    inst = survey.instrument
+    inst = part.instrument
     frame = data.copy()
     for col in frame.columns:
         if isinstance(frame[col].dtype, pd.Int64Dtype):
@@ -164,10 +174,10 @@ def _write_readstat(
     vlabels = {
         i: {float(c): t for c, t in value_labels(inst, i, lang).items()} for i in inst.item_ids
     }
-    title = f"{survey.term} — {inst.ref}"
+    title = f"{part.term} — {inst.ref}"
     if fmt == "sav":
         measure = {c: "scale" for c in frame.columns}
-        measure.update({c: "nominal" for c in ("teacher", *survey.groups)})
+        measure.update({c: "nominal" for c in part.nominal})
         measure.update({i: "ordinal" for i in inst.item_ids})
         pyreadstat.write_sav(
             frame, str(path), file_label=title, column_labels=_labels(cb, lang),
@@ -181,7 +191,7 @@ def _write_readstat(
 
 
 def _write_parquet(
-    data: pd.DataFrame, cb: pd.DataFrame, survey: Survey, path: Path, lang: str
+    data: pd.DataFrame, cb: pd.DataFrame, part: _Part, path: Path, lang: str
 ) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -194,11 +204,11 @@ def _write_parquet(
         md = {"label_id": str(row["label_id"]), "label_en": str(row["label_en"])}
         if isinstance(row["value_labels_id"], str):
             md["value_labels"] = json.dumps(
-                value_labels(survey.instrument, f.name, lang), ensure_ascii=False
+                value_labels(part.instrument, f.name, lang), ensure_ascii=False
             )
         fields.append(f.with_metadata({k: v.encode("utf-8") for k, v in md.items()}))
     schema = pa.schema(fields, metadata={
-        b"dinamika": json.dumps({"term": survey.term, "instrument": survey.instrument.ref}).encode("utf-8"),
+        b"dinamika": json.dumps({"term": part.term, "instrument": part.instrument.ref}).encode("utf-8"),
     })  # fmt: skip
     pq.write_table(table.cast(schema), str(path))
 
@@ -210,6 +220,7 @@ def export_survey(
     to: str | None = None,
     lang: str = "id",
     factor_scores: bool = True,
+    part: str = "responses",
     key: str | bytes | None = None,
     key_file: str | Path | None = None,
 ) -> ExportResult:
@@ -230,6 +241,9 @@ def export_survey(
         respondents with every item answered; others empty); when the CFA cannot be fitted
         the export goes on without them and the notes say why, as they report non-convergence,
         Heywood cases and non-positive-definite matrices.
+    part : {"responses", "observations"}
+        ``"observations"`` exports the lesson ratings instead (``lesson``, ``teacher``,
+        ``observer``, the rubric's indicators with the level labels as value labels).
     key, key_file : optional
         Pseudonymization key (see :func:`dinamika.load_survey`).
 
@@ -260,10 +274,29 @@ def export_survey(
         if isinstance(survey, Survey)
         else load_survey(survey, key=key, key_file=key_file, lang=lang)
     )
-    data, fs_scales, notes = scored_frame(s, factor_scores=factor_scores)
-    cb = codebook(
-        s.instrument, groups=s.groups, factor_scores=fs_scales, min_answered=s.min_answered
-    )
+    if part == "observations":
+        obs, obs_inst = s.observations, s.observation_instrument
+        if obs is None or obs_inst is None:
+            raise UsageError(
+                f"{s.path} has no observations: survey.yaml has no observations: section / "
+                "folder ini tidak berisi data pengamatan"
+            )
+        _check_pseudonymous(obs["teacher"], "observations.teacher")
+        _check_pseudonymous(obs["observer"], "observations.observer")
+        data = obs[["lesson", "teacher", "observer", *obs_inst.item_ids]].reset_index(drop=True)
+        notes: list[Note] = []
+        cb = codebook(obs_inst)
+        target = _Part(obs_inst, s.term, ("lesson", "teacher", "observer"))
+    elif part == "responses":
+        data, fs_scales, notes = scored_frame(s, factor_scores=factor_scores)
+        cb = codebook(
+            s.instrument, groups=s.groups, factor_scores=fs_scales, min_answered=s.min_answered
+        )
+        target = _Part(s.instrument, s.term, ("teacher", *s.groups))
+    else:
+        raise UsageError(
+            f"The value for `part` must be one of ['responses', 'observations'], but {part!r} was passed"
+        )
     cb = cb.set_index("variable").loc[list(data.columns)].reset_index()
     extra: list[Path] = []
     if fmt == "csv":
@@ -283,9 +316,9 @@ def export_survey(
 
         atomic_write(out, write_xlsx)
     elif fmt in ("sav", "dta"):
-        atomic_write(out, lambda tmp: _write_readstat(data, cb, s, tmp, fmt, lang))
+        atomic_write(out, lambda tmp: _write_readstat(data, cb, target, tmp, fmt, lang))
     else:
-        atomic_write(out, lambda tmp: _write_parquet(data, cb, s, tmp, lang))
+        atomic_write(out, lambda tmp: _write_parquet(data, cb, target, tmp, lang))
     if np.any(data["teacher"].astype(str).str.startswith("p-")):
         notes.append(
             (
