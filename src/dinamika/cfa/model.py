@@ -102,11 +102,12 @@ class Model:
                     np.array([r.value for r in sel], dtype=float),
                 )
 
-    def fill(self, theta: Array) -> list[dict[str, Array]]:
-        """Model matrices of every group for the free-parameter vector ``theta``."""
+    def _prepare(self) -> None:
+        """Fixed-value matrices and free-entry indices per group (computed once)."""
         p, m = self.p, self.m
-        out = []
-        full = np.concatenate([[0.0], theta])
+        self._base: list[dict[str, Array]] = []
+        self._free: dict[tuple[int, str], tuple[NDArray[Any], NDArray[Any], NDArray[Any], bool]]
+        self._free = {}
         for g in range(1, self.ngroups + 1):
             mats: dict[str, Array] = {
                 "lambda": np.zeros((p, m)),
@@ -120,7 +121,32 @@ class Model:
             }
             for mat, x in mats.items():
                 r, c, f, v = self._idx[(g, mat)]
-                vals = np.where(f > 0, full[f], v)
+                fixed = f == 0
+                if x.ndim == 2:
+                    x[r[fixed], c[fixed]] = v[fixed]
+                    if mat in ("theta", "psi"):
+                        x[c[fixed], r[fixed]] = v[fixed]
+                else:
+                    x[r[fixed]] = v[fixed]
+                fr, fc, ff = r[~fixed], c[~fixed], f[~fixed]
+                unique = len(np.unique(ff)) == len(ff) and len(
+                    set(zip(ff.tolist(), fr.tolist(), strict=True))
+                ) == len(ff)
+                self._free[(g, mat)] = (fr, fc, ff, unique)
+            self._base.append(mats)
+
+    def fill(self, theta: Array) -> list[dict[str, Array]]:
+        """Model matrices of every group for the free-parameter vector ``theta``."""
+        if not hasattr(self, "_base"):
+            self._prepare()
+        out = []
+        for g in range(1, self.ngroups + 1):
+            mats = {k: v.copy() for k, v in self._base[g - 1].items()}
+            for mat, x in mats.items():
+                r, c, f, _ = self._free[(g, mat)]
+                if not len(f):
+                    continue
+                vals = theta[f - 1]
                 if x.ndim == 2:
                     x[r, c] = vals
                     if mat in ("theta", "psi"):
@@ -149,6 +175,8 @@ class Model:
 
     def derivatives(self, g: int, mats: dict[str, Array]) -> tuple[Array, Array]:
         """d vec(Sigma)/d theta (npar×p×p) and d mu/d theta (npar×p) for group ``g``."""
+        if not hasattr(self, "_base"):
+            self._prepare()
         p, npar = self.p, self.npar
         d_s = np.zeros((npar + 1, p, p))
         d_m = np.zeros((npar + 1, p))
@@ -156,62 +184,53 @@ class Model:
         lam, psi = mats["lambda"], mats["psi"]
         big_l = lam @ a_inv
         a_alpha = a_inv @ mats["alpha"]
-        big_m = a_inv @ psi @ a_inv.T
-        r, c, f, _ = self._idx[(g, "lambda")]
-        k = f > 0
-        if k.any():
-            r, c, f = r[k], c[k], f[k]
+        r, c, f, uniq = self._free[(g, "lambda")]
+        if len(f):
+            big_m = a_inv @ psi @ a_inv.T
             d = np.zeros((len(f), p, p))
             d[np.arange(len(f)), r, :] = (big_m @ lam.T)[c, :]
-            _add(d_s, f, d + d.transpose(0, 2, 1))
-            _add2(d_m, f, r, a_alpha[c])
-        r, c, f, _ = self._idx[(g, "psi")]
-        k = f > 0
-        if k.any():
-            r, c, f = r[k], c[k], f[k]
+            _add(d_s, f, d + d.transpose(0, 2, 1), uniq)
+            if a_alpha.any():
+                _add2(d_m, f, r, a_alpha[c], uniq)
+        r, c, f, uniq = self._free[(g, "psi")]
+        if len(f):
             u, v = big_l[:, r].T, big_l[:, c].T
-            d = np.einsum("ei,ej->eij", u, v)
+            d = u[:, :, None] * v[:, None, :]
             d = np.where((r != c)[:, None, None], d + d.transpose(0, 2, 1), d)
-            _add(d_s, f, d)
-        r, c, f, _ = self._idx[(g, "theta")]
-        k = f > 0
-        if k.any():
-            r, c, f = r[k], c[k], f[k]
+            _add(d_s, f, d, uniq)
+        r, c, f, uniq = self._free[(g, "theta")]
+        if len(f):
             d = np.zeros((len(f), p, p))
             d[np.arange(len(f)), r, c] = 1.0
             d[np.arange(len(f)), c, r] = 1.0
-            _add(d_s, f, d)
-        r, c, f, _ = self._idx[(g, "beta")]
-        k = f > 0
-        if k.any():
-            r, c, f = r[k], c[k], f[k]
+            _add(d_s, f, d, uniq)
+        r, c, f, uniq = self._free[(g, "beta")]
+        if len(f):
             u = big_l[:, r].T
             v = (big_l @ psi @ a_inv.T[:, c]).T
-            d = np.einsum("ei,ej->eij", u, v)
-            _add(d_s, f, d + d.transpose(0, 2, 1))
-            _add(d_m, f, u * a_alpha[c][:, None])
-        r, _, f, _ = self._idx[(g, "nu")]
-        k = f > 0
-        if k.any():
-            _add2(d_m, f[k], r[k], np.ones(int(k.sum())))
-        r, _, f, _ = self._idx[(g, "alpha")]
-        k = f > 0
-        if k.any():
-            _add(d_m, f[k], big_l[:, r[k]].T)
+            d = u[:, :, None] * v[:, None, :]
+            _add(d_s, f, d + d.transpose(0, 2, 1), uniq)
+            _add(d_m, f, u * a_alpha[c][:, None], uniq)
+        r, _, f, uniq = self._free[(g, "nu")]
+        if len(f):
+            _add2(d_m, f, r, np.ones(len(f)), uniq)
+        r, _, f, uniq = self._free[(g, "alpha")]
+        if len(f):
+            _add(d_m, f, big_l[:, r].T, uniq)
         return d_s[1:], d_m[1:]
 
 
-def _add(target: Array, idx: NDArray[Any], values: Array) -> None:
+def _add(target: Array, idx: NDArray[Any], values: Array, unique: bool) -> None:
     """target[idx] += values, accumulating repeated indices (equality constraints)."""
-    if len(np.unique(idx)) == len(idx):
+    if unique:
         target[idx] += values
     else:
         np.add.at(target, idx, values)
 
 
-def _add2(target: Array, i: NDArray[Any], j: NDArray[Any], values: Array) -> None:
+def _add2(target: Array, i: NDArray[Any], j: NDArray[Any], values: Array, unique: bool) -> None:
     """target[i, j] += values, accumulating repeated index pairs."""
-    if len(set(zip(i.tolist(), j.tolist(), strict=True))) == len(i):
+    if unique:
         target[i, j] += values
     else:
         np.add.at(target, (i, j), values)

@@ -135,6 +135,12 @@ def fit_wlsmv(
         ostats = [ordinal_stats(c, nlev, names, lab) for c, lab in zip(codes, labels, strict=True)]
         if cache is not None:
             cache[key] = (nlev, ostats)
+    many = [n for n, k in zip(names, nlev, strict=True) if k > 10]
+    if many:
+        notes.append(
+            f"items {many} have more than 10 distinct values; WLSMV treats every value as an "
+            "ordered category (use estimator='ML' for continuous scores)"
+        )
     for lab, st in zip(labels, ostats, strict=True):
         notes += [f"{w}{f' (group {lab})' if lab else ''}" for w in st.warnings]
     ngr = len(data_g)
