@@ -41,7 +41,6 @@ from scipy import stats
 
 import dinamika
 from dinamika import plots, privacy
-from dinamika.privacy import suppress
 from dinamika.report import View, label_maps
 
 warnings.filterwarnings("ignore", category=FutureWarning)
@@ -207,31 +206,7 @@ else:
         scores = dinamika.score(survey)
         v.text(v.t("scores_reading", share=f"{v.num(100 * survey.min_answered, 0)}%"))
 
-        def group_table(group):
-            by = scores.groupby(group, sort=True)
-            table = by[scales].mean()
-            table.insert(0, "n", by.size().astype(int))
-            return table.reset_index()
-
-        tables = {g: group_table(g) for g in ("school", "kkg") if g in scores}
-        nested = len(tables) == 2 and R.groupby("school")["kkg"].nunique().max() == 1
-        if nested:
-            kkg_of = R.groupby("school")["kkg"].first()
-            schools = tables["school"]
-            schools.insert(1, "kkg", kkg_of.reindex(schools["school"]).to_numpy())
-            tables["school"], tables["kkg"] = privacy.suppress_nested(
-                schools,
-                tables["kkg"],
-                parent="kkg",
-                min_cell=min_cell,
-                values=["n", *scales],
-                parent_values=["n", *scales],
-            )
-        else:
-            tables = {
-                g: suppress(tab, min_cell=min_cell, values=["n", *scales])
-                for g, tab in tables.items()
-            }
+        tables = privacy.group_means(scores, values=scales, min_cell=min_cell)
         for group, key in (("school", "by_school"), ("kkg", "by_kkg")):
             if group not in tables:
                 continue

@@ -39,9 +39,8 @@ import pandas as pd
 from scipy import stats
 
 import dinamika
-from dinamika import plots
+from dinamika import plots, privacy
 from dinamika._resources import EXAMPLE_TERMS, surveys_dir
-from dinamika.privacy import suppress
 from dinamika.report import View, label_maps
 
 warnings.filterwarnings("ignore", category=FutureWarning)
@@ -214,16 +213,14 @@ elif not hasattr(dinamika, "score"):
 else:
     with v.guard():
         v.text(v.t("trend_groups_reading", first=terms[0], last=terms[-1]))
+        first_t, last_t = (
+            privacy.group_means(sc, values=scales, min_cell=min_cell)
+            for sc in (scored[0], scored[-1])
+        )
         for group, key in (("school", "by_school"), ("kkg", "by_kkg")):
-            if group not in scored[0] or group not in scored[-1]:
+            if group not in first_t or group not in last_t:
                 continue
-            per = []
-            for sc in (scored[0], scored[-1]):
-                by = sc.groupby(group, sort=True)
-                t = by[scales].mean()
-                t.insert(0, "n", by.size().astype(int))
-                per.append(suppress(t.reset_index(), min_cell=min_cell, values=["n", *scales]))
-            both = per[0].merge(per[1], on=group, how="outer", suffixes=("_a", "_b"))
+            both = first_t[group].merge(last_t[group], on=group, how="outer", suffixes=("_a", "_b"))
             hidden = both["suppressed_a"].fillna(True).astype(bool) | both["suppressed_b"].fillna(
                 True
             ).astype(bool)

@@ -10,7 +10,14 @@ import pytest
 
 import dinamika
 from dinamika.errors import UsageError
-from dinamika.privacy import find_leaks, scrub, secrets_of, suppress, suppress_nested
+from dinamika.privacy import (
+    find_leaks,
+    group_means,
+    scrub,
+    secrets_of,
+    suppress,
+    suppress_nested,
+)
 from tests.test_report_data import PLANTED, make_term
 
 
@@ -174,3 +181,19 @@ def test_find_leaks_sees_raw_and_escaped_forms_but_not_images():
     assert find_leaks("<p>siti rahmawati</p>", secrets) == ["Siti Rahmawati"]
     assert find_leaks("<td>&lt;b&gt;x&lt;/b&gt;</td>", secrets) == ["<b>x</b>"]
     assert find_leaks('<img src="data:image/png;base64,AAAAAAAA">', secrets) == []
+
+
+def test_group_means_nested_and_crossed():
+    nested = pd.DataFrame(
+        {"school": list("aaabbbbbbcccccc"), "kkg": ["K"] * 9 + ["L"] * 6, "x": np.arange(15.0)}
+    )
+    t = group_means(nested, values=["x"], min_cell=5)
+    assert "kkg" in t["school"].columns  # nested: the school table names its KKG
+    assert t["school"]["suppressed"].tolist() == [True, True, False]  # a (3) and its complement b
+    assert t["school"].loc[2, "x"] == pytest.approx(np.arange(9, 15).mean())
+    assert not t["kkg"]["suppressed"].any()
+    crossed = nested.assign(kkg=["K", "L"] * 7 + ["K"])  # schools span both KKGs
+    t2 = group_means(crossed, values=["x"], min_cell=5)
+    assert "kkg" not in t2["school"].columns
+    assert t2["school"]["suppressed"].tolist() == [True, True, False]
+    assert t2["kkg"]["n"].tolist() == [8, 7]

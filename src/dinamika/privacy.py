@@ -29,6 +29,7 @@ __all__ = [
     "SAFE_TEXT_COLUMNS",
     "PrivacyError",
     "find_leaks",
+    "group_means",
     "scrub",
     "secrets_of",
     "suppress",
@@ -238,6 +239,55 @@ def suppress_nested(
         hide=force,
     )
     return child, parents_out
+
+
+def group_means(
+    data: pd.DataFrame,
+    *,
+    values: Sequence[str],
+    groups: Sequence[str] = ("school", "kkg"),
+    min_cell: int = 5,
+) -> dict[str, pd.DataFrame]:
+    """Respondent counts and means per group, suppressed for publication.
+
+    One table per grouping column present in ``data`` (``n`` = rows of the group, then the
+    mean of each ``values`` column). When the first grouping is nested in the second (every
+    school in one KKG), both tables are suppressed together with :func:`suppress_nested`, and
+    the child table gets the parent column; otherwise each table against its grand total.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"school": list("aaaaaabbbcccccc"), "kkg": ["K"] * 9 + ["L"] * 6,
+    ...                   "x": range(15)})
+    >>> t = group_means(d, values=["x"])
+    >>> t["school"]["suppressed"].tolist(), t["kkg"]["suppressed"].tolist()
+    ([True, True, False], [False, False])
+    """
+    present = [g for g in groups if g in data.columns]
+    tables: dict[str, pd.DataFrame] = {}
+    for g in present:
+        by = data.groupby(g, sort=True)
+        table = by[list(values)].mean()
+        table.insert(0, "n", by.size().astype(int))
+        tables[g] = table.reset_index()
+    cols = ["n", *values]
+    if len(present) >= 2:
+        child, parent = present[0], present[1]
+        parents = data.groupby(child)[parent].nunique()
+        if len(parents) and int(parents.max()) == 1:
+            of = data.groupby(child)[parent].first()
+            table = tables[child]
+            table.insert(1, parent, of.reindex(table[child]).to_numpy())
+            tables[child], tables[parent] = suppress_nested(
+                table,
+                tables[parent],
+                parent=parent,
+                min_cell=min_cell,
+                values=cols,
+                parent_values=cols,
+            )
+            return tables
+    return {g: suppress(t, min_cell=min_cell, values=cols) for g, t in tables.items()}
 
 
 def _margin_sets(table: pd.DataFrame, margins: Sequence[Sequence[str]]) -> list[np.ndarray]:

@@ -14,18 +14,22 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dinamika import _report_exec as rx
 from dinamika._browser import BrowserMissing, find_chromium, print_pdf
 from dinamika._io import atomic_write
-from dinamika._report_html import strip_streams, to_html
 from dinamika._report_sections import ReportView
 from dinamika._resources import EXAMPLE_TERMS, default_survey, surveys_dir
 from dinamika.errors import UsageError
 from dinamika.i18n import check_lang, t
 from dinamika.privacy import PrivacyError, find_leaks, secrets_of
 from dinamika.survey import Survey, load_survey
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dinamika._report_exec import Kernel
+
+# The notebook kernel imports this module for ``View``; the pipeline (nbclient, nbconvert) is
+# imported only where it runs, so the kernel does not pay for it.
 
 __all__ = [
     "DEFAULT_SEED",
@@ -87,13 +91,16 @@ def render_notebook(
     lang: str,
     folder: Path | None = None,
     progress: Progress | None = None,
-    kernel: rx.Kernel | None = None,
+    kernel: Kernel | None = None,
 ) -> str:
     """Execute notebook ``name`` with ``params`` and return the report HTML (the pipeline).
 
     Runs on ``kernel`` when given (see :class:`dinamika._report_exec.Kernel`), else on a fresh
     one. Also used by the benchmarks to time an empty notebook through the very same steps.
     """
+    from dinamika import _report_exec as rx
+    from dinamika._report_html import strip_streams, to_html
+
     nb = rx.load_notebook(name, folder)
     rx.inject_parameters(nb, params)
 
@@ -174,6 +181,8 @@ def report(
     for d in dirs:
         if not d.is_dir():
             raise UsageError(f"{d} is not a folder (give a term folder holding survey.yaml)")
+    from dinamika import _report_exec as rx
+
     say = progress or (lambda _msg: None)
     with (
         tempfile.TemporaryDirectory(prefix="dinamika-report-") as tmp,
