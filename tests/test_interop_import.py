@@ -200,6 +200,20 @@ def test_english_xlsx_with_grid_headers(tmp_path: Path) -> None:
     np.testing.assert_array_equal(s.responses["KK4"].to_numpy(), expected)
 
 
+def test_xlsx_sheet_by_name(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(FIX / "gforms_en.xlsx")
+    wb.create_sheet("Catatan", 0).append(["just notes"])
+    wb.save(tmp_path / "two.xlsx")
+    with pytest.raises(ImportFailed):  # the first sheet is not the responses
+        import_google_forms(tmp_path / "two.xlsx", instrument=REF, out=tmp_path / "a")
+    result = import_google_forms(
+        tmp_path / "two.xlsx", instrument=REF, out=tmp_path / "a", sheet="Form Responses 1"
+    )
+    assert result.n_written == 12
+
+
 def test_semicolon_cp1252_with_indonesian_month_names(tmp_path: Path) -> None:
     result = import_google_forms(FIX / "gforms_bulan.csv", instrument=REF, out=tmp_path / "b")
     raw = pd.read_csv(FIX / "gforms_bulan.csv", sep=";", encoding="cp1252", dtype=str)

@@ -139,7 +139,7 @@ def test_pdf_through_chromium(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [pdf]  # no temporary files left
 
 
-def test_cli_export_html_and_codebook(tmp_path: Path) -> None:
+def test_cli_export_html(tmp_path: Path) -> None:
     out = tmp_path / "q.html"
     args = ["instrument", "export", "komunitas-guru@1.0.0", "--to", "html", "--lang", "en"]
     assert main([*args, "--out", str(out)]) == 0

@@ -70,6 +70,9 @@ def register(sub: Any) -> None:
                        help="urutan tanggal / order of numeric dates (default auto, else day-first)")  # fmt: skip
         a.add_argument("--force", action="store_true",
                        help="ganti berkas di folder yang ada / replace files in an existing folder")  # fmt: skip
+        a.add_argument(
+            "--sheet", metavar="NAME", help="lembar XLSX / XLSX sheet (default: the first)"
+        )
         add_lang(a)
         a.set_defaults(func=_runner(func))
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
@@ -110,6 +113,7 @@ def _runner(func: Any) -> Any:
             observer_column=args.observer_column,
             date_order=args.date_order,
             force=args.force,
+            sheet=args.sheet,
             lang=args.lang,
         )
         print(result.summary(args.lang))

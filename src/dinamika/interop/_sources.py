@@ -26,12 +26,15 @@ __all__ = [
 GroupColumns = Mapping[str, str]
 
 
-def read_export(path: str | Path, lang: str) -> tuple[Path, pd.DataFrame]:
-    """The export as text cells; unreadable files raise :class:`ImportFailed`."""
+def read_export(
+    path: str | Path, lang: str, sheet: str | int | None = None
+) -> tuple[Path, pd.DataFrame]:
+    """The export as text cells (``sheet`` of an XLSX; default the first); unreadable files
+    raise :class:`ImportFailed`."""
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"{path} does not exist / berkas tidak ada")
-    table = read_table(path, label=path.name)
+    table = read_table(path, label=path.name, sheet=sheet)
     errors = [p for p in table.problems if p.severity == "error"]
     if table.frame is None or errors:
         issues = [

@@ -51,6 +51,7 @@ def import_google_forms(
     teacher_column: str | None = None,
     observer_column: str | None = None,
     force: bool = False,
+    sheet: str | int | None = None,
     lang: str = "en",
 ) -> ImportResult:
     """Make a term folder from a Google Forms export; the export itself is never modified.
@@ -97,6 +98,8 @@ def import_google_forms(
         one lesson rated twice by the same observer counts as a repeated submission.
     force : bool
         Replace the files of an existing folder (or its observations).
+    sheet : str or int, optional
+        Sheet of an XLSX export (default: the first, "Form Responses 1").
 
     Returns
     -------
@@ -125,7 +128,7 @@ def import_google_forms(
     """
     check_choices(duplicates, date_order, threshold)
     inst = load_instrument(instrument)
-    source, frame = read_export(path, lang)
+    source, frame = read_export(path, lang, sheet)
     roles = Roles()
     for header in frame.columns:
         norm = normalize_text(header)

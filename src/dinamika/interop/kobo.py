@@ -82,6 +82,7 @@ def import_kobo(
     teacher_column: str | None = None,
     observer_column: str | None = None,
     force: bool = False,
+    sheet: str | int | None = None,
     lang: str = "en",
 ) -> ImportResult:
     """Make a term folder from a KoboToolbox or ODK Central export.
@@ -113,7 +114,7 @@ def import_kobo(
     """
     check_choices(duplicates, date_order, threshold)
     inst = load_instrument(instrument)
-    source, frame = read_export(path, lang)
+    source, frame = read_export(path, lang, sheet)
     roles = Roles()
     names = {h: field_name(h) for h in frame.columns}
     uuid = None
