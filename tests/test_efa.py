@@ -328,3 +328,47 @@ def test_result_is_frozen() -> None:
     res = dinamika.efa(DATA["hs"], 3)
     with pytest.raises(AttributeError):
         res.n = 5  # type: ignore[misc]
+
+
+# --- edge cases a user hits (acceptance audit) ---------------------------------------------
+
+
+def _edge_items() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    f = rng.standard_normal((200, 1))
+    x = np.clip(np.round(3 + f * 0.8 + rng.standard_normal((200, 6)) * 0.7), 1, 5)
+    return pd.DataFrame(x, columns=[f"i{j}" for j in range(6)])
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize("func", [dinamika.efa, dinamika.kmo, dinamika.bartlett])
+def test_all_missing_item_is_a_clear_error(func) -> None:
+    items = _edge_items().assign(i0=np.nan)
+    args = (items, 1) if func is dinamika.efa else (items,)
+    with pytest.raises(UsageError, match=r"fewer than 2 answers.*i0"):
+        func(*args)
+
+
+def test_object_and_nullable_columns_equal_float() -> None:
+    items = _edge_items()
+    items.iloc[0, 0] = np.nan
+    ref = dinamika.efa(items, 1).loadings
+    as_object = items.astype(object)
+    nullable = items.astype("Float64")
+    assert nullable.iloc[0, 0] is pd.NA
+    assert_allclose(dinamika.efa(as_object, 1).loadings, ref, rtol=0, atol=1e-12)
+    assert_allclose(dinamika.efa(nullable, 1).loadings, ref, rtol=0, atol=1e-12)
+    with pytest.raises(UsageError, match="not numeric"):
+        dinamika.efa(items.assign(i1="setuju"), 1)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_map_and_parallel_with_singular_correlations_do_not_warn() -> None:
+    items = _edge_items()
+    dup = items.assign(i5=items["i4"])
+    m = dinamika.velicer_map(dup)
+    assert m["map"].isna().any() and "note" in m.attrs
+    assert np.isfinite(m["map"].iloc[0])
+    # fewer respondents than items: singular simulated matrices in parallel analysis
+    res = dinamika.parallel_analysis(items.iloc[:5], n_iter=5, seed=1)
+    assert res.n == 5

@@ -62,19 +62,34 @@ def item_matrix(items: object, *, min_items: int = 3) -> tuple[np.ndarray, list[
         raise UsageError(
             f"Factor analysis needs at least {min_items} item columns, got {items.shape[1]}."
         )
-    bad = [str(c) for c, t in items.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
+    frame = _numeric_columns(items)
+    bad = [str(c) for c, t in frame.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
     if bad:
         raise UsageError(
             f"Item columns must be numeric codes (NaN for missing); not numeric: {bad}. "
             "Map answer labels to codes first (dinamika.load_survey does this)."
         )
-    names = [str(c) for c in items.columns]
+    names = [str(c) for c in frame.columns]
     if len(set(names)) != len(names):
         raise UsageError("Item column names must be unique.")
-    x = items.to_numpy(dtype=float, na_value=np.nan)
+    x = frame.to_numpy(dtype=float, na_value=np.nan)
     if np.isinf(x).any():
         raise UsageError("Item columns contain infinite values; use NaN for missing answers.")
     return x, names
+
+
+def _numeric_columns(items: pd.DataFrame) -> pd.DataFrame:
+    """Object columns that hold only numbers (or missing values) become floats; others stay."""
+    obj = [c for c, t in items.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
+    if not obj:
+        return items
+    out = items.copy()
+    for c in obj:
+        try:
+            out[c] = pd.to_numeric(items[c], errors="raise").astype(float)
+        except (TypeError, ValueError):
+            continue
+    return out
 
 
 def pairwise_pearson(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -98,7 +113,9 @@ def pairwise_pearson(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     m = observed.astype(float)
     # centre with the available-case means first: correlations are shift invariant, and the
     # one-pass sums below are then numerically safe
-    xc = np.where(observed, x - np.nanmean(x, axis=0), 0.0)
+    count = observed.sum(axis=0)
+    centre = np.where(observed, x, 0.0).sum(axis=0) / np.maximum(count, 1)  # 0 if unanswered
+    xc = np.where(observed, x - centre, 0.0)
     sums = np.hstack([xc, xc * xc, m]).T @ np.hstack([xc, m])
     s_ij, s_i = sums[:p, :p], sums[:p, p:]  # s_i[i, j]: sum of x_i where i and j observed
     ss_i, n_pairs = sums[p : 2 * p, p:], sums[2 * p :, p:]

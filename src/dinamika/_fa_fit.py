@@ -82,7 +82,8 @@ def smc(r: np.ndarray) -> tuple[np.ndarray, list[str]]:
         inv = np.linalg.inv(r)
     except np.linalg.LinAlgError:
         inv = np.linalg.pinv(r)
-    out = 1.0 - 1.0 / np.diag(inv)
+    with np.errstate(divide="ignore"):  # a singular R gives 1 - inf: clamped below
+        out = 1.0 - 1.0 / np.diag(inv)
     if out.max() > 1:
         notes.append("smc: squared multiple correlations > 1 were set to 1 (as psych::smc)")
         out = np.minimum(out, 1.0)

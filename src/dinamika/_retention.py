@@ -228,7 +228,9 @@ def velicer_map(items: pd.DataFrame, *, n_factors: int = 8) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``n_factors`` (1, 2, ...) and ``map``.
+        Columns ``n_factors`` (1, 2, ...) and ``map``. ``map`` is NaN for an :math:`m` that
+        leaves an item without residual variance (near-duplicate items, or fewer respondents
+        than items); ``.attrs["note"]`` then says so.
 
     References
     ----------
@@ -259,8 +261,18 @@ def velicer_map(items: pd.DataFrame, *, n_factors: int = 8) -> pd.DataFrame:
     out = np.empty(m_max)
     for m in range(1, m_max + 1):
         c = r - comp[:, :m] @ comp[:, :m].T
-        d = 1.0 / np.sqrt(np.diag(c))
+        resid = np.diag(c)
+        if not resid.min() > 1e-12:  # an item fully explained: partial correlations undefined
+            out[m - 1] = np.nan
+            continue
+        d = 1.0 / np.sqrt(resid)
         rstar = c * np.outer(d, d)
         np.fill_diagonal(rstar, 0.0)
         out[m - 1] = np.sum(rstar * rstar) / (p * (p - 1))
-    return pd.DataFrame({"n_factors": np.arange(1, m_max + 1), "map": out})
+    res = pd.DataFrame({"n_factors": np.arange(1, m_max + 1), "map": out})
+    if np.isnan(out).any():
+        res.attrs["note"] = (
+            "map is NaN where partialling out the components leaves an item without residual "
+            "variance (near-duplicate items or fewer respondents than items)"
+        )
+    return res
