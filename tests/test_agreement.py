@@ -292,3 +292,27 @@ def test_no_variance_gives_nan_not_an_error():
     assert icc(np.full((5, 2), 3.0))[["icc", "f", "p", "lower", "upper"]].isna().all().all()
     assert percent_agreement([4, 4], [4, 4]).exact_pct == 100.0
     assert np.isnan(krippendorff_alpha(np.full((5, 2), 3.0), level="nominal").alpha)
+
+
+# --- edge cases a user hits (acceptance audit) ---------------------------------------------
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_icc_reml_without_enough_ratings_is_a_clear_error() -> None:
+    empty = pd.DataFrame({"a": [np.nan] * 4, "b": [np.nan] * 4})
+    with pytest.raises(UsageError, match="at least two targets"):
+        icc(empty, method="reml")
+    with pytest.raises(UsageError, match="at least two targets"):
+        icc(pd.DataFrame({"a": [3.0], "b": [2.0]}), method="reml")
+
+
+def test_percent_agreement_reads_nullable_and_text_numbers() -> None:
+    a = pd.array([1, 2, 3, 4, None], dtype="Int64")
+    b = pd.Series(["1", "3", "3", "2", "4"], dtype=object)
+    r = percent_agreement(a, b)
+    assert (r.n, r.exact_pct, r.adjacent_pct) == (4, 50.0, 75.0)
+
+
+def test_kappa_with_numbers_and_text_mixed_is_a_clear_error() -> None:
+    with pytest.raises(UsageError, match=r"cannot be ordered.*int, str"):
+        weighted_kappa(["1", "2", "3"], [1, 2, 3])

@@ -96,7 +96,14 @@ def _codes(a: Any, b: Any, categories: Sequence[Any] | None) -> tuple[np.ndarray
     ok = (sa.notna() & sb.notna()).to_numpy()
     sa, sb = sa[ok], sb[ok]
     if categories is None:
-        cats = sorted(set(sa.tolist()) | set(sb.tolist()))
+        try:
+            cats = sorted(set(sa.tolist()) | set(sb.tolist()))
+        except TypeError as exc:  # e.g. numbers from one rater, text from the other
+            kinds = sorted({type(v).__name__ for v in [*sa.tolist(), *sb.tolist()]})
+            raise UsageError(
+                f"The ratings mix values that cannot be ordered ({', '.join(kinds)}); convert "
+                "both raters to the same type (e.g. pd.to_numeric) or give `categories=`."
+            ) from exc
     else:
         cats = list(categories)
         if len(set(cats)) != len(cats):

@@ -169,6 +169,11 @@ def icc(
 
         x = xt.T[~np.isnan(xt).all(axis=0)]
         n = x.shape[0]  # psych counts every row of the data it is given
+        if n < 2 or int((~np.isnan(x)).sum()) <= n:
+            raise UsageError(
+                f"ICC needs at least two targets and some target rated twice; {n} target(s) "
+                f"have a rating and {int((~np.isnan(x)).sum())} rating(s) in all."
+            )
         var_t, var_r, var_e = icc_reml_components(x)
         msb = k * var_t + var_e
         msj = n * var_r + var_e
@@ -314,8 +319,9 @@ def percent_agreement(a: Any, b: Any, *, within: float = 1) -> PercentAgreement:
 
 
 def _float_vector(v: Any, name: str) -> np.ndarray:
-    try:
-        return pd.Series(np.asarray(v, dtype=object).ravel(), dtype=float).to_numpy()
+    try:  # to_numeric also reads pandas' NA (nullable Int64/Float64) and numbers stored as text
+        s = pd.to_numeric(pd.Series(np.asarray(v, dtype=object).ravel()), errors="raise")
+        return s.to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError) as exc:
         raise UsageError(f"Ratings of rater {name} must be numeric (NaN = missing): {exc}") from exc
 
