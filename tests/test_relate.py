@@ -442,3 +442,37 @@ def test_relate_needs_observations():
 
     with pytest.raises(UsageError, match="no lesson observations"):
         relate(SimpleNamespace(observations=None, observation_instrument=None))
+
+
+# --- edge cases a user hits (acceptance audit) ---------------------------------------------
+
+
+def _ml_frame() -> pd.DataFrame:
+    rng = np.random.default_rng(5)
+    return pd.DataFrame(
+        {
+            "y": rng.standard_normal(60),
+            "x": rng.standard_normal(60),
+            "school": np.repeat(np.arange(12), 5),
+        }
+    )
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_multilevel_constant_outcome_and_single_group_are_clear_errors() -> None:
+    d = _ml_frame()
+    with pytest.raises(UsageError, match="same value"):
+        multilevel(d.assign(y=2.0), "y", ["x"], group="school")
+    with pytest.raises(UsageError, match="at least two groups"):
+        multilevel(d.assign(school="A"), "y", ["x"], group="school")
+
+
+def test_multilevel_reads_numbers_stored_as_object() -> None:
+    d = _ml_frame()
+    ref = multilevel(d, "y", ["x"], group="school").fixed["estimate"]
+    as_object = d.assign(x=d["x"].astype(object), y=d["y"].astype("Float64"))
+    assert_allclose(
+        multilevel(as_object, "y", ["x"], group="school").fixed["estimate"], ref, rtol=1e-12
+    )
+    with pytest.raises(UsageError, match="holds text"):
+        multilevel(d.assign(x="tinggi"), "y", ["x"], group="school")

@@ -236,12 +236,19 @@ def multilevel(
     absent = [c for c in cols if c not in data.columns]
     if absent:
         raise UsageError(f"`data` lacks the column(s) {absent}.")
+    columns = []
     for c in (outcome, *predictors):
-        if not pd.api.types.is_numeric_dtype(data[c]):
-            raise UsageError(f"column {c!r} must be numeric to enter the model.")
-    values = np.column_stack(
-        [data[c].to_numpy(dtype=float, na_value=np.nan) for c in (outcome, *predictors)]
-    )
+        col = data[c]
+        if not pd.api.types.is_numeric_dtype(col):
+            try:  # numbers stored as text / object are fine; labels are not
+                col = pd.to_numeric(col, errors="raise")
+            except (TypeError, ValueError):
+                raise UsageError(
+                    f"column {c!r} must be numeric to enter the model (it holds text such as "
+                    f"{col.dropna().astype(str).iloc[0]!r}); convert it to numbers first."
+                ) from None
+        columns.append(col.to_numpy(dtype=float, na_value=np.nan))
+    values = np.column_stack(columns)
     groups = data[group].to_numpy()
     keep = ~np.isnan(values).any(axis=1) & ~pd.isna(groups)
     values = values[keep]
@@ -264,7 +271,12 @@ def multilevel(
         names = [f"{c}_within" for c in predictors] + [f"{c}_between" for c in predictors]
     x = np.column_stack([np.ones(len(y)), raw])
     terms = ["(Intercept)", *names]
-    if n_groups < 2 or len(y) <= x.shape[1] + 1:
+    if n_groups < 2:
+        raise UsageError(
+            f"a random intercept for {group!r} needs at least two groups, but the {len(y)} "
+            f"complete rows lie in {n_groups}; use ordinary regression, or another `group=`."
+        )
+    if len(y) <= x.shape[1] + 1:
         raise UsageError(
             f"too little data for the model: {len(y)} complete rows in {n_groups} groups of "
             f"{group!r} for {x.shape[1]} coefficients."
@@ -273,6 +285,11 @@ def multilevel(
         raise UsageError(
             f"every {group!r} has a single row, so group and residual variance cannot be told "
             "apart; a random intercept needs groups with several members."
+        )
+    if not np.ptp(y) > 0:
+        raise UsageError(
+            f"the outcome {outcome!r} has the same value ({y[0]:g}) for every row used; "
+            "there is nothing to explain."
         )
     if np.linalg.matrix_rank(x) < x.shape[1]:
         flat = [t for t, s in zip(terms[1:], x[:, 1:].std(axis=0), strict=True) if s == 0]
