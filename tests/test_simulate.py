@@ -378,3 +378,17 @@ def test_master_rater_is_optional_and_named_in_the_manifest(tmp_path):
     cert = certify_observers(s.observations, "MASTER", instrument=s.observation_instrument)
     assert "MASTER" not in set(cert["observer"]) and len(cert) > 0
     assert (cert["within_pct"] >= 90).all()  # small severities: every observer close to master
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"shift": [0.1, 0.2]}, "`shift` must be one number, 4 numbers"),
+        ({"n_schools": 3.5}, "`n_schools` must be a whole number"),
+        ({"teachers_per_school": "5"}, "`teachers_per_school` must be a \\(low, high\\) pair"),
+        ({"missing_rate": 0.6}, "between 0 and 0.5"),
+    ],
+)
+def test_bad_arguments_are_usage_errors(kwargs, message) -> None:
+    with pytest.raises(UsageError, match=message):
+        simulate(**kwargs)

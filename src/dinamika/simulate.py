@@ -122,7 +122,13 @@ def _vector(value: float | Sequence[float] | Mapping[str, float], name: str) -> 
                 f"`{name}` names unknown factors {sorted(unknown)}; use {list(FACTORS)}"
             )
         return np.array([float(value.get(f, 0.0)) for f in FACTORS])
-    arr = np.broadcast_to(np.asarray(value, dtype=float), (len(FACTORS),)).copy()
+    try:
+        arr = np.broadcast_to(np.asarray(value, dtype=float), (len(FACTORS),)).copy()
+    except (TypeError, ValueError):
+        raise UsageError(
+            f"`{name}` must be one number, {len(FACTORS)} numbers (one per factor: "
+            f"{list(FACTORS)}) or a mapping factor -> number, but {value!r} was passed."
+        ) from None
     return arr
 
 
@@ -200,6 +206,20 @@ def simulate(
     >>> t.truth["factors"]["names"][0], t.truth["items"]["KEP6"]["loading"] < 0
     ('kepemimpinan', True)
     """
+    for name, count in (("n_schools", n_schools), ("n_kkg", n_kkg), ("n_districts", n_districts)):
+        _check(
+            isinstance(count, int | np.integer) and not isinstance(count, bool),
+            f"`{name}` must be a whole number, but {count!r} was passed.",
+        )
+    _check(
+        not isinstance(teachers_per_school, str | bytes)
+        and np.shape(teachers_per_school) == (2,)
+        and all(
+            isinstance(v, int | np.integer) and not isinstance(v, bool) for v in teachers_per_school
+        ),
+        "`teachers_per_school` must be a (low, high) pair of whole numbers, but "
+        f"{teachers_per_school!r} was passed.",
+    )
     lo, hi = (int(v) for v in teachers_per_school)
     _check(n_schools >= 2, f"`n_schools` must be at least 2, but {n_schools} was passed.")
     _check(
@@ -220,7 +240,9 @@ def simulate(
     ):
         _check(
             0.0 <= v <= 1.0 and (name != "missing_rate" or v < 0.5),
-            f"`{name}` must be a share between 0 and 1, but {v} was passed.",
+            f"`{name}` must be a share between 0 and "
+            + ("0.5 (exclusive)" if name == "missing_rate" else "1")
+            + f", but {v} was passed.",
         )
     _check(
         labels in ("codes", "id", "en"),
