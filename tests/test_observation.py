@@ -178,3 +178,19 @@ def test_relate_uses_consensus_and_master_from_the_manifest(monkeypatch):
     assert seen["consensus_observer"] == "KONSENSUS"
     assert list(seen["exclude_observers"]) == ["MASTER"]
     assert seen["level"] == "teacher"
+
+
+def test_object_and_nullable_scores_equal_float() -> None:
+    obs = _frame()
+    ind = [c for c in obs.columns if c not in ("lesson", "teacher", "observer")]
+    ref = observation_scores(obs, SCALES)
+    nullable = obs.astype({c: "Float64" for c in ind})
+    nullable.loc[nullable.index[0], ind[0]] = pd.NA
+    plain = obs.copy()
+    plain.loc[plain.index[0], ind[0]] = np.nan
+    pd.testing.assert_frame_equal(
+        observation_scores(nullable, SCALES), observation_scores(plain, SCALES)
+    )
+    pd.testing.assert_frame_equal(
+        observation_scores(obs.astype({c: object for c in ind}), SCALES), ref
+    )

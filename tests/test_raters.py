@@ -268,3 +268,13 @@ def test_categories_come_from_the_instrument_response_scale(obs):
                                                        for i in items])  # fmt: skip
     with pytest.raises(UsageError, match=r"X1: .*not among the categories \[0, 1, 2, 3\]"):
         rater_agreement(obs, instrument=zero3)
+
+
+def test_object_and_nullable_ratings_equal_float(obs) -> None:
+    ref = rater_agreement(obs).table
+    ind = [c for c in obs.columns if c not in ("lesson", "teacher", "observer")]
+    as_object = obs.astype({c: object for c in ind})
+    nullable = obs.astype({c: "Float64" for c in ind})
+    for frame in (as_object, nullable):
+        got = rater_agreement(frame).table
+        pd.testing.assert_frame_equal(got, ref)

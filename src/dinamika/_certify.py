@@ -118,8 +118,10 @@ def certify_observers(
         id_vars=[lesson, observer], value_vars=indicators, var_name="_ind", value_name="_x"
     )
     both = obs_long.merge(ref_long, on=[lesson, "_ind"], how="inner").dropna(subset=["_x", "_m"])
-    d = (both["_x"].astype(float) - both["_m"].astype(float)).abs()
-    signed = both["_x"].astype(float) - both["_m"].astype(float)
+    signed = pd.to_numeric(both["_x"], errors="raise").astype(float) - pd.to_numeric(
+        both["_m"], errors="raise"
+    ).astype(float)
+    d = signed.abs()
     both = both.assign(_exact=d < 1e-9, _within=d <= within + 1e-9, _d=d, _s=signed)
     g = both.groupby(both[observer].astype(str), sort=True)
     out = pd.DataFrame(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from dinamika.errors import UsageError
@@ -48,12 +49,32 @@ def _indicators(obs: pd.DataFrame, scales: dict[str, tuple[str, ...]], ids: set[
     if scales:
         return [i for items in scales.values() for i in items]
     cols = [c for c in obs.columns if c not in ids]
-    bad = [c for c in cols if not pd.api.types.is_numeric_dtype(obs[c])]
+    bad = [c for c in cols if not _numeric_like(obs[c])]
     if bad:
         raise UsageError(
             f"Column(s) {bad} are not numeric ratings; pass `instrument=` to name the indicators."
         )
     return cols
+
+
+def _numeric_like(col: pd.Series) -> bool:
+    """A numeric column, or an object column holding only numbers and missing values."""
+    if pd.api.types.is_numeric_dtype(col):
+        return True
+    try:
+        pd.to_numeric(col, errors="raise")
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def ratings_matrix(obs: pd.DataFrame, indicators: list[str]) -> np.ndarray:
+    """Indicator ratings as floats (NaN missing); numbers stored as text or object accepted."""
+    try:
+        num = obs[indicators].apply(pd.to_numeric, errors="raise")
+        return num.to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"Indicator ratings must be numeric (NaN = missing): {exc}") from exc
 
 
 def _check(obs: pd.DataFrame, lesson: str, observer: str) -> None:

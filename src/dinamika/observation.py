@@ -205,7 +205,8 @@ def observation_scores(
     if exclude_observers:
         obs = obs.loc[~obs["observer"].astype(str).isin([str(o) for o in exclude_observers])]
     try:
-        values = obs[indicators].to_numpy(dtype=float)
+        num = obs[indicators].apply(pd.to_numeric, errors="raise")
+        values = num.to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError) as exc:
         raise UsageError(f"indicator scores must be numeric (1–4, NaN missing): {exc}") from exc
     bad = ~np.isnan(values) & ((values < 1) | (values > 4))

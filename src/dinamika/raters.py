@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 
 from dinamika._certify import certify_observers
-from dinamika._raters_input import _ID, _check, _from_survey, _indicators, _scales
+from dinamika._raters_input import (
+    _ID,
+    _check,
+    _from_survey,
+    _indicators,
+    _scales,
+    ratings_matrix,
+)
 from dinamika.agreement import icc, krippendorff_alpha, weighted_kappa
 from dinamika.errors import UsageError
 
@@ -256,10 +263,7 @@ def rater_agreement(
         )
     slot = obs.groupby(lesson, sort=False).cumcount().to_numpy()
     k = int(slot.max()) + 1
-    try:
-        values = obs[indicators].to_numpy(dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise UsageError(f"Indicator ratings must be numeric (NaN = missing): {exc}") from exc
+    values = ratings_matrix(obs, indicators)
     units, scores = _unit_scores(values, indicators, scales, min_answered)
     cube = np.full((n_double, k, scores.shape[1]), np.nan)
     cube[lesson_codes, slot, :] = scores
