@@ -89,3 +89,11 @@ def test_hmac_is_keyed() -> None:
 )
 def test_identifier_columns_are_recognised(name: str) -> None:
     assert looks_like_identifier(name)
+
+
+def test_case_and_spacing_do_not_change_the_pseudonym() -> None:
+    s = pd.Series(
+        ["Guru.Satu@Sekolah.sch.id", " guru.satu@sekolah.sch.id ", "Ibu  Sari", "ibu sari"]
+    )
+    out = pseudonymize(s, b"0123456789abcdef")
+    assert out[0] == out[1] and out[2] == out[3] and out[0] != out[2]

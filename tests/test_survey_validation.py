@@ -306,3 +306,20 @@ def test_loaded_tables_have_the_documented_shape(make_term: TermMaker, key_env: 
     assert list(s.interviews.columns) == ["teacher", "theme", "stance"]
     assert s.groups == ("school", "kkg", "district")
     assert set(s.file_hashes) == {"kuesioner.csv", "observasi.csv", "wawancara.csv", "survey.yaml"}
+
+
+def test_columns_listed_under_ignore_are_not_loaded_and_not_warned(
+    make_term: TermMaker, key_env: bytes
+) -> None:
+    m = manifest()
+    m["responses"]["ignore"] = ["waktu_isi", "catatan"]
+
+    def edit(r, o, i):
+        r["waktu_isi"] = "2025-08-01T10:00:00"
+        r["catatan"] = "teks bebas <b>tidak</b> dimuat"
+        r["lainnya"] = "x"
+
+    survey = load_survey(make_term(edit=edit, manifest_=m))
+    assert not {"waktu_isi", "catatan", "lainnya"} & set(survey.responses.columns)
+    ignored = [p.column for p in survey.problems if p.code == "ignored_column"]
+    assert ignored == ["lainnya"]

@@ -87,7 +87,9 @@ def print_pdf(html: Path, pdf: Path) -> Path:
 def screenshot(html: Path, png: Path, *, width: int = 1000, height: int = 1400) -> Path:
     """Screenshot of the first ``height`` pixels of an HTML page; returns ``png``."""
     png = Path(png).resolve()
-    run_chromium(f"--screenshot={png}", f"--window-size={width},{height}", Path(html).resolve().as_uri())
+    run_chromium(
+        f"--screenshot={png}", f"--window-size={width},{height}", Path(html).resolve().as_uri()
+    )
     if not png.is_file():
         raise DinamikaError(f"Chromium did not write {png}")
     return png

@@ -75,17 +75,19 @@ def resolve_key(
 def pseudonymize(values: pd.Series, key: bytes, *, prefix: str = "p") -> pd.Series:
     """Replace each non-empty value by ``prefix-`` + 16 hex characters of HMAC-SHA256.
 
-    Values are stripped first, so ``" 1990 "`` and ``"1990"`` get the same pseudonym.
+    Values are normalized first (spaces trimmed and folded, case folded), so
+    ``" Guru@Sekolah.id"`` and ``"guru@sekolah.id"`` get the same pseudonym.
 
     >>> s = pseudonymize(pd.Series(["Guru A", "Guru A", ""]), b"0123456789abcdef")
     >>> s[0] == s[1], s[0].startswith("p-"), s[2]
     (True, True, '')
     """
+    normalized = values.astype(str).str.replace(r"\s+", " ", regex=True).str.strip().str.casefold()
     mapping: dict[str, str] = {}
-    for raw in pd.unique(values.astype(str).str.strip()):  # distinct identifiers
+    for raw in pd.unique(normalized):  # distinct identifiers; HMAC has no vectorized form
         mapping[raw] = (
             ""
             if raw == ""
             else f"{prefix}-" + hmac.new(key, raw.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
         )
-    return values.astype(str).str.strip().map(mapping)
+    return normalized.map(mapping)

@@ -96,13 +96,27 @@ def _items(
     return codes, problems
 
 
+def _ignored(spec: Mapping[str, Any]) -> set[str]:
+    """Columns the manifest lists under ``ignore:`` (known, deliberately not loaded)."""
+    return {str(c) for c in spec.get("ignore") or []}
+
+
 def _other_columns(
-    frame: pd.DataFrame, label: str, instrument: Instrument, named: set[str]
+    frame: pd.DataFrame,
+    label: str,
+    instrument: Instrument,
+    named: set[str],
+    spec: Mapping[str, Any],
 ) -> tuple[list[str], list[Problem]]:
-    """Unknown item-like columns are errors; identifier-like columns get hashed; the rest ignored."""
+    """Unknown item-like columns are errors; identifier-like columns get hashed; the rest ignored.
+
+    Columns listed under ``ignore:`` in the manifest are skipped without a warning (identifier-
+    like ones included: they are not loaded at all).
+    """
     problems: list[Problem] = []
     hashed: list[str] = []
     items = set(instrument.item_ids)
+    named = named | _ignored(spec)
     sample = ", ".join(instrument.item_ids[:3]) + ", …"
     for col in frame.columns:
         if col in named or col in items:
@@ -140,7 +154,7 @@ def check_responses(
     if id_col not in frame.columns:
         return None, problems
     named = {id_col, *groups.values(), *identifiers}
-    extra_idents, found = _other_columns(frame, label, instrument, named)
+    extra_idents, found = _other_columns(frame, label, instrument, named, spec)
     problems += found
 
     ids, found = _ids(frame, label, id_col)
@@ -220,7 +234,7 @@ def check_observations(
     problems = _require(frame, label, [*cols.values(), *instrument.item_ids])
     if any(c not in frame.columns for c in cols.values()):
         return None, problems
-    _, found = _other_columns(frame, label, instrument, set(cols.values()))
+    _, found = _other_columns(frame, label, instrument, set(cols.values()), spec)
     problems += found
     lesson, p1 = _ids(frame, label, cols["lesson"])
     teacher, p2 = _ids(frame, label, cols["teacher"])

@@ -81,8 +81,10 @@ def assemble(
         identifiers.append(name)
         cols[name] = frame[header]
         rows.append({"column_in_file": header, "column_in_data": name, "role": "identifier"})
+    unloaded: list[str] = []  # written for people to see, not analysed: `ignore:` in survey.yaml
     if roles.timestamp is not None:
         name = _unique(TIME_COLUMN, taken)
+        unloaded.append(name)
         cols[name] = times.dt.strftime("%Y-%m-%dT%H:%M:%S").fillna("")
         rows.append(
             {"column_in_file": roles.timestamp, "column_in_data": name, "role": "timestamp"}
@@ -100,6 +102,7 @@ def assemble(
         if m.status == "other":
             name = name_of(m.header)
             cols[name] = frame[m.header]
+            unloaded.append(name)
             rows.append(
                 {"column_in_file": m.header, "column_in_data": name, "role": "other",
                  "similarity": m.similarity, "nearest": m.nearest()}
@@ -136,5 +139,7 @@ def assemble(
         spec["identifiers"] = identifiers
     if labels:
         spec["labels"] = {str(k): int(v) for k, v in labels.items()}
+    if unloaded:
+        spec["ignore"] = unloaded
     manifest: dict[str, Any] = {"schema": "dinamika-survey/1", "term": "", "responses": spec}
     return data, mapping.reset_index(drop=True), manifest
