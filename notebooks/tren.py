@@ -28,6 +28,7 @@ key_file = None  # pseudonymization key file (default: $DINAMIKA_PSEUDONYM_KEY[_
 
 # %%
 # ruff: noqa: E402  (imports follow the parameters cell)
+import sys
 import warnings
 
 import matplotlib
@@ -99,7 +100,8 @@ else:
         inv = dinamika.invariance(dinamika.cfa_model(inst), stacked, group="term", estimator="ML")
     except dinamika.DinamikaError as exc:
         inv = None
-        reason = v.t("reason_failed", reason=str(exc).splitlines()[0])
+        print(f"dinamika report: invariance failed: {exc}", file=sys.stderr)
+        reason = v.t("reason_failed", reason=v.reason(exc))
     if inv is not None:
         tab = inv.table
         v.table(

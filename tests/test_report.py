@@ -460,3 +460,54 @@ def test_kernel_is_this_interpreter(tmp_path, hermetic):
     out = nb.cells[0].outputs[0]["text"].splitlines()
     assert Path(out[0]).resolve() == Path(sys.executable).resolve()
     assert Path(out[1]).resolve() == tmp_path.resolve()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_failed_section_is_one_line_in_the_report_language(lang, capsys):
+    from dinamika.errors import UsageError
+    from dinamika.report import View
+
+    v = View(lang)
+    shown: list[str] = []
+    v.emit = shown.append
+    with v.guard():
+        raise UsageError("only 5 usable respondents for 24 variables")
+    with v.guard():
+        raise ZeroDivisionError("boom")
+    assert len(shown) == 2
+    assert "only 5 usable respondents" in capsys.readouterr().err  # always on the terminal
+    if lang == "id":
+        assert all("Bagian ini tidak dapat dihitung" in s for s in shown)
+        assert not any("usable" in s or "ZeroDivision" in s for s in shown)
+    else:
+        assert "only 5 usable respondents" in shown[0]
+        assert "ZeroDivisionError" in shown[1] and "boom" not in shown[1]
+
+
+def test_tables_are_scrubbed_escaped_and_localized():
+    import pandas as pd
+
+    from dinamika.report import View
+
+    v = View("id", labels={"kepemimpinan": {"id": "Kepemimpinan", "en": "Leadership"}})
+    shown: list[str] = []
+    v.emit = shown.append
+    v.table(
+        pd.DataFrame(
+            {
+                "teacher": ["G0001"],
+                "school": ["<b>SD</b>"],
+                "komentar": ["<script>alert(1)</script>"],
+                "scale": ["kepemimpinan"],
+                "n": [12],
+                "mean": [3.14159],
+                "p": [0.0001],
+            }
+        ),
+        value_labels=["scale"],
+    )
+    (page,) = shown
+    assert "G0001" not in page and "script" not in page
+    assert "&lt;b&gt;SD&lt;/b&gt;" in page
+    assert "<th>Sekolah</th>" in page and "Kepemimpinan" in page
+    assert ">3,14<" in page and ">12<" in page and "&lt; 0,001" in page

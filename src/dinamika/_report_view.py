@@ -124,12 +124,21 @@ class View:
         try:
             yield
         except Exception as exc:  # a section must not take the whole report down
-            if isinstance(exc, DinamikaError):
-                reason = str(exc).splitlines()[0][:300]
-            else:
-                reason = type(exc).__name__
+            reason = self.reason(exc)
             print(f"dinamika report: section failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             self.note(self.t("failed", reason=reason), "missing")
+
+    def reason(self, exc: BaseException) -> str:
+        """Why an analysis failed, in the report language.
+
+        dinamika's own messages are English; an Indonesian report points to the terminal
+        instead of mixing languages (the message is printed there).
+        """
+        if self.lang == "en" and isinstance(exc, DinamikaError):
+            return str(exc).splitlines()[0][:300]
+        if self.lang == "en":
+            return f"{type(exc).__name__} (details on the terminal)"
+        return self.t("reason_in_terminal")
 
     # --- tables -------------------------------------------------------------------------------
     def table(

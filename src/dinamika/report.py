@@ -113,8 +113,10 @@ def render_notebook(
     with tempfile.TemporaryDirectory(prefix="dinamika-report-") as tmp:
         rx.execute(nb, cwd=Path(tmp), progress=tell, kernel=kernel)
     for message in strip_streams(nb):
-        if progress is not None and message.strip():
-            progress(message.strip())
+        if message.strip():
+            # what a section wrote to stderr (why it could not be computed): never in the
+            # report, always on the terminal
+            (progress or _stderr)(message.strip())
     return to_html(nb, title=title, lang=lang)
 
 
@@ -216,7 +218,7 @@ def report(
         target = Path(out) if out is not None else default_output(terms, lang=lang, fmt=fmt)
         say("menjalankan notebook" if lang == "id" else "running the notebook")
         html = render_notebook(
-            name, params, title=title, lang=lang, progress=progress, kernel=kernel
+            name, params, title=title, lang=lang, progress=progress or _quiet, kernel=kernel
         )
     leaks = find_leaks(html, secrets)
     if leaks:
@@ -243,9 +245,19 @@ def report(
     return ReportResult(target, kind, terms, lang, fmt)
 
 
+def _quiet(message: str) -> None:
+    """Without progress, still show what a section reported on stderr (not the counters)."""
+    if not message.startswith("["):
+        _stderr(message)
+
+
 def _opt(value: str | Path | None) -> str | None:
     return None if value is None else str(Path(value).resolve())
 
 
-def _stderr(message: str) -> None:  # pragma: no cover - used by the CLI
-    print(f"dinamika report: {message}", file=sys.stderr, flush=True)
+def _stderr(message: str) -> None:
+    print(
+        message if message.startswith("dinamika") else f"dinamika report: {message}",
+        file=sys.stderr,
+        flush=True,
+    )
