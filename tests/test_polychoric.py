@@ -179,3 +179,15 @@ class TestBivariateNormal:
                 + integrate.quad(lambda t, h=h, k=k: float(bvn_pdf(h, k, t)), 0, r, epsabs=1e-14)[0]
             )
             assert bvn_cdf(h, k, r) == pytest.approx(val, abs=1e-12)
+
+    def test_grid_equals_pointwise(self):
+        from dinamika._bvn import bvn_cdf_grid
+
+        rng = np.random.default_rng(5)
+        n = 400
+        inf = np.full((n, 1), np.inf)
+        h = np.concatenate([-inf, np.sort(rng.normal(size=(n, 4)), axis=1), inf], axis=1)
+        k = np.concatenate([-inf, np.sort(rng.normal(size=(n, 3)), axis=1), inf], axis=1)
+        r = rng.uniform(-0.999, 0.999, n)  # every quadrature rule and the |r| >= 0.925 branch
+        expected = bvn_cdf(h[:, :, None], k[:, None, :], r[:, None, None])
+        assert_allclose(bvn_cdf_grid(h, k, r), expected, atol=1e-15, rtol=0)

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from scipy.special import ndtri
 
 from dinamika._blas import single_thread_blas
-from dinamika._bvn import bvn_cdf, bvn_pdf
+from dinamika._bvn import bvn_cdf_grid, bvn_pdf
 from dinamika.errors import UsageError
 
 __all__ = ["PolychoricResult", "polychoric"]
@@ -330,7 +330,7 @@ def _cells(
     rows = np.concatenate([-inf, tr, inf], axis=1)[:, :, None]
     cols = np.concatenate([-inf, tc, inf], axis=1)[:, None, :]
     r = rho[:, None, None]
-    cdf = bvn_cdf(rows, cols, r)
+    cdf = bvn_cdf_grid(rows[:, :, 0], cols[:, 0, :], rho)
     pdf = bvn_pdf(rows, cols, r)
     finite = np.isfinite(rows) & np.isfinite(cols)
     hr = np.where(finite, rows, 0.0)
@@ -400,9 +400,12 @@ def _fit_pairs(
             step = score / curv
         new = r + step
         outside = ~np.isfinite(new) | (new <= lo[act]) | (new >= hi[act])
-        new = np.where(outside, 0.5 * (lo[act] + hi[act]), new)
+        # A Newton step below the tolerance means r is the root to that precision, even when
+        # rounding in the score puts r + step a hair outside the bracket (otherwise the
+        # bisection fallback would creep toward the bracket's end, halving the gap per step).
+        done = (np.abs(step) < 1e-10) | (hi[act] - lo[act] < 1e-10)
+        new = np.where(outside, np.where(done, r, 0.5 * (lo[act] + hi[act])), new)
         cur[act] = new
-        done = (np.abs(new - r) < 1e-10) | (hi[act] - lo[act] < 1e-10)
         active[act[done]] = False
     status_sub = np.where(active, 2, 0)
     status_sub = np.where(np.abs(cur) >= _EDGE - 1e-8, 1, status_sub)
