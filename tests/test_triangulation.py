@@ -221,3 +221,16 @@ def test_on_the_bundled_term():
     assert t.loc[DIMS, "obs_r"].notna().all()
     assert t.loc["manfaat", "verdict"] is pd.NA or pd.isna(t.loc["manfaat", "verdict"])
     assert "Verdict" in t.attrs["rule"]
+
+
+def test_reliability_filled_by_default_on_a_loaded_term() -> None:
+    from dinamika import load_survey, reliability_table
+
+    survey = load_survey(key="triangulation-tests-key-0123456789abcdef")
+    res = triangulate(survey).set_index("construct")
+    ref = reliability_table(survey, n_boot=0).set_index("scale")
+    dims = list(survey.instrument.scales)
+    # wiring only: alpha and omega themselves are checked against psych in test_reliability.py
+    assert np.allclose(res.loc[dims, "survey_alpha"], ref.loc[dims, "alpha"], rtol=0, atol=0)
+    assert np.allclose(res.loc[dims, "survey_omega"], ref.loc[dims, "omega_total"], atol=0)
+    assert triangulate(survey, reliability={})["survey_alpha"].isna().all()

@@ -207,7 +207,9 @@ def triangulate(
     reliability : mapping or DataFrame, optional
         Reliability per scale: ``{"kepemimpinan": 0.84, ...}`` (alpha), ``{scale:
         dinamika.reliability(...)}``, or a table with ``scale`` and ``alpha`` / ``omega_total``
-        columns; shown as ``survey_alpha`` and ``survey_omega``.
+        columns; shown as ``survey_alpha`` and ``survey_omega``. When omitted and ``survey`` is
+        a loaded term, :func:`dinamika.reliability_table` (``n_boot=0``: point estimates only)
+        supplies them; pass ``reliability={}`` to leave them empty.
     relate : RelateResult, optional
         A :func:`dinamika.relate` result; computed here when omitted and the term has
         observations. Its correlations with ``overall`` are the observation evidence.
@@ -308,6 +310,10 @@ def triangulate(
     correlations = getattr(relate, "correlations", None)
 
     survey_ev = _survey_evidence(scores, [d for d in dims if d in scores.columns], midpoint)
+    if reliability is None and hasattr(survey, "responses") and hasattr(survey, "manifest"):
+        from dinamika.reliability import reliability_table
+
+        reliability = reliability_table(survey, n_boot=0)
     survey_ev = survey_ev.join(_reliability_columns(reliability, list(survey_ev.index)))
     obs_ev = _observation_evidence(correlations, dims, alpha)
     iv_ev = _interview_evidence(interviews, codebook, constructs, positive_share, min_mentions)
