@@ -296,8 +296,9 @@ def test_latent_truth_inside_cis_on_the_examples(term):
     Fitting that model to the example's true factor scores and true quality must give 95% CIs
     that contain the true b_k (truth.json ``quality.coefs``) and the true intercept 0.
     """
-    simulate = pytest.importorskip("dinamika.simulate")
-    t = simulate.simulate_example(term)
+    from dinamika.simulate import simulate_example
+
+    t = simulate_example(term)
     truth = t.truth["quality"]
     assert truth["coefs"] == TRUE_COEFS
     d = t.latent.merge(t.responses[["id_guru", "sekolah"]], on="id_guru")

@@ -61,6 +61,12 @@ def certify_observers(
         observer more severe than the master), ``certified``. ``.attrs["rule"]`` states the
         rule.
 
+    References
+    ----------
+    Cash, A. H., Hamre, B. K., Pianta, R. C., & Myers, S. S. (2012). Rater calibration when
+    observational assessment occurs at large scale. *Early Childhood Research Quarterly*,
+    27(3), 529–542.
+
     Examples
     --------
     >>> import pandas as pd

@@ -341,6 +341,14 @@ def group_agreement(
     group_size : {"mean", "adjusted"}
         The group size in ICC(1) with unequal groups (see :func:`group_icc`).
 
+    References
+    ----------
+    Bliese, P. D. (2000). Within-group agreement, non-independence, and reliability. In K. J.
+    Klein & S. W. J. Kozlowski (Eds.), *Multilevel theory, research, and methods in
+    organizations* (pp. 349–381). Jossey-Bass.
+    LeBreton, J. M., & Senter, J. L. (2008). Answers to 20 questions about interrater
+    reliability and interrater agreement. *Organizational Research Methods, 11*(4), 815–852.
+
     Examples
     --------
     >>> import pandas as pd

@@ -302,6 +302,12 @@ def percent_agreement(a: Any, b: Any, *, within: float = 1) -> PercentAgreement:
     within : float
         Tolerance :math:`w` of the adjacent agreement (default ±1 scale point).
 
+    References
+    ----------
+    Stemler, S. E. (2004). A comparison of consensus, consistency, and measurement approaches
+    to estimating interrater reliability. *Practical Assessment, Research, and Evaluation*,
+    9(4).
+
     Examples
     --------
     >>> r = percent_agreement([1, 2, 3, 4, 2], [1, 3, 3, 2, None])

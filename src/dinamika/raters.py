@@ -224,6 +224,14 @@ def rater_agreement(
     min_answered : float
         Share of an aspect's indicators (and of the aspects for overall) needed for a score.
 
+    References
+    ----------
+    Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: Uses in assessing rater
+    reliability. *Psychological Bulletin, 86*(2), 420–428.
+    Cohen, J. (1968). Weighted kappa. *Psychological Bulletin, 70*(4), 213–220.
+    Krippendorff, K. (2011). *Computing Krippendorff's alpha-reliability*. Annenberg School
+    for Communication, University of Pennsylvania.
+
     Examples
     --------
     >>> import pandas as pd

@@ -292,6 +292,13 @@ def relate(
         ``.data`` (the joined teacher table), ``.correlations``, ``.model``, the counts of
         teachers scored, observed and matched, and ``.summary()``.
 
+    References
+    ----------
+    Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scandinavian
+    Journal of Statistics*, 6, 65–70. Nakagawa, S., & Schielzeth, H. (2013). A general and
+    simple method for obtaining R² from generalized linear mixed-effects models. *Methods in
+    Ecology and Evolution*, 4, 133–142.
+
     Examples
     --------
     >>> from dinamika import load_survey
