@@ -3,7 +3,7 @@
 Private helper of :mod:`dinamika.reliability`. Each bootstrap draw is a vector of multinomial
 counts w, so every draw's pair contingency tables are ``W @ onehot(pair cells)`` — one matrix
 product for a block of draws — and the polychoric likelihoods of all pairs of all draws are
-maximized together (:func:`dinamika.polychoric._fit_pairs`).
+maximized together (:func:`dinamika._polychoric_fit.fit_pairs`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from scipy.special import ndtri
 
 from dinamika import _alpha
 from dinamika._bootstrap import _BLOCK_CELLS, _draw_weights, bca_interval, percentile_interval
-from dinamika.polychoric import PolychoricResult, _fit_pairs, _pairwise_thresholds, _prepare
+from dinamika._polychoric_fit import fit_pairs, pairwise_thresholds
+from dinamika.polychoric import PolychoricResult, _prepare
 
 __all__ = ["ordinal_bootstrap"]
 
@@ -63,8 +64,8 @@ class _Replicates:
             tr = tau[:, self.iu].reshape(b * n_pairs, k - 1)
             tc = tau[:, self.ju].reshape(b * n_pairs, k - 1)
         else:
-            tabs, tr, tc, _ = _pairwise_thresholds(tabs, totals, 0.5)
-        rho, status = _fit_pairs(tabs, tr, tc, totals > 0, np.tile(self.start, b))
+            tabs, tr, tc, _ = pairwise_thresholds(tabs, totals, 0.5)
+        rho, status = fit_pairs(tabs, tr, tc, totals > 0, np.tile(self.start, b))
         self.problems += int((status != 0).sum() + (~np.isfinite(rho)).sum())
         mats = np.broadcast_to(np.eye(self.p), (b, self.p, self.p)).copy()
         rr = rho.reshape(b, n_pairs)
