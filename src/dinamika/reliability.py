@@ -182,7 +182,9 @@ def reliability(
       (``psych::omega(x, 1)$omega.tot`` divides by the observed ``sum(R)`` instead of the
       model-implied total; the two agree when the one-factor model fits.)
     - Feldt: :math:`1 - (1-\alpha)F_{1-q}` and :math:`1 - (1-\alpha)F_{q}`, F with
-      (n − 1, (n − 1)(p − 1)) degrees of freedom, q = (1 − ci)/2 (``psych::alpha.ci``).
+      (n − 1, (n − 1)(p − 1)) degrees of freedom, q = (1 − ci)/2 (``psych::alpha.ci``). n is
+      the number of respondents with at least one answer; psych passes ``nrow(x)``, the same
+      unless some rows are empty.
     - Bootstrap: respondents are resampled ``n_boot`` times; each draw's pairwise covariance
       matrix comes from multinomial-weighted sums, all draws of a block in one matrix product.
       Percentile intervals use R's quantile type 7; BCa takes its acceleration from the exact
