@@ -9,6 +9,8 @@ Public API (everything else is private):
   :func:`velicer_map`
 - imports and exports: :func:`import_google_forms`, :func:`import_kobo`, :func:`export_survey`,
   :func:`write_xlsform`, :func:`write_printable`, :func:`codebook`, :func:`write_codebook`
+- reports: :func:`make_report` (term and trend reports; also ``dinamika.report``), privacy
+  in outputs: :func:`suppress`, :func:`suppress_nested`, :func:`scrub`
 - errors: :class:`DinamikaError` and its subclasses
 """
 
@@ -69,6 +71,7 @@ from dinamika.interop import (
 )
 from dinamika.observation import observation_scores
 from dinamika.polychoric import PolychoricResult, polychoric
+from dinamika.privacy import PrivacyError, scrub, suppress, suppress_nested
 from dinamika.raters import RaterAgreement, certify_observers, rater_agreement
 from dinamika.relate import (
     MultilevelResult,
@@ -79,6 +82,7 @@ from dinamika.relate import (
     relate,
 )
 from dinamika.reliability import Reliability, reliability, reliability_table
+from dinamika.report import make_report
 from dinamika.scoring import score
 from dinamika.simulate import SimulatedTerm, simulate
 from dinamika.survey import Survey, load_survey, validate_survey
@@ -108,6 +112,7 @@ __all__ = [
     "ParallelResult",
     "PercentAgreement",
     "PolychoricResult",
+    "PrivacyError",
     "Problem",
     "RaterAgreement",
     "RelateResult",
@@ -140,6 +145,7 @@ __all__ = [
     "list_instruments",
     "load_instrument",
     "load_survey",
+    "make_report",
     "multilevel",
     "observation_scores",
     "p_adjust",
@@ -152,7 +158,10 @@ __all__ = [
     "reliability_table",
     "rwg",
     "score",
+    "scrub",
     "simulate",
+    "suppress",
+    "suppress_nested",
     "triangulate",
     "validate_survey",
     "velicer_map",

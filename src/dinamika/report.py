@@ -37,6 +37,7 @@ __all__ = [
     "View",
     "default_output",
     "label_maps",
+    "make_report",
     "render_notebook",
     "report",
 ]
@@ -243,6 +244,10 @@ def report(
 
             atomic_write(target, write_pdf)
     return ReportResult(target, kind, terms, lang, fmt)
+
+
+#: The same function under the name ``dinamika`` exports (``dinamika.report`` is this module).
+make_report = report
 
 
 def _quiet(message: str) -> None:
