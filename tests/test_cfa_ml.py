@@ -237,3 +237,23 @@ def test_fiml_multigroup_metric() -> None:
     data = pd.read_csv(REF / "hs1939_missing.csv")
     res = dinamika.cfa(HS, data, missing="fiml", group="school", group_equal=("loadings",))
     assert_matches_lavaan("hs_mg_metric_fiml", res)
+
+
+def test_heywood_case_is_reported_not_hidden() -> None:
+    # sample correlations r_ab = r_ac = .8, r_bc = .5 imply a loading of sqrt(1.28) for a:
+    # its residual variance must come out negative (lavaan warns; we report, never clamp)
+    target = np.array([[1.0, 0.8, 0.8], [0.8, 1.0, 0.5], [0.8, 0.5, 1.0]])
+    z = np.random.default_rng(3).standard_normal((400, 3))
+    z = (z - z.mean(0)) @ np.linalg.inv(np.linalg.cholesky(np.cov(z.T, bias=True)).T)
+    data = pd.DataFrame(z @ np.linalg.cholesky(target).T, columns=["a", "b", "c"])
+    res = dinamika.cfa("f =~ a + b + c", data)
+    theta_a = res.parameters.query("lhs == 'a' and op == '~~'")["est"].item()
+    assert theta_a == pytest.approx(1 - 1.28, abs=1e-6)
+    assert any("negative variance of a" in h for h in res.diagnostics.heywood)
+    assert any("loading of a" in h for h in res.diagnostics.heywood)
+    assert "Heywood" in res.summary()
+
+
+def test_unidentified_model_is_refused(hs: pd.DataFrame) -> None:
+    with pytest.raises(UsageError, match="not identified"):
+        dinamika.cfa("f =~ x1 + x2", hs)

@@ -219,6 +219,22 @@ def _ordered_items(ordered: bool | Sequence[str], ov: list[str], estimator: str)
     return items
 
 
+def _check_identified(
+    stmts: list[Any], ngr: int, std_lv: bool, geq: tuple[str, ...], p: int, ml: bool
+) -> None:
+    """Refuse models with more free parameters than sample moments (negative df)."""
+    if not ml:
+        return
+    mod = build_model(stmts, ngroups=ngr, std_lv=std_lv, meanstructure=ngr > 1, group_equal=geq)
+    moments = ngr * (p * (p + 1) // 2 + (p if ngr > 1 else 0))
+    if mod.npar > moments:
+        raise UsageError(
+            f"the model has {mod.npar} free parameters but the data give only {moments} "
+            "variances, covariances (and means): it is not identified. Give each factor at "
+            "least three items, or fix parameters"
+        )
+
+
 def cfa(
     model: str,
     data: pd.DataFrame,
@@ -335,6 +351,7 @@ def _cfa(
             model, stmts, data_g, labels, notes, rows, std_lv=std_lv, group_equal=geq, cache=cache
         )
     ngr = len(data_g)
+    _check_identified(stmts, ngr, std_lv, geq, len(ov), estimator == "ML")
     if missing == "fiml":
         from dinamika.cfa.fiml import fiml_result
 
