@@ -477,3 +477,12 @@ def test_multilevel_reads_numbers_stored_as_object() -> None:
     )
     with pytest.raises(UsageError, match="holds text"):
         multilevel(d.assign(x="tinggi"), "y", ["x"], group="school")
+
+
+def test_relate_without_matching_teachers_says_so():
+    from dinamika import load_survey, score
+
+    survey = load_survey(key=KEY)
+    scores = score(survey).assign(teacher=lambda d: "X" + d["teacher"].astype(str))
+    with pytest.raises(UsageError, match=r"teacher.*ids"):
+        relate(survey, scores=scores)

@@ -389,6 +389,6 @@ def test_master_rater_is_optional_and_named_in_the_manifest(tmp_path):
         ({"missing_rate": 0.6}, "between 0 and 0.5"),
     ],
 )
-def test_bad_arguments_are_usage_errors(kwargs, message) -> None:
+def test_malformed_arguments_are_usage_errors_not_tracebacks(kwargs, message) -> None:
     with pytest.raises(UsageError, match=message):
         simulate(**kwargs)

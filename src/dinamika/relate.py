@@ -347,6 +347,12 @@ def relate(
     aspects = list(getattr(instrument, "scales", instrument))
     qcols = ["teacher", *aspects, "overall"]
     data = scores[["teacher", group, *dims]].merge(quality[qcols], on="teacher", how="inner")
+    if len(data) < 3:
+        raise UsageError(
+            f"only {len(data)} teacher(s) have both scale scores and observed lessons, too few to "
+            "relate them; check that the `teacher` ids of the questionnaire and the observations "
+            "match (same ids, pseudonymized with the same key)."
+        )
     correlations = correlate(
         data[["teacher", *dims]],
         data[qcols],
