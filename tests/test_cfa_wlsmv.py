@@ -155,3 +155,11 @@ def test_wlsmv_pairwise_missing(name: str, kwargs: dict) -> None:  # type: ignor
         np.testing.assert_allclose(np.diag(res._extra["ordinal"][0].nacov), gamma, rtol=1e-5)
     with pytest.raises(dinamika.UsageError, match="pairwise"):
         dinamika.cfa(ORD, data, missing="pairwise")
+
+
+def test_wlsmv_unidentified_and_saturated(ordd: pd.DataFrame) -> None:
+    with pytest.raises(dinamika.UsageError, match="not identified"):
+        dinamika.cfa("f =~ y1 + y2", ordd, estimator="WLSMV")
+    res = dinamika.cfa("f =~ y1 + y2 + y3", ordd, estimator="WLSMV")  # just identified
+    assert res.fit.df == 0
+    assert res.fit.chisq == pytest.approx(0.0, abs=1e-8)

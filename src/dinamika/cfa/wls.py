@@ -44,6 +44,7 @@ from dinamika.cfa.model import Model, build_model
 from dinamika.cfa.ordinal import _pairs, ordinal_stats, recode_ordinal
 from dinamika.cfa.result import CFAResult, Diagnostics, _factor_correlations, _r2, parameter_table
 from dinamika.cfa.syntax import Statement
+from dinamika.errors import UsageError
 
 __all__ = ["fit_wlsmv"]
 
@@ -103,6 +104,8 @@ def _scaled_shifted(
     ug = big_w[:, None] * big_g - wd @ np.linalg.solve(a_mat, wd.T @ big_g)
     tr1 = float(np.trace(ug))
     tr2 = float(np.sum(ug * ug.T))
+    if df <= 0 or tr2 <= 0:  # saturated model: nothing to scale
+        return t, math.nan, math.nan
     a = math.sqrt(df / tr2)
     shift = df - a * tr1
     return a * t + shift, 1.0 / a, shift
@@ -152,6 +155,13 @@ def fit_wlsmv(
         ordered={n: k - 1 for n, k in zip(names, nlev, strict=True)},
         group_equal=group_equal,
     )
+    moments = ngr * len(ostats[0].vector)
+    if mod.npar > moments:
+        raise UsageError(
+            f"the model has {mod.npar} free parameters but the data give only {moments} "
+            "thresholds and polychoric correlations: it is not identified. Give each factor at "
+            "least three items, or fix parameters"
+        )
     ns = [st.n for st in ostats]
     ntot = sum(ns)
     # lavaan's objective weights group g by (N_g - 1)/N (so T = sum_g (N_g - 1) F_g); the
