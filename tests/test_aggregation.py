@@ -172,3 +172,15 @@ def test_n_options_comes_from_the_instrument(groups):
     with pytest.raises(UsageError, match="different numbers of response options"):
         group_agreement(groups, group="school", scales=["kepemimpinan"], items=groups,
                         instrument=mixed)  # fmt: skip
+
+
+def test_groups_of_one_say_why_icc1_is_missing() -> None:
+    d = pd.DataFrame({"school": list("abcdef"), "kep": [3.0, 4.0, 2.5, 3.5, 4.5, 2.0]})
+    res = group_agreement(d, group="school", scales=["kep"])
+    assert np.isnan(res.scales.at[0, "icc1"]) and not res.scales.at[0, "scale_ok"]
+    assert (res.groups["reason"].str.contains("no group with 2 or more members")).all()
+    assert (res.groups["reason"].str.contains("n<3")).all()
+    const = group_agreement(
+        d.assign(school=list("aabbcc"), kep=3.0), group="school", scales=["kep"]
+    )
+    assert const.groups["reason"].str.contains("no variance").all()

@@ -416,7 +416,11 @@ def group_agreement(
             scale_ok = icc_ok and rwg_ok
             reasons = pd.Series("", index=gt.index)
             if np.isnan(st["icc1"]):
-                reasons += "icc1 not estimable (fewer than 2 groups);"
+                reasons += (
+                    "icc1 not estimable (fewer than 2 groups, or no group with 2 or more members);"
+                    if st["n_groups"] < 2 or st["n"] <= st["n_groups"]
+                    else "icc1 not estimable (no variance in the scale scores);"
+                )
             elif not icc_ok:
                 reasons += f"icc1<{icc1_min:g};"
             if scale_items and not rwg_ok:
