@@ -185,6 +185,8 @@ def test_teachers_reml_with_missing(teachers, ref):
 
 
 def test_teachers_ml(teachers, ref):
+    # R: lmer(overall ~ kepemimpinan + saling_percaya + komitmen_kolektif + dukungan_sekolah
+    #         + (1 | school), data = cc, REML = FALSE)
     res = multilevel(teachers, "overall", DIMS, reml=False)
     _check(res, ref["teachers_ml"])
 
@@ -201,6 +203,8 @@ def test_standardized_equals_refit_on_z_scores(teachers, ref):
 
 
 def test_grand_mean_centring(teachers, ref):
+    # R: gc <- cc; for (v in dims) gc[[v]] <- cc[[v]] - mean(cc[[v]])
+    #    lmer(overall ~ <dims> + (1 | school), data = gc, REML = TRUE)
     res = multilevel(teachers, "overall", DIMS, center="grand")
     _check(res, ref["teachers_grand"])
 
