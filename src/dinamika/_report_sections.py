@@ -260,7 +260,7 @@ class ReportView(View):
             count_col="interview_teachers",
             min_cell=self.min_cell,
             margins=(),
-            values=["share_positive", "share_negative", "share_mixed"],
+            values=["interview_teachers", "share_positive", "share_negative", "share_mixed"],
         )
         shown = pd.DataFrame(
             {
@@ -271,7 +271,7 @@ class ReportView(View):
                     for a, b in zip(table["survey_lower"], table["survey_upper"], strict=True)
                 ],
                 "obs_r": table["obs_r"],
-                "interview_teachers": table["interview_teachers"].astype(int),
+                "interview_teachers": table["interview_teachers"].astype(float),
                 "share_positive": 100 * table["share_positive"],
                 "verdict": [
                     self.t(f"verdict_{v}") if isinstance(v, str) and v else "—"
@@ -283,7 +283,7 @@ class ReportView(View):
             shown,
             value_labels=["construct"],
             keep_text=["survey_ci", "verdict"],
-            digits={"share_positive": 0},
+            digits={"share_positive": 0, "interview_teachers": 0},
         )
         self.note(self.t("triangulation_rule", min_cell=self.min_cell), "missing")
 
