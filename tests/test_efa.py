@@ -372,3 +372,10 @@ def test_map_and_parallel_with_singular_correlations_do_not_warn() -> None:
     # fewer respondents than items: singular simulated matrices in parallel analysis
     res = dinamika.parallel_analysis(items.iloc[:5], n_iter=5, seed=1)
     assert res.n == 5
+
+
+def test_failed_principal_axis_is_a_clear_error() -> None:
+    # R: fa(x, 3, fm = "pa") on these 6 one-factor items stops too:
+    #    "imaginary eigen value condition encountered in fa ... exiting fa"
+    with pytest.raises(UsageError, match=r"pa extraction of 3 factor\(s\).*imaginary"):
+        dinamika.efa(_edge_items(), 3, method="pa")

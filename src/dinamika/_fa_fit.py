@@ -197,8 +197,19 @@ def fit_pa(
     comm = float(np.trace(rmat))
     i = 1
     converged = True
+    loadings = np.full((r.shape[0], nf), np.nan)
     while True:
-        w, v = eigh_desc(rmat)
+        try:
+            w, v = eigh_desc(rmat)
+        except np.linalg.LinAlgError:
+            w = np.full(r.shape[0], np.nan)
+        if not np.isfinite(w).all():  # the communalities ran away (a diverging Heywood case)
+            notes.append(
+                f"pa: the communalities diverged after {i} iterations (improper solution); "
+                "stopped at the last finite one: try fewer factors or method='minres'"
+            )
+            converged = False
+            break
         with np.errstate(invalid="ignore"):
             loadings = v[:, :nf] * np.sqrt(w[:nf])
         new = np.einsum("ij,ij->i", loadings, loadings)

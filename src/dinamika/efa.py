@@ -268,6 +268,12 @@ def _efa(
         )
     ex = extract(ci.r, n_factors, method)
     notes += ex.notes
+    if not np.isfinite(ex.loadings).all():  # psych: "imaginary eigen value condition ... exiting"
+        raise UsageError(
+            f"The {method} extraction of {n_factors} factor(s) from {p} items failed: "
+            + "; ".join(ex.notes or ("the loadings are not finite",))
+            + ". Extract fewer factors or use another method (e.g. method='minres')."
+        )
     ro = rotate(ex.loadings, rotation)
     if not ro.converged:
         notes.append(f"rotation {rotation}: did not converge in {ro.iterations} iterations")
