@@ -166,6 +166,18 @@ def likert_bars(
     -----
     With an odd number of categories the middle one is split in half around zero; with an
     even number zero separates the lower and upper halves. Shares are of all respondents.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"A": [1, 3, 3, 5, np.nan], "B": [4, 4, 5, 5, 5]})
+    >>> counts = likert_counts(f, items=["A", "B"], codes=[1, 2, 3, 4, 5])
+    >>> ax = likert_bars(counts, labels=["STS", "TS", "N", "S", "SS"], missing_label="Kosong")
+    >>> len(ax.patches)  # 2 items x 5 categories, then 2 missing bars
+    12
+    >>> neutral = ax.patches[2 * 2]  # category 3 of item A: 40% centred on zero
+    >>> round(float(neutral.get_x()), 1), round(float(neutral.get_width()), 1)
+    (-20.0, 40.0)
+    >>> plt.close("all")
     """
     check_lang(lang)
     codes = [c for c in counts.columns if c != MISSING]
@@ -240,6 +252,14 @@ def heatmap(
     """A correlation (or any bounded) matrix as a coloured grid with values written in.
 
     NaN cells are left blank (light grey). Returns the Axes; its first image is the grid.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame([[0.4, np.nan]], index=["kepemimpinan"], columns=["overall", "PP"])
+    >>> ax = heatmap(m, lang="id")
+    >>> [t.get_text() for t in ax.texts]
+    ['0,40']
+    >>> plt.close("all")
     """
     check_lang(lang)
     if ax is None:
@@ -290,6 +310,15 @@ def coefficient_plot(
     """Point estimates with confidence intervals, one row per coefficient (first on top).
 
     Returns the Axes; ``ax.lines`` holds one interval line per row, then the reference line.
+
+    Examples
+    --------
+    >>> coef = pd.DataFrame({"term": ["a", "b"], "estimate": [0.2, -0.1],
+    ...                      "lower": [0.1, -0.3], "upper": [0.3, 0.1]})
+    >>> ax = coefficient_plot(coef)
+    >>> [tuple(map(float, line.get_xdata())) for line in ax.lines[:2]]
+    [(0.1, 0.3), (-0.3, 0.1)]
+    >>> plt.close("all")
     """
     check_lang(lang)
     _need(frame, [estimate, lower, upper, label])
@@ -328,6 +357,14 @@ def aspect_bars(
     """Horizontal bars of one value per aspect (first on top), with optional CI whiskers.
 
     Returns the Axes; ``ax.patches`` holds one bar per row (NaN values give an empty bar).
+
+    Examples
+    --------
+    >>> ax = aspect_bars(pd.DataFrame({"aspect": ["persiapan", "evaluasi"], "mean": [2.8, np.nan]}),
+    ...                  xlim=(1, 4))
+    >>> [round(float(b.get_width()), 2) for b in ax.patches]
+    [1.8, 0.0]
+    >>> plt.close("all")
     """
     check_lang(lang)
     _need(frame, [value, label, *(c for c in (lower, upper) if c)])

@@ -65,7 +65,14 @@ class ReportResult:
 
 
 def label_maps(*surveys: Survey) -> dict[str, dict[str, str]]:
-    """Display names (id and en) of every scale, aspect and interview construct of the terms."""
+    """Display names (id and en) of every scale, aspect and interview construct of the terms.
+
+    Examples
+    --------
+    >>> from dinamika import load_survey
+    >>> label_maps(load_survey())["kepemimpinan"]
+    {'id': 'Kepemimpinan', 'en': 'Leadership'}
+    """
     labels: dict[str, dict[str, str]] = {}
     for survey in surveys:
         for inst in (survey.instrument, survey.observation_instrument, survey.interview_instrument):
@@ -78,7 +85,15 @@ def label_maps(*surveys: Survey) -> dict[str, dict[str, str]]:
 
 def default_output(terms: Sequence[str], *, lang: str = "id", fmt: str = "html") -> Path:
     """``laporan/laporan-<term>.html`` (term) or ``laporan/tren-<first>_<last>.html`` (trend),
-    relative to the current folder; ``-en`` before the suffix for English."""
+    relative to the current folder; ``-en`` before the suffix for English.
+
+    Examples
+    --------
+    >>> str(default_output(["contoh-2025-2"]))
+    'laporan/laporan-contoh-2025-2.html'
+    >>> str(default_output(["contoh-2025-1", "contoh-2025-2"], lang="en", fmt="pdf"))
+    'laporan/tren-contoh-2025-1_contoh-2025-2-en.pdf'
+    """
     stem = f"laporan-{terms[0]}" if len(terms) == 1 else f"tren-{terms[0]}_{terms[-1]}"
     suffix = "" if lang == "id" else f"-{lang}"
     return Path("laporan") / f"{stem}{suffix}.{fmt}"
