@@ -184,3 +184,14 @@ def test_groups_of_one_say_why_icc1_is_missing() -> None:
         d.assign(school=list("aabbcc"), kep=3.0), group="school", scales=["kep"]
     )
     assert const.groups["reason"].str.contains("no variance").all()
+
+
+def test_object_columns_with_pandas_na_are_read_as_numbers() -> None:
+    a = pd.Series([1, 2, pd.NA, 4, 3, 5], dtype=object)
+    g = list("aabbbc")
+    ref = group_icc(a.astype("Float64").to_numpy(dtype=float, na_value=np.nan), g)
+    pd.testing.assert_series_equal(group_icc(a, g), ref)
+    items = pd.DataFrame({"K1": a, "K2": [1, 3, 3, 4, 2, 5]}, dtype=object)
+    pd.testing.assert_frame_equal(rwg(items, g), rwg(items.astype("Float64"), g))
+    with pytest.raises(UsageError, match="must be numeric"):
+        group_icc(["x", "y"], ["a", "b"])

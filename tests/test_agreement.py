@@ -316,3 +316,9 @@ def test_percent_agreement_reads_nullable_and_text_numbers() -> None:
 def test_kappa_with_numbers_and_text_mixed_is_a_clear_error() -> None:
     with pytest.raises(UsageError, match=r"cannot be ordered.*int, str"):
         weighted_kappa(["1", "2", "3"], [1, 2, 3])
+
+
+def test_icc_reads_object_columns_with_pandas_na() -> None:
+    w = pd.DataFrame({"a": [1, 2, pd.NA, 4, 3], "b": [1, 3, 3, 4, 2]}, dtype=object)
+    expected = icc(w.astype("Float64").to_numpy(dtype=float, na_value=np.nan))
+    pd.testing.assert_frame_equal(icc(w), expected, check_names=False)

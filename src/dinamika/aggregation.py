@@ -87,7 +87,14 @@ def group_icc(
         raise UsageError(f"`group_size` must be 'mean' or 'adjusted', not {group_size!r}.")
     if not 0 < alpha < 1:
         raise UsageError(f"`alpha` must lie between 0 and 1, not {alpha!r}.")
-    y = pd.Series(np.asarray(values, dtype=float))
+    try:
+        y = pd.Series(np.asarray(values, dtype=float))
+    except (TypeError, ValueError):  # pandas' NA in an object column, text
+        try:
+            y = pd.to_numeric(pd.Series(np.asarray(values, dtype=object).ravel()), errors="raise")
+            y = y.astype(float)
+        except (TypeError, ValueError) as exc:
+            raise UsageError(f"`values` must be numeric (NaN = missing): {exc}") from exc
     g = pd.Series(np.asarray(group, dtype=object))
     if len(y) != len(g):
         raise UsageError(f"`values` has {len(y)} entries but `group` has {len(g)}.")
@@ -195,8 +202,8 @@ def rwg(
         null_variance = (n_options**2 - 1) / 12
     if not null_variance > 0:
         raise UsageError(f"`null_variance` must be positive, not {null_variance!r}.")
-    try:
-        x = items[cols].astype(float)
+    try:  # to_numeric reads pandas' NA and numbers stored as text
+        x = items[cols].apply(pd.to_numeric, errors="raise").astype(float)
     except (TypeError, ValueError) as exc:
         raise UsageError(f"Item answers must be numeric codes: {exc}") from exc
     keep = g.notna()

@@ -60,10 +60,10 @@ def _as_wide(
         wide = data.pivot(index=targets, columns=raters, values=ratings)
     else:
         wide = pd.DataFrame(data)
-    try:
-        return wide.astype(float)
+    try:  # to_numeric reads pandas' NA and numbers stored as text
+        return wide.apply(pd.to_numeric, errors="raise").astype(float)
     except (TypeError, ValueError) as exc:
-        raise UsageError(f"Ratings must be numeric: {exc}") from exc
+        raise UsageError(f"Ratings must be numeric (NaN = missing): {exc}") from exc
 
 
 def icc(
