@@ -490,3 +490,14 @@ def test_relate_without_matching_teachers_says_so():
     scores = score(survey).assign(teacher=lambda d: "X" + d["teacher"].astype(str))
     with pytest.raises(UsageError, match=r"teacher.*ids"):
         relate(survey, scores=scores)
+
+
+def test_correlate_reads_nullable_and_object_columns():
+    s = pd.DataFrame({"teacher": list("abcdef"), "k": [1, 2, 3, 4, 5, None]})
+    q = pd.DataFrame({"teacher": list("abcdef"), "overall": [2, 1, 4, 3, 6, 5.0]})
+    ref = correlate(s.astype({"k": float}), q)
+    for k in (s["k"].astype("Float64"), s["k"].astype(object).where(s["k"].notna(), pd.NA)):
+        got = correlate(s.assign(k=k), q, x=["k"])
+        pd.testing.assert_frame_equal(got, ref)
+    with pytest.raises(UsageError, match="must hold numbers"):
+        correlate(s.assign(k="tinggi"), q, x=["k"])

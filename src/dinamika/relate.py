@@ -104,6 +104,14 @@ def _score_columns(frame: pd.DataFrame) -> list[str]:
     ]
 
 
+def _as_float(col: pd.Series, name: str) -> np.ndarray:
+    """A column as floats (NaN missing); pandas' NA and numbers stored as text are accepted."""
+    try:
+        return pd.to_numeric(col, errors="raise").to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"column {name!r} must hold numbers to be correlated: {exc}") from exc
+
+
 def correlate(
     scores: pd.DataFrame,
     quality: pd.DataFrame,
@@ -201,8 +209,7 @@ def correlate(
     rows = []
     for cx in xs:
         for cy in ys:
-            a = merged[cx].to_numpy(dtype=float)
-            b = merged[right[cy]].to_numpy(dtype=float)
+            a, b = (_as_float(merged[c], c) for c in (cx, right[cy]))
             ok = ~(np.isnan(a) | np.isnan(b))
             a, b = a[ok], b[ok]
             n = int(ok.sum())
