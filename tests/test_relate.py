@@ -501,3 +501,17 @@ def test_correlate_reads_nullable_and_object_columns():
         pd.testing.assert_frame_equal(got, ref)
     with pytest.raises(UsageError, match="must hold numbers"):
         correlate(s.assign(k="tinggi"), q, x=["k"])
+
+
+def test_relate_with_unrated_lessons_or_unknown_outcome_says_so():
+    import dataclasses
+
+    from dinamika import load_survey
+
+    survey = load_survey(key=KEY)
+    ind = list(survey.observation_instrument.item_ids)
+    empty = survey.observations.assign(**dict.fromkeys(ind, np.nan))
+    with pytest.raises(UsageError, match="mostly missing"):
+        relate(dataclasses.replace(survey, observations=empty))
+    with pytest.raises(UsageError, match="`outcome` must be"):
+        relate(survey, outcome="kualitas")

@@ -360,6 +360,14 @@ def relate(
             "relate them; check that the `teacher` ids of the questionnaire and the observations "
             "match (same ids, pseudonymized with the same key)."
         )
+    if outcome not in data.columns:
+        raise UsageError(f"`outcome` must be 'overall' or an aspect {aspects}, not {outcome!r}.")
+    if int(data[outcome].notna().sum()) < 3:
+        raise UsageError(
+            f"only {int(data[outcome].notna().sum())} of the {len(data)} observed teachers have "
+            f"a {outcome!r} score: the lesson ratings are mostly missing (a score needs at "
+            "least half of the indicators rated)."
+        )
     correlations = correlate(
         data[["teacher", *dims]],
         data[qcols],
