@@ -131,9 +131,9 @@ def test_mixed_ordered_rejected(ordd: pd.DataFrame) -> None:
         dinamika.cfa(ORD, ordd, estimator="WLSMV", ordered=["y1", "y2"])
     with pytest.raises(dinamika.UsageError, match="WLSMV"):
         dinamika.cfa(ORD, ordd, ordered=True)
-    res = dinamika.cfa(ORD, ordd, estimator="WLSMV")
-    with pytest.raises(dinamika.UsageError, match="ML"):
-        res.scores()
+    res = dinamika.cfa(ORD, ordd, estimator="WLSMV", std_lv=True)
+    with pytest.raises(dinamika.UsageError, match="ML fits"):
+        res.modification_indices()
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,9 @@ the response scale on every item scores 10 and one (pooled) standard deviation o
 is 2 (OECD, 2019, ch. 11): ``talis = 10 + 2 (eta_hat - eta_mid) / sd(eta_hat)``. The midpoint
 is (min + max) / 2 of the codes observed for each item.
 
-Scores for WLSMV fits (lavaan uses empirical Bayes modal scores for ordered items) are not
-implemented and raise a :class:`~dinamika.errors.UsageError`.
+WLSMV fits give empirical Bayes modal scores (lavaan's ``lavPredict()`` default for ordered
+items; :mod:`dinamika.cfa.ebm`); with the TALIS metric the midpoint respondent answers the
+middle category of every item.
 
 References
 ----------
@@ -69,8 +70,10 @@ def factor_scores(
     Parameters
     ----------
     result : CFAResult
-        An ML fit from :func:`dinamika.cfa`.
-    method : {"regression", "bartlett"}
+        A fit from :func:`dinamika.cfa` (not FIML).
+    method : {"regression", "bartlett", "ebm"}
+        ML: regression or Bartlett. WLSMV: "regression" and "ebm" both give the empirical
+        Bayes modal scores.
     talis : bool
         Rescale to the TALIS metric (midpoint 10, SD 2); see the module docstring.
 
@@ -90,16 +93,15 @@ def factor_scores(
     [-0.818, -0.138, 0.062]
     """
     method = method.lower()
-    if method not in ("regression", "bartlett"):
+    if method not in ("regression", "bartlett", "ebm"):
         raise UsageError(
-            f"The value for `method` must be one of ['regression', 'bartlett'], but {method!r} "
-            "was passed"
+            "The value for `method` must be one of ['regression', 'bartlett', 'ebm'], but "
+            f"{method!r} was passed"
         )
-    if result.estimator != "ML":
-        raise UsageError(
-            "factor scores are only implemented for ML fits; refit with estimator='ML' "
-            "(ordinal empirical-Bayes scores as lavaan computes them for WLSMV are not available)"
-        )
+    if result.estimator == "WLSMV":
+        return _ordinal_scores(result, method, talis)
+    if method == "ebm":
+        raise UsageError("method='ebm' is for WLSMV fits; ML fits use 'regression' or 'bartlett'")
     if result._extra.get("missing") == "fiml":
         raise UsageError(
             "factor scores for FIML fits (respondents with unanswered items) are not "
@@ -124,6 +126,46 @@ def factor_scores(
         sd = out[model.factors].std(ddof=1).to_numpy()
         for g, (e_eta, w, mu) in enumerate(mids):
             eta_mid = e_eta[fac] + (mid - mu) @ w[fac].T
+            rows = result._extra["rows"][g]
+            vals = out.loc[rows, model.factors].to_numpy()
+            out.loc[rows, model.factors] = 10.0 + 2.0 * (vals - eta_mid) / sd
+    return out
+
+
+def _ordinal_scores(result: CFAResult, method: str, talis: bool) -> pd.DataFrame:
+    """EBM scores of a WLSMV fit (see :mod:`dinamika.cfa.ebm`)."""
+    from dinamika.cfa.ebm import ebm_scores
+    from dinamika.cfa.ordinal import recode_ordinal
+
+    if method == "bartlett":
+        raise UsageError(
+            "Bartlett scores are not defined for ordered items; WLSMV fits give empirical "
+            "Bayes modal scores (method='regression' or 'ebm', lavaan's lavPredict default)"
+        )
+    model = result._model
+    fac = [model.lv.index(f) for f in model.factors]
+    codes, nlev = recode_ordinal(list(result._data), model.ov)
+    mats_all = model.fill(result._theta)
+    for mats in mats_all:
+        model.set_ordinal_theta(mats)
+    frames = []
+    for g, c in enumerate(codes):
+        eta = ebm_scores(model, mats_all[g], c, nlev)[:, fac]
+        df = pd.DataFrame(eta, columns=model.factors, index=result._extra["rows"][g])
+        if len(result.group_labels) > 1:
+            df.insert(0, "group", result.group_labels[g])
+        frames.append(df)
+    out = pd.concat(frames)
+    if talis:
+        if any(k % 2 == 0 for k in nlev):
+            raise UsageError(
+                "the TALIS metric needs a middle answer category; some items have an even "
+                "number of categories"
+            )
+        sd = out[model.factors].std(ddof=1).to_numpy()
+        mid = np.array([[(k - 1) // 2 for k in nlev]], dtype=np.intp)
+        for g in range(len(codes)):
+            eta_mid = ebm_scores(model, mats_all[g], mid, nlev)[0, fac]
             rows = result._extra["rows"][g]
             vals = out.loc[rows, model.factors].to_numpy()
             out.loc[rows, model.factors] = 10.0 + 2.0 * (vals - eta_mid) / sd

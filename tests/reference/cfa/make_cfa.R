@@ -126,6 +126,10 @@ ometr <- cfa(ORD, data = ordd, ordered = yv, estimator = "WLSMV", group = "grp",
              group.equal = "loadings")
 oscal <- cfa(ORD, data = ordd, ordered = yv, estimator = "WLSMV", group = "grp",
              group.equal = c("loadings", "thresholds"))
+wcsv(as.data.frame(lavPredict(cfa(ORD, data = ordd, ordered = yv, estimator = "WLSMV"))),
+     "ord_scores_ebm.csv")
+wcsv(do.call(rbind, lapply(lavPredict(oscal), as.data.frame)), "ord_mg_scalar_scores_ebm.csv")
+wcsv(do.call(rbind, lapply(lavPredict(oconf), as.data.frame)), "ord_mg_configural_scores_ebm.csv")
 save_fit(oconf, "ord_mg_configural")
 save_fit(ometr, "ord_mg_metric")
 save_fit(oscal, "ord_mg_scalar")
