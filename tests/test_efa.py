@@ -202,6 +202,9 @@ def test_bartlett_matches_psych(name: str) -> None:
     assert_allclose(res.chisq, ref["chisq"], rtol=1e-6)
     assert res.df == ref["df"]
     assert_allclose(res.p_value, ref["p_value"], rtol=1e-6, atol=1e-300)
+    row = res.to_frame()
+    assert list(row.columns) == ["chisq", "df", "p_value", "n"] and len(row) == 1
+    assert row.at[0, "chisq"] == res.chisq
 
 
 @pytest.mark.parametrize("name", ["hs", "bfi", "sim"])

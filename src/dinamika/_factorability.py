@@ -72,6 +72,10 @@ class BartlettResult:
     n: int
     diagnostics: tuple[str, ...] = ()
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row: ``chisq, df, p_value, n``."""
+        return pd.DataFrame([{k: getattr(self, k) for k in ("chisq", "df", "p_value", "n")}])
+
     def summary(self) -> str:
         """One line of text."""
         return (
