@@ -194,3 +194,13 @@ def test_object_and_nullable_scores_equal_float() -> None:
     pd.testing.assert_frame_equal(
         observation_scores(obs.astype({c: object for c in ind}), SCALES), ref
     )
+
+
+def test_a_loaded_survey_is_accepted() -> None:
+    from dinamika import load_survey
+
+    survey = load_survey(key="observation-tests-key-0123456789abcdef")
+    direct = observation_scores(survey.observations, survey.observation_instrument, level="teacher")
+    pd.testing.assert_frame_equal(observation_scores(survey, level="teacher"), direct)
+    with pytest.raises(UsageError, match="observation instrument"):
+        observation_scores(survey.observations)

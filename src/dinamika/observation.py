@@ -93,8 +93,8 @@ def _nanmax_rows(a: np.ndarray) -> np.ndarray:
 
 
 def observation_scores(
-    observations: pd.DataFrame,
-    instrument: Any,
+    observations: Any,
+    instrument: Any = None,
     *,
     level: Literal["lesson", "teacher"] = "lesson",
     reconcile: Literal["mean", "consensus"] = "mean",
@@ -106,11 +106,16 @@ def observation_scores(
 
     Parameters
     ----------
-    observations : DataFrame
+    observations : DataFrame or Survey
         One row per lesson × observer with columns ``lesson``, ``teacher``, ``observer`` and the
-        indicator columns (1–4, NaN = missing), as ``survey.observations``.
+        indicator columns (1–4, NaN = missing), as ``survey.observations``. Given a loaded
+        Survey, its observations and observation instrument are used, and the ``consensus`` /
+        ``master`` observers its ``survey.yaml`` names reconcile / are left out (as
+        :func:`dinamika.relate` does) unless ``consensus_observer`` / ``exclude_observers`` say
+        otherwise.
     instrument : Instrument or mapping
         The observation instrument (its ``.scales``: aspect id → indicator ids), or that mapping.
+        Required with a DataFrame.
     level : {"lesson", "teacher"}
         ``"lesson"``: one row per lesson. ``"teacher"``: one row per teacher, the mean of the
         teacher's lesson scores (each lesson weighs the same).
@@ -175,6 +180,25 @@ def observation_scores(
       teacher  n_lessons  overall
     0      G1          2      3.0
     """
+    if not isinstance(observations, pd.DataFrame) and hasattr(observations, "manifest"):
+        survey = observations  # a loaded term: its table, instrument and special observers
+        if getattr(survey, "observations", None) is None:
+            raise UsageError(
+                "This term has no lesson observations (no `observations:` part in survey.yaml)."
+            )
+        spec = survey.manifest.get("observations") or {}
+        observations = survey.observations
+        instrument = survey.observation_instrument if instrument is None else instrument
+        if consensus_observer is None and spec.get("consensus"):
+            consensus_observer = str(spec["consensus"])
+            reconcile = "consensus"
+        if not exclude_observers and spec.get("master"):
+            exclude_observers = [str(spec["master"])]
+    if instrument is None:
+        raise UsageError(
+            "Give the observation instrument: observation_scores(survey.observations, "
+            "survey.observation_instrument), or pass the loaded Survey itself."
+        )
     if level not in ("lesson", "teacher"):
         raise UsageError(
             f"The value for `level` must be one of ['lesson', 'teacher'], but {level!r} was passed."
