@@ -257,3 +257,20 @@ def test_heywood_case_is_reported_not_hidden() -> None:
 def test_unidentified_model_is_refused(hs: pd.DataFrame) -> None:
     with pytest.raises(UsageError, match="not identified"):
         dinamika.cfa("f =~ x1 + x2", hs)
+
+
+def test_exogenous_observed_covariates_fixed_x() -> None:
+    # R: sem("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6;
+    #         visual ~ ageyr + sex; textual ~ ageyr", data = HolzingerSwineford1939)
+    # (fixed.x = TRUE: the covariates' variances/covariance are fixed to their sample values,
+    # df 17, logl conditional on the covariates)
+    data = pd.read_csv(REF / "hs1939_covariates.csv")
+    res = dinamika.cfa(
+        "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nvisual ~ ageyr + sex\ntextual ~ ageyr",
+        data,
+    )
+    assert_matches_lavaan("hs_fixed_x", res)
+    fit = json.loads((REF / "hs_fixed_x_fit.json").read_text())
+    assert res.fit.baseline_df == fit["baseline.df"] == 27
+    with pytest.raises(UsageError, match="covariates"):
+        dinamika.cfa("visual =~ x1 + x2 + x3\nvisual ~ ageyr", data, missing="fiml")

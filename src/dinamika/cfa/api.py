@@ -121,8 +121,12 @@ def _ml_fit_measures(
     ns = [s.n for s in stats]
     ntot, ngr, p = sum(ns), len(stats), model.p
     moments = p * (p + 1) // 2 + (p if model.meanstructure else 0)
-    df = ngr * moments - model.npar
+    kx = len(model.fixed_x)  # exogenous covariates: their moments are reproduced exactly
+    fixed = kx * (kx + 1) // 2 + (kx if model.meanstructure else 0)
+    df = ngr * (moments - fixed) - model.npar
     chisq = ntot * fmin
+    xi = [model.ov.index(n) for n in model.fixed_x]
+    yi = [i for i in range(p) if i not in xi]
     tb, logl, logl_h1 = 0.0, 0.0, 0.0
     sigmas, mus = [], []
     for mats, st in zip(model.fill(theta), stats, strict=True):
@@ -130,7 +134,9 @@ def _ml_fit_measures(
         sigmas.append(sigma)
         mus.append(mu)
         _, logdet_s = np.linalg.slogdet(st.cov)
-        tb += st.n * (float(np.sum(np.log(np.diag(st.cov)))) - logdet_s)
+        # baseline: independent variables, but the covariates keep their covariances
+        _, logdet_x = np.linalg.slogdet(st.cov[np.ix_(xi, xi)]) if xi else (1.0, 0.0)
+        tb += st.n * (float(np.sum(np.log(np.diag(st.cov)[yi]))) + logdet_x - logdet_s)
         _, logdet = np.linalg.slogdet(sigma)
         diff = st.mean - mu if model.meanstructure else np.zeros(p)
         sinv = np.linalg.inv(sigma)
@@ -140,7 +146,11 @@ def _ml_fit_measures(
             * (p * math.log(2 * math.pi) + logdet + np.trace(st.cov @ sinv) + diff @ sinv @ diff)
         )
         logl_h1 += -0.5 * st.n * (p * math.log(2 * math.pi) + logdet_s + p)
-    dfb = ngr * p * (p - 1) // 2
+        if xi:  # lavaan reports the likelihood conditional on the fixed covariates
+            marg_x = -0.5 * st.n * (kx * math.log(2 * math.pi) + logdet_x + kx)
+            logl -= marg_x
+            logl_h1 -= marg_x
+    dfb = ngr * (p * (p - 1) // 2 - kx * (kx - 1) // 2)
     lo, hi = rmsea_ci(chisq, df, ntot, ngr)
     covs = [s.cov for s in stats]
     means = [s.mean for s in stats] if model.meanstructure else None
@@ -291,8 +301,12 @@ def cfa(
 
         F_g = log|Σ| + tr(S Σ⁻¹) − log|S| − p + (ȳ − μ)' Σ⁻¹ (ȳ − μ),   χ² = Σ_g N_g F_g
 
-    Exogenous observed covariates (lavaan's ``fixed.x``), higher-order factors and mixed
-    continuous/ordered indicators are not supported and raise a clear error.
+    Observed variables in regressions get lavaan's treatment: an observed outcome
+    (``kualitas ~ kepemimpinan``) is modelled through a dummy latent variable; an observed
+    predictor that is never an outcome is an exogenous covariate whose variances, covariances
+    and means are fixed to the sample values (lavaan's ``fixed.x = TRUE``; ML with listwise
+    deletion only). Higher-order factors and mixed continuous/ordered indicators are not
+    supported and raise a clear error.
 
     References
     ----------
@@ -334,6 +348,11 @@ def _cfa(
     stmts = parse_model(model)
     base = build_model(stmts, std_lv=std_lv)
     ov = base.ov
+    if base.fixed_x and (missing == "fiml" or estimator != "ML"):
+        raise UsageError(
+            f"exogenous observed covariates {base.fixed_x} are supported with estimator='ML' "
+            "and missing='listwise' only"
+        )
     ord_items = _ordered_items(ordered, ov, estimator)
     if ord_items and estimator != "WLSMV":
         raise UsageError("ordered items need estimator='WLSMV' (ML treats items as continuous)")
@@ -367,6 +386,8 @@ def _cfa(
                 f"the sample covariance matrix{where} is singular (an item is constant or a "
                 "linear combination of others); remove that item"
             )
+    if mod.fixed_x:
+        mod.set_fixed_x([s.cov for s in stats], [s.mean for s in stats])
     start = start_values(mod, [s.cov for s in stats], [s.mean for s in stats])
     est = fit_ml(mod, stats, start)
     ntot = sum(s.n for s in stats)

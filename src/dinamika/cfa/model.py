@@ -9,7 +9,9 @@ with ``Lambda`` (p×m loadings), ``B`` (m×m regressions among latents), ``Psi``
 (residual) covariances), ``Theta`` (p×p residual covariances), ``nu`` (intercepts), ``alpha``
 (latent means). Ordered items add thresholds ``tau`` and scale factors ``delta`` (lavaan's
 "delta" parameterization). An observed variable that takes part in a regression (``y ~ f``)
-gets a "dummy" latent variable with loading 1 and residual variance 0, as in lavaan.
+gets a "dummy" latent variable with loading 1 and residual variance 0, as in lavaan; an
+observed predictor that is never an outcome is an exogenous covariate whose (co)variances and
+means are fixed to the sample values (lavaan's ``fixed.x``, see :meth:`Model.set_fixed_x`).
 
 Defaults follow lavaan's ``cfa()``/``sem()``: the first loading of each factor is fixed to 1
 (``std_lv=True`` fixes the factor variances to 1 instead), residual variances and the
@@ -63,6 +65,7 @@ class Row:
     value: float = 0.0
     label: str = ""
     user: bool = False
+    exo: bool = False  # fixed to a sample statistic (lavaan's fixed.x)
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Model:
     meanstructure: bool
     ordered: dict[str, int]  # item -> number of thresholds (empty for continuous models)
     npar: int
+    fixed_x: list[str] = field(default_factory=list)
     _idx: dict[tuple[int, str], tuple[NDArray[Any], ...]] = field(default_factory=dict)
 
     @property
@@ -155,6 +159,22 @@ class Model:
                     x[r] = vals
             out.append(mats)
         return out
+
+    def set_fixed_x(self, covs: list[Array], means: list[Array]) -> None:
+        """Fix the exogenous covariates' (co)variances and means to the sample values."""
+        ov_i = {n: i for i, n in enumerate(self.ov)}
+        for r in self.rows:
+            if not r.exo:
+                continue
+            s, ybar = covs[r.group - 1], means[r.group - 1]
+            if r.mat == "psi":
+                r.value = float(s[ov_i[r.lhs], ov_i[r.rhs]])
+            elif r.mat == "nu":
+                r.value = float(ybar[ov_i[r.lhs]])
+        self._idx.clear()
+        self.__post_init__()
+        if hasattr(self, "_base"):
+            del self._base
 
     def set_ordinal_theta(self, mats: dict[str, Array]) -> None:
         """Delta parameterization: theta_ii = 1/delta_i^2 - (Lambda M Lambda')_ii, in place."""
@@ -260,15 +280,6 @@ def _classify(stmts: list[Statement]) -> tuple[list[str], list[str], list[str], 
             raise UsageError(
                 f"'{s.lhs} =~ {s.rhs}': higher-order factors are not supported by dinamika.cfa"
             )
-    # exogenous observed covariates (lavaan fixed.x) are not supported
-    lhs_reg = {s.lhs for s in stmts if s.op == "~"}
-    exo = sorted(n for n in reg_ov if n not in lhs_reg)
-    if exo:
-        raise UsageError(
-            f"observed predictor(s) {exo} appear only on the right of '~'; dinamika.cfa does not "
-            "support exogenous observed covariates (lavaan's fixed.x) yet: make them indicators "
-            "of a factor or leave them out"
-        )
     lv = factors + [n for n in ov if n in reg_ov]
     return ov, lv, factors, reg_ov
 
@@ -290,6 +301,10 @@ def build_model(
             f"group_equal must be drawn from {sorted(GROUP_EQUAL)}, but {bad} was passed"
         )
     ov, lv, factors, reg_ov = _classify(stmts)
+    lhs_reg = {s.lhs for s in stmts if s.op == "~"}
+    # exogenous observed covariates: variances, covariances and means fixed to their sample
+    # values (lavaan's fixed.x = TRUE); filled in by set_fixed_x()
+    fixed_x = [n for n in ov if n in reg_ov and n not in lhs_reg]
     ov_i = {n: i for i, n in enumerate(ov)}
     lv_i = {n: i for i, n in enumerate(lv)}
     endo = {s.lhs for s in stmts if s.op == "~"}
@@ -354,7 +369,11 @@ def build_model(
             if n in reg_ov:
                 rv = Row(n, "=~", n, g, "lambda", ov_i[n], lv_i[n], 0, 1.0)
                 grow.append(rv)  # hidden dummy loading
-                add(Row(n, "~~", n, g, "psi", lv_i[n], lv_i[n], 1), (n, "~~", n))
+                if n in fixed_x:
+                    row = Row(n, "~~", n, g, "psi", lv_i[n], lv_i[n], 0, 1.0, exo=True)
+                    add(row, (n, "~~", n))
+                else:
+                    add(Row(n, "~~", n, g, "psi", lv_i[n], lv_i[n], 1), (n, "~~", n))
             elif n in ordered:
                 add(Row(n, "~~", n, g, "theta", ov_i[n], ov_i[n], 0, 1.0), (n, "~~", n))
             else:
@@ -364,8 +383,12 @@ def build_model(
                 Row(f, "~~", f, g, "psi", lv_i[f], lv_i[f], 0 if std_lv else 1, 1.0),
                 (f, "~~", f),
             )
-        exo_lv = [n for n in lv if n not in endo]
+        exo_lv = [n for n in lv if n not in endo and n not in fixed_x]
         pure_y = [n for n in lv if n in endo and n not in predictors]
+        for a_i, a in enumerate(fixed_x):
+            for b in fixed_x[a_i + 1 :]:
+                i, j = sorted((lv_i[a], lv_i[b]), reverse=True)
+                add(Row(a, "~~", b, g, "psi", i, j, 0, 0.0, exo=True), (a, "~~", b))
         for group_lv in (exo_lv, pure_y):
             for a_i, a in enumerate(group_lv):
                 for b in group_lv[a_i + 1 :]:
@@ -384,8 +407,9 @@ def build_model(
                 grow.append(Row(n, "~*~", n, g, "delta", ov_i[n], 0, int(free_delta), 1.0))
         if meanstructure or ordered:
             for n in ov:
-                free_nu = meanstructure and n not in ordered
-                add(Row(n, "~1", "", g, "nu", ov_i[n], 0, int(free_nu), 0.0), (n, "~1", ""))
+                free_nu = meanstructure and n not in ordered and n not in fixed_x
+                row = Row(n, "~1", "", g, "nu", ov_i[n], 0, int(free_nu), 0.0, exo=n in fixed_x)
+                add(row, (n, "~1", ""))
             for f in factors:
                 free_a = g > 1 and eq_intercepts and "means" not in group_equal
                 add(Row(f, "~1", "", g, "alpha", lv_i[f], 0, int(free_a), 0.0), (f, "~1", ""))
@@ -409,4 +433,4 @@ def build_model(
         r.free = npar
         if eqkey:
             index[eqkey] = npar
-    return Model(rows, ov, lv, factors, ngroups, meanstructure, ordered, npar)
+    return Model(rows, ov, lv, factors, ngroups, meanstructure, ordered, npar, fixed_x=fixed_x)

@@ -26,6 +26,7 @@ save_fit <- function(fit, name) {
 # ---- data ---------------------------------------------------------------------------------
 hs <- HolzingerSwineford1939
 wcsv(hs[, c("id", "school", paste0("x", 1:9))], "hs1939.csv")
+wcsv(hs[, c("id", "school", "sex", "ageyr", paste0("x", 1:9))], "hs1939_covariates.csv")
 # a copy with missing values (deterministic positions) for listwise / FIML
 set.seed(20251127)
 hsna <- hs[, c("id", "school", paste0("x", 1:9))]
@@ -94,6 +95,12 @@ fit <- sem("visual =~ x1 + x2 + x3
             textual =~ x4 + x5 + x6
             x9 ~ visual + textual", data = hs)
 save_fit(fit, "hs_observed_outcome")
+# exogenous observed covariates (fixed.x = TRUE, lavaan's default)
+fit <- sem("visual =~ x1 + x2 + x3
+            textual =~ x4 + x5 + x6
+            visual ~ ageyr + sex
+            textual ~ ageyr", data = hs)
+save_fit(fit, "hs_fixed_x")
 
 # ---- 4. ordinal WLSMV -------------------------------------------------------------------
 set.seed(4)
