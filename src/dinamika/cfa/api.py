@@ -21,7 +21,8 @@ from dinamika.cfa.fit import (
     tli,
 )
 from dinamika.cfa.ml import GroupStats, fit_ml, ml_information, start_values
-from dinamika.cfa.model import Model, build_model
+from dinamika.cfa.model import Model
+from dinamika.cfa.partable import build_model
 from dinamika.cfa.result import (
     CFAResult,
     Diagnostics,

@@ -40,8 +40,9 @@ from scipy import stats
 
 from dinamika.cfa.fit import FitMeasures, cfi, chisq_pvalue, rmsea, rmsea_ci, tli
 from dinamika.cfa.ml import start_values
-from dinamika.cfa.model import Model, build_model
+from dinamika.cfa.model import Model
 from dinamika.cfa.ordinal import _pairs, ordinal_stats, recode_ordinal
+from dinamika.cfa.partable import build_model
 from dinamika.cfa.result import CFAResult, Diagnostics, _factor_correlations, _r2, parameter_table
 from dinamika.cfa.syntax import Statement
 from dinamika.errors import UsageError
