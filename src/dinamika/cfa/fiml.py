@@ -82,7 +82,12 @@ def loglik(pats: list[Pattern], mu: Array, sigma: Array) -> float:
 def em_h1(
     pats: list[Pattern], p: int, *, tol: float = 1e-12, max_iter: int = 10_000
 ) -> tuple[Array, Array, int]:
-    """EM estimates of the unrestricted mean vector and covariance matrix (divisor N)."""
+    """EM estimates of the unrestricted mean vector and covariance matrix (divisor N).
+
+    E-step per pattern (answered o, missing m): ``B = Sigma_mo Sigma_oo^-1``,
+    ``E[y_m] = mu_m + B (y_o - mu_o)``, ``Cov[y_m | y_o] = Sigma_mm - B Sigma_om``; patterns
+    with the same number of answers are processed together.
+    """
     n = sum(pt.n for pt in pats)
     t1 = np.zeros(p)
     cnt = np.zeros(p)
@@ -90,42 +95,48 @@ def em_h1(
         t1[pt.obs] += pt.n * pt.mean
         cnt[pt.obs] += pt.n
     mu = t1 / cnt
-    sigma = np.eye(p)
     var = np.zeros(p)
     for pt in pats:
         var[pt.obs] += pt.n * (np.diag(pt.cov) + (pt.mean - mu[pt.obs]) ** 2)
     sigma = np.diag(var / cnt)
+    stacked = []
+    for b in blocks(pats):
+        miss = np.array([np.setdiff1d(np.arange(p), o) for o in b.idx], dtype=np.intp)
+        miss = miss.reshape(len(b.idx), p - b.idx.shape[1])
+        yy = b.cov + b.mean[:, :, None] * b.mean[:, None, :]  # mean of y_o y_o'
+        stacked.append((b, miss, yy))
     for it in range(1, max_iter + 1):
         s1 = np.zeros(p)
         s2 = np.zeros((p, p))
-        for pt in pats:
-            o = pt.obs
-            m = np.setdiff1d(np.arange(p), o)
-            yy = pt.cov + np.outer(pt.mean, pt.mean)  # mean of y_o y_o'
-            if len(m) == 0:
-                s1 += pt.n * pt.mean
-                s2 += pt.n * yy
-                continue
-            beta = np.linalg.solve(sigma[np.ix_(o, o)], sigma[np.ix_(o, m)]).T  # m × o
-            a = mu[m] - beta @ mu[o]
-            cond = sigma[np.ix_(m, m)] - beta @ sigma[np.ix_(o, m)]
-            ey = np.empty(p)
-            ey[o] = pt.mean
-            ey[m] = a + beta @ pt.mean
-            block = np.empty((p, p))
-            block[np.ix_(o, o)] = yy
-            mo = np.outer(a, pt.mean) + beta @ yy
-            block[np.ix_(m, o)] = mo
-            block[np.ix_(o, m)] = mo.T
-            block[np.ix_(m, m)] = (
-                cond
-                + np.outer(a, a)
-                + np.outer(a, beta @ pt.mean)
-                + np.outer(beta @ pt.mean, a)
-                + beta @ yy @ beta.T
-            )
-            s1 += pt.n * ey
-            s2 += pt.n * block
+        for b, miss, yy in stacked:
+            o, m = b.idx, miss
+            k = np.arange(len(b.n))[:, None, None]
+            w = b.n
+            ey = np.zeros((len(w), p))
+            blk = np.zeros((len(w), p, p))
+            ey[k[:, :, 0], o] = b.mean
+            blk[k, o[:, :, None], o[:, None, :]] = yy
+            if m.shape[1]:
+                s_oo = sigma[o[:, :, None], o[:, None, :]]
+                s_om = sigma[o[:, :, None], m[:, None, :]]
+                s_mm = sigma[m[:, :, None], m[:, None, :]]
+                beta = np.swapaxes(np.linalg.solve(s_oo, s_om), 1, 2)  # K × m × o
+                a = mu[m] - np.einsum("kmo,ko->km", beta, mu[o])
+                cond = s_mm - beta @ s_om
+                bm = np.einsum("kmo,ko->km", beta, b.mean)
+                ey[k[:, :, 0], m] = a + bm
+                mo = a[:, :, None] * b.mean[:, None, :] + beta @ yy
+                blk[k, m[:, :, None], o[:, None, :]] = mo
+                blk[k, o[:, :, None], m[:, None, :]] = np.swapaxes(mo, 1, 2)
+                blk[k, m[:, :, None], m[:, None, :]] = (
+                    cond
+                    + a[:, :, None] * a[:, None, :]
+                    + a[:, :, None] * bm[:, None, :]
+                    + bm[:, :, None] * a[:, None, :]
+                    + beta @ yy @ np.swapaxes(beta, 1, 2)
+                )
+            s1 += w @ ey
+            s2 += np.einsum("k,kij->ij", w, blk)
         new_mu = s1 / n
         new_sigma = s2 / n - np.outer(new_mu, new_mu)
         change = max(np.abs(new_mu - mu).max(), np.abs(new_sigma - sigma).max())
@@ -135,29 +146,61 @@ def em_h1(
     return mu, sigma, max_iter
 
 
+@dataclass(frozen=True)
+class Block:
+    """Patterns with the same number q of answered items, stacked for batched algebra."""
+
+    idx: NDArray[np.intp]  # K × q answered items
+    n: Array  # K
+    mean: Array  # K × q
+    cov: Array  # K × q × q
+
+
+def blocks(pats: list[Pattern]) -> list[Block]:
+    """Stack the patterns of one group by their number of answered items."""
+    out = []
+    for q in sorted({len(pt.obs) for pt in pats}):
+        sel = [pt for pt in pats if len(pt.obs) == q]
+        out.append(
+            Block(
+                np.array([pt.obs for pt in sel], dtype=np.intp),
+                np.array([pt.n for pt in sel], dtype=float),
+                np.array([pt.mean for pt in sel]),
+                np.array([pt.cov for pt in sel]),
+            )
+        )
+    return out
+
+
 def _objective(
-    model: Model, theta: Array, groups: list[list[Pattern]], ntot: int, grad: bool = True
+    model: Model, theta: Array, groups: list[list[Block]], ntot: int, grad: bool = True
 ) -> tuple[float, Array]:
-    """F = -2 logL / N (without the 2π constant) and its gradient."""
+    """F = -2 logL / N (without the 2π constant) and its gradient (patterns batched)."""
     f = 0.0
     g = np.zeros(model.npar)
-    for gi, (mats, pats) in enumerate(zip(model.fill(theta), groups, strict=True), start=1):
+    for gi, (mats, blks) in enumerate(zip(model.fill(theta), groups, strict=True), start=1):
         sigma, mu, _ = model.implied(mats)
         gs = np.zeros_like(sigma)
         gm = np.zeros_like(mu)
-        for pt in pats:
-            o = pt.obs
-            s_oo = sigma[np.ix_(o, o)]
+        for b in blks:
+            rows, cols = b.idx[:, :, None], b.idx[:, None, :]
+            s_oo = sigma[rows, cols]
             sign, logdet = np.linalg.slogdet(s_oo)
-            if sign <= 0:
+            if (sign <= 0).any():
                 return np.inf, g
             inv = np.linalg.inv(s_oo)
-            d = pt.mean - mu[o]
-            c = pt.cov + np.outer(d, d)
-            f += pt.n / ntot * (logdet + np.sum(inv * c))
+            d = b.mean - mu[b.idx]
+            c = b.cov + d[:, :, None] * d[:, None, :]
+            w = b.n / ntot
+            f += float(w @ (logdet + np.einsum("kij,kij->k", inv, c)))
             if grad:
-                gs[np.ix_(o, o)] += pt.n / ntot * (inv - inv @ c @ inv)
-                gm[o] += -2.0 * pt.n / ntot * (inv @ d)
+                k = np.arange(len(b.n))
+                full = np.zeros((len(b.n), model.p, model.p))
+                full[k[:, None, None], rows, cols] = w[:, None, None] * (inv - inv @ c @ inv)
+                gs += full.sum(axis=0)
+                vec = np.zeros((len(b.n), model.p))
+                vec[k[:, None], b.idx] = -2.0 * w[:, None] * np.einsum("kij,kj->ki", inv, d)
+                gm += vec.sum(axis=0)
         if grad:
             d_s, d_m = model.derivatives(gi, mats)
             g += np.einsum("ij,aij->a", gs, d_s) + d_m @ gm
@@ -166,17 +209,18 @@ def _objective(
 
 def fit_fiml(
     model: Model,
-    groups: list[list[Pattern]],
+    patterns_g: list[list[Pattern]],
     h1: list[tuple[Array, Array]],
     start: Array,
     *,
     max_iter: int = 500,
 ) -> tuple[Array, float, int, bool, Array]:
     """Minimize the FIML discrepancy; returns (theta, F, iterations, converged, vcov)."""
-    ntot = sum(pt.n for pats in groups for pt in pats)
+    ntot = sum(pt.n for pats in patterns_g for pt in pats)
+    groups = [blocks(p) for p in patterns_g]
     stats = [
         GroupStats(sum(pt.n for pt in pats), sig, mu)
-        for pats, (mu, sig) in zip(groups, h1, strict=True)
+        for pats, (mu, sig) in zip(patterns_g, h1, strict=True)
     ]
     theta = start.copy()
     fval, grad = _objective(model, theta, groups, ntot)
