@@ -131,9 +131,6 @@ def test_mixed_ordered_rejected(ordd: pd.DataFrame) -> None:
         dinamika.cfa(ORD, ordd, estimator="WLSMV", ordered=["y1", "y2"])
     with pytest.raises(dinamika.UsageError, match="WLSMV"):
         dinamika.cfa(ORD, ordd, ordered=True)
-    res = dinamika.cfa(ORD, ordd, estimator="WLSMV", std_lv=True)
-    with pytest.raises(dinamika.UsageError, match="ML fits"):
-        res.modification_indices()
 
 
 @pytest.mark.parametrize(
@@ -163,3 +160,17 @@ def test_wlsmv_unidentified_and_saturated(ordd: pd.DataFrame) -> None:
     res = dinamika.cfa("f =~ y1 + y2 + y3", ordd, estimator="WLSMV")  # just identified
     assert res.fit.df == 0
     assert res.fit.chisq == pytest.approx(0.0, abs=1e-8)
+
+
+def test_wlsmv_modification_indices(ordd: pd.DataFrame) -> None:
+    # R: modindices(cfa(ORD, data = ordd, ordered = ..., estimator = "WLSMV"))
+    # the simulated cross-loading of y4 on f2 tops the list, as in lavaan
+    res = dinamika.cfa(ORD, ordd, estimator="WLSMV")
+    mi = res.modification_indices(top=None)
+    ref = pd.read_csv(REF / "ord_wlsmv_modindices.csv")
+    both = ref.merge(mi, on=["lhs", "op", "rhs"], suffixes=("_r", ""))
+    assert len(both) == len(ref) == len(mi) == 36
+    np.testing.assert_allclose(both["mi"], both["mi_r"], rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(both["epc"], both["epc_r"], atol=1e-4)
+    np.testing.assert_allclose(both["sepc_all"], both["sepc.all"], atol=1e-4)
+    assert tuple(mi.iloc[0][["lhs", "op", "rhs"]]) == ("f2", "=~", "y4")

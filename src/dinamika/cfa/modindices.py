@@ -1,4 +1,4 @@
-"""Modification indices: score tests for parameters the model fixes (ML fits).
+"""Modification indices: score tests for parameters the model fixes (ML and WLSMV fits).
 
 The model is extended by every omitted cross-loading (``f =~ x`` for items of other factors)
 and every omitted residual covariance between observed variables (``x1 ~~ x2``), in each group.
@@ -12,7 +12,11 @@ and the new (2) parameters, ``V = I22 - I21 I11^-1 I12`` (diagonal), lavaan's
 
 and ``sepc.all`` standardizes the EPC as std.all does (loading × sd(factor)/sd(item);
 covariance / sqrt(theta_ii theta_jj)). Releasing across-group equality constraints
-(lavaan's ``lavTestScore``) and WLSMV fits are not covered.
+(lavaan's ``lavTestScore``) and FIML fits are not covered.
+
+WLSMV (lavaan's convention): the information is ``sum_g (N_g/N) D' W D`` and the score
+``sum_g ((N_g - 1)/N) D' W (s - sigma)`` of the extended model at the estimates, in the same
+formulas.
 
 References
 ----------
@@ -73,13 +77,32 @@ def _extend(model: Model) -> tuple[Model, list[Row]]:
     return ext, new
 
 
+def _wls_terms(result: CFAResult, ext: Model, theta: Any) -> tuple[Any, Any]:
+    """Expected information sum_g f_g D'WD and score sum_g ((N_g - 1)/N) D'W e (WLSMV)."""
+    from dinamika.cfa.wls import _jacobian, _moments
+
+    ostats = result._extra["ordinal"]
+    weights = result._extra["weights"]
+    ntot = sum(st.n for st in ostats)
+    mats = ext.fill(theta)
+    info = np.zeros((ext.npar, ext.npar))
+    score = np.zeros(ext.npar)
+    for g, st in enumerate(ostats):
+        jac = _jacobian(ext, g + 1, mats[g], st.th_item)
+        implied, _, _ = _moments(ext, mats[g], st.th_item)
+        w = weights[g]
+        info += st.n / ntot * jac.T @ (w[:, None] * jac)
+        score += (st.n - 1) / ntot * jac.T @ (w * (st.vector - implied))
+    return info, score
+
+
 def modification_indices(result: CFAResult, top: int | None = 10) -> pd.DataFrame:
     """Modification indices, largest first, as lavaan's ``modindices()``.
 
     Parameters
     ----------
     result : CFAResult
-        An ML fit.
+        An ML (listwise) or WLSMV fit.
     top : int or None
         Keep the ``top`` largest (None = all).
 
@@ -99,20 +122,22 @@ def modification_indices(result: CFAResult, top: int | None = 10) -> pd.DataFram
     >>> mi[["lhs", "op", "rhs"]].iloc[0].tolist(), round(float(mi["mi"].iloc[0]), 3)
     (['visual', '=~', 'x9'], 36.411)
     """
-    if result.estimator != "ML" or result._extra.get("missing") == "fiml":
+    if result._extra.get("missing") == "fiml":
         raise UsageError(
-            "modification indices are only implemented for ML fits of complete data "
-            "(missing='listwise')"
+            "modification indices are not implemented for FIML fits; use missing='listwise'"
         )
     model = result._model
     ext, new = _extend(model)
     if not new:
         return pd.DataFrame(columns=["lhs", "op", "rhs", "group", "mi", "epc", "sepc_all"])
-    stats = list(result._stats)
     theta = np.concatenate([result._theta, np.zeros(len(new))])
-    info = ml_information(ext, theta, stats)
-    _, grad, _, _ = _group_terms(ext, theta, stats, False)
-    score = -0.5 * grad
+    if result.estimator == "WLSMV":
+        info, score = _wls_terms(result, ext, theta)
+    else:
+        stats = list(result._stats)
+        info = ml_information(ext, theta, stats)
+        _, grad, _, _ = _group_terms(ext, theta, stats, False)
+        score = -0.5 * grad
     q = model.npar
     i11, i12, i22 = info[:q, :q], info[:q, q:], info[q:, q:]
     v = np.diag(i22) - np.einsum("ij,ij->j", i12, np.linalg.solve(i11, i12))
@@ -120,6 +145,8 @@ def modification_indices(result: CFAResult, top: int | None = 10) -> pd.DataFram
     mi = result.n * d**2 / v
     epc = d / v
     mats = ext.fill(theta)
+    for m_g in mats:
+        ext.set_ordinal_theta(m_g)
     recs: list[dict[str, Any]] = []
     for k, r in enumerate(new):
         m = mats[r.group - 1]

@@ -122,6 +122,8 @@ ORD <- "f1 =~ y1 + y2 + y3 + y4
 yv <- paste0("y", 1:8)
 fit <- cfa(ORD, data = ordd, ordered = yv, estimator = "WLSMV")
 save_fit(fit, "ord_wlsmv")
+mi <- modindices(fit)
+wcsv(mi[, c("lhs", "op", "rhs", "mi", "epc", "sepc.all")], "ord_wlsmv_modindices.csv")
 ss <- lavInspect(fit, "sampstat")
 wcsv(data.frame(th = ss$th), "ord_thresholds.csv")
 wcsv(as.data.frame(unclass(ss$cov)), "ord_polychoric.csv")
