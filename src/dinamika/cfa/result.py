@@ -220,10 +220,10 @@ class CFAResult:
     model: str
     estimator: str
     fit: FitMeasures
-    parameters: pd.DataFrame
-    loadings: pd.DataFrame
-    factor_correlations: pd.DataFrame
-    r2: pd.DataFrame
+    parameters: pd.DataFrame = field(repr=False)
+    loadings: pd.DataFrame = field(repr=False)
+    factor_correlations: pd.DataFrame = field(repr=False)
+    r2: pd.DataFrame = field(repr=False)
     diagnostics: Diagnostics
     n: int
     group_labels: tuple[str, ...]
