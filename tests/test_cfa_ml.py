@@ -141,6 +141,19 @@ def test_multigroup(hs: pd.DataFrame, step: str, equal: tuple[str, ...]) -> None
     assert res.group_labels == ("Pasteur", "Grant-White")
 
 
+def test_partial_scalar_invariance(hs: pd.DataFrame) -> None:
+    # R: cfa(HS, data = hs, group = "school", group.equal = c("loadings", "intercepts"),
+    #        group.partial = c("x3 ~ 1", "x7 ~ 1"))   # chisq 129.422, df 58
+    res = dinamika.cfa(
+        HS,
+        hs,
+        group="school",
+        group_equal=("loadings", "intercepts"),
+        group_partial=["x3 ~ 1", "x7 ~ 1"],
+    )
+    assert_matches_lavaan("hs_mg_partial_scalar", res)
+
+
 def test_invariance_sequence_matches_lavtestlrt(hs: pd.DataFrame) -> None:
     # R: lavTestLRT(conf, metr, scal)
     inv = dinamika.invariance(HS, hs, group="school")
@@ -274,3 +287,23 @@ def test_exogenous_observed_covariates_fixed_x() -> None:
     assert res.fit.baseline_df == fit["baseline.df"] == 27
     with pytest.raises(UsageError, match="covariates"):
         dinamika.cfa("visual =~ x1 + x2 + x3\nvisual ~ ageyr", data, missing="fiml")
+
+
+@pytest.mark.parametrize("step", ["metric", "scalar"])
+def test_score_tests_match_lavtestscore(hs: pd.DataFrame, step: str) -> None:
+    # R: lavTestScore(cfa(HS, data = HolzingerSwineford1939, group = "school",
+    #                     group.equal = ...))  # $uni (1-df tests) and $test (total)
+    equal = ("loadings",) if step == "metric" else ("loadings", "intercepts")
+    res = dinamika.cfa(HS, hs, group="school", group_equal=equal)
+    st = res.score_tests()
+    ref = pd.read_csv(REF / f"hs_mg_{step}_score_tests.csv", keep_default_na=False, na_values=[""])
+    ref["rhs"] = ref["rhs"].fillna("")
+    both = ref.merge(st, on=["lhs", "op", "rhs", "group1", "group2"], suffixes=("_r", ""))
+    assert len(both) == len(ref) == len(st)
+    np.testing.assert_allclose(both["X2"], both["X2_r"], rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(both["pvalue"], both["p_value"], atol=1e-5)
+    assert st.attrs["total"]["df"] == ref["total_df"].iloc[0]
+    assert st.attrs["total"]["X2"] == pytest.approx(ref["total_X2"].iloc[0], rel=1e-5)
+    assert st["X2"].is_monotonic_decreasing
+    with pytest.raises(UsageError, match="no equality"):
+        dinamika.cfa(HS, hs, group="school").score_tests()

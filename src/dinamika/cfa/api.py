@@ -236,7 +236,13 @@ def _check_identified(
     """Refuse models with more free parameters than sample moments (negative df)."""
     if not ml:
         return
-    mod = build_model(stmts, ngroups=ngr, std_lv=std_lv, meanstructure=ngr > 1, group_equal=geq)
+    mod = build_model(
+        stmts,
+        ngroups=ngr,
+        std_lv=std_lv,
+        meanstructure=ngr > 1,
+        group_equal=geq,
+    )
     moments = ngr * (p * (p + 1) // 2 + (p if ngr > 1 else 0))
     if mod.npar > moments:
         raise UsageError(
@@ -256,6 +262,7 @@ def cfa(
     group_equal: Sequence[str] = (),
     std_lv: bool = False,
     missing: str = "listwise",
+    group_partial: Sequence[str] = (),
 ) -> CFAResult:
     """Fit a confirmatory factor (or structural equation) model as lavaan does.
 
@@ -280,6 +287,9 @@ def cfa(
         Parameters held equal across groups: ``"loadings"``, ``"intercepts"``,
         ``"thresholds"``, ``"means"``, ``"residuals"``, ``"residual.covariances"``,
         ``"lv.variances"``, ``"lv.covariances"``, ``"regressions"``.
+    group_partial : sequence of str
+        Parameters exempt from ``group_equal`` (lavaan's ``group.partial``), e.g.
+        ``["x3 ~ 1"]`` for a partial scalar-invariance model (see ``score_tests()``).
     std_lv : bool
         Identify factors by fixing their variances to 1 (all loadings free) instead of fixing
         the first loading to 1.
@@ -327,7 +337,17 @@ def cfa(
     (85.306, 24, 0.931)
     """
     with single_thread_blas():  # small matrices: threaded OpenBLAS only adds contention
-        return _cfa(model, data, estimator, ordered, group, tuple(group_equal), std_lv, missing)
+        return _cfa(
+            model,
+            data,
+            estimator,
+            ordered,
+            group,
+            tuple(group_equal),
+            std_lv,
+            missing,
+            group_partial=tuple(group_partial),
+        )
 
 
 def _cfa(
@@ -340,6 +360,7 @@ def _cfa(
     std_lv: bool,
     missing: str,
     cache: dict[str, Any] | None = None,
+    group_partial: tuple[str, ...] = (),
 ) -> CFAResult:
     if estimator not in ("ML", "WLSMV"):
         raise UsageError(f"estimator must be one of ['ML', 'WLSMV'], but {estimator!r} was passed")
@@ -368,17 +389,40 @@ def _cfa(
         from dinamika.cfa.wls import fit_wlsmv
 
         return fit_wlsmv(
-            model, stmts, data_g, labels, notes, rows, std_lv=std_lv, group_equal=geq, cache=cache
+            model,
+            stmts,
+            data_g,
+            labels,
+            notes,
+            rows,
+            std_lv=std_lv,
+            group_equal=geq,
+            group_partial=group_partial,
+            cache=cache,
         )
     ngr = len(data_g)
     _check_identified(stmts, ngr, std_lv, geq, len(ov), estimator == "ML")
     if missing == "fiml":
         from dinamika.cfa.fiml import fiml_result
 
-        mod = build_model(stmts, ngroups=ngr, std_lv=std_lv, meanstructure=True, group_equal=geq)
+        mod = build_model(
+            stmts,
+            ngroups=ngr,
+            std_lv=std_lv,
+            meanstructure=True,
+            group_equal=geq,
+            group_partial=group_partial,
+        )
         result: CFAResult = fiml_result(model, mod, data_g, labels, notes, rows)
         return result
-    mod = build_model(stmts, ngroups=ngr, std_lv=std_lv, meanstructure=ngr > 1, group_equal=geq)
+    mod = build_model(
+        stmts,
+        ngroups=ngr,
+        std_lv=std_lv,
+        meanstructure=ngr > 1,
+        group_equal=geq,
+        group_partial=group_partial,
+    )
     stats = [GroupStats(len(x), np.cov(x.T, bias=True), x.mean(axis=0)) for x in data_g]
     for lab, st in zip(labels, stats, strict=True):
         if np.linalg.eigvalsh(st.cov).min() <= 1e-12:

@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from scipy import stats
 
@@ -36,7 +37,7 @@ from dinamika._fa_fit import single_thread_blas
 from dinamika.cfa.api import _cfa
 from dinamika.cfa.result import CFAResult
 from dinamika.cfa.wls import satorra2000_difference
-from dinamika.errors import UsageError
+from dinamika.errors import DinamikaError, UsageError
 
 __all__ = ["InvarianceResult", "invariance"]
 
@@ -99,6 +100,23 @@ class InvarianceResult:
         lines.append(
             meaning.get(self.holds or "", "Even the configural model is not usable; no comparison.")
         )
+        failed = next(
+            (r.step for r in self.table.itertuples() if r.verdict == "does not hold"), None
+        )
+        if failed is not None and self.fits[failed].diagnostics.converged:
+            try:
+                top = self.fits[failed].score_tests().head(3)
+            except (DinamikaError, np.linalg.LinAlgError):  # a hint only
+                top = None
+            if top is not None and len(top):
+                items = ", ".join(
+                    f"{r.lhs} {r.op} {r.rhs}".strip() + f" (X2 = {r.X2:.1f})"
+                    for r in top.itertuples()
+                )
+                lines.append(
+                    f"Least invariant parameters in the {failed} model (score tests): {items}; "
+                    "cfa(..., group_partial=[...]) fits a partial-invariance model without them."
+                )
         return "\n".join(lines)
 
 

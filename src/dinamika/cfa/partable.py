@@ -61,9 +61,15 @@ def build_model(
     meanstructure: bool = False,
     ordered: dict[str, int] | None = None,
     group_equal: tuple[str, ...] = (),
+    group_partial: tuple[str, ...] = (),
 ) -> Model:
-    """Expand parsed statements into lavaan's full parameter table (see module docstring)."""
+    """Expand parsed statements into lavaan's full parameter table (see module docstring).
+
+    ``group_partial`` lists parameters exempt from ``group_equal`` (lavaan's
+    ``group.partial``), written as ``"visual =~ x2"`` or ``"x3 ~ 1"``.
+    """
     ordered = dict(ordered or {})
+    partial = {p.replace(" ", "").replace("~1", "~1") for p in group_partial}
     bad = [k for k in group_equal if k not in GROUP_EQUAL]
     if bad:
         raise UsageError(
@@ -193,7 +199,11 @@ def build_model(
         if not eqkey and ngroups > 1:
             diag = r.row == r.col
             for mat, want_diag in eq_mats:
-                if r.mat == mat and (want_diag is None or want_diag == diag):
+                if (
+                    r.mat == mat
+                    and (want_diag is None or want_diag == diag)
+                    and f"{r.lhs}{r.op}{r.rhs}" not in partial
+                ):
                     eqkey = f".eq.{r.mat}.{r.lhs}.{r.op}.{r.rhs}"
         if eqkey and eqkey in index:
             r.free = index[eqkey]

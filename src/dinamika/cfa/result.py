@@ -279,6 +279,15 @@ class CFAResult:
 
         return modification_indices(self, top=top)
 
+    def score_tests(self) -> pd.DataFrame:
+        """Score tests for releasing each equality constraint (lavaan's ``lavTestScore``).
+
+        See :func:`dinamika.cfa.score_tests.score_tests`.
+        """
+        from dinamika.cfa.score_tests import score_tests
+
+        return score_tests(self)
+
     def scores(self, method: str = "regression", *, talis: bool = False) -> pd.DataFrame:
         """Factor scores per respondent; see :func:`dinamika.cfa.scores.factor_scores`."""
         from dinamika.cfa.scores import factor_scores

@@ -122,6 +122,7 @@ def fit_wlsmv(
     *,
     std_lv: bool = False,
     group_equal: tuple[str, ...] = (),
+    group_partial: tuple[str, ...] = (),
     max_iter: int = 200,
     cache: dict[str, Any] | None = None,
 ) -> CFAResult:
@@ -155,6 +156,7 @@ def fit_wlsmv(
         meanstructure=False,
         ordered={n: k - 1 for n, k in zip(names, nlev, strict=True)},
         group_equal=group_equal,
+        group_partial=group_partial,
     )
     moments = ngr * len(ostats[0].vector)
     if mod.npar > moments:

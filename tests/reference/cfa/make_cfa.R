@@ -64,8 +64,24 @@ scal <- cfa(HS, data = hs, group = "school", group.equal = c("loadings", "interc
 save_fit(conf, "hs_mg_configural")
 save_fit(metr, "hs_mg_metric")
 save_fit(scal, "hs_mg_scalar")
+part <- cfa(HS, data = hs, group = "school", group.equal = c("loadings", "intercepts"),
+            group.partial = c("x3 ~ 1", "x7 ~ 1"))
+save_fit(part, "hs_mg_partial_scalar")
 wcsv(do.call(rbind, lapply(lavPredict(conf, method = "regression"), as.data.frame)),
      "hs_mg_scores_regression.csv")
+# score tests for releasing each across-group equality (lavTestScore), named by parameter
+score_table <- function(fit) {
+  st <- lavTestScore(fit)
+  pt <- parTable(fit)
+  who <- function(lab) pt[match(lab, pt$plabel), c("lhs", "op", "rhs", "group")]
+  a <- who(st$uni$lhs)
+  b <- who(st$uni$rhs)
+  data.frame(lhs = a$lhs, op = a$op, rhs = a$rhs, group1 = a$group, group2 = b$group,
+             X2 = st$uni$X2, df = st$uni$df, p_value = st$uni$p.value,
+             total_X2 = st$test$X2, total_df = st$test$df)
+}
+wcsv(score_table(metr), "hs_mg_metric_score_tests.csv")
+wcsv(score_table(scal), "hs_mg_scalar_score_tests.csv")
 lrt <- lavTestLRT(conf, metr, scal)
 wcsv(data.frame(step = c("configural", "metric", "scalar"), chisq = lrt$Chisq, df = lrt$Df,
                 delta_chisq = lrt$`Chisq diff`, delta_df = lrt$`Df diff`,
