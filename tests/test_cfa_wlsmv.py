@@ -174,3 +174,14 @@ def test_wlsmv_modification_indices(ordd: pd.DataFrame) -> None:
     np.testing.assert_allclose(both["epc"], both["epc_r"], atol=1e-4)
     np.testing.assert_allclose(both["sepc_all"], both["sepc.all"], atol=1e-4)
     assert tuple(mi.iloc[0][["lhs", "op", "rhs"]]) == ("f2", "=~", "y4")
+
+
+def test_wlsmv_score_tests(ordd: pd.DataFrame) -> None:
+    # R: lavTestScore(ometr)  # lavaan warns that it uses the ordinary (non-robust) score test
+    res = dinamika.cfa(ORD, ordd, estimator="WLSMV", group="grp", group_equal=("loadings",))
+    st = res.score_tests()
+    ref = pd.read_csv(REF / "ord_mg_metric_score_tests.csv")
+    both = ref.merge(st, on=["lhs", "op", "rhs", "group1", "group2"], suffixes=("_r", ""))
+    assert len(both) == len(ref) == 6
+    np.testing.assert_allclose(both["X2"], both["X2_r"], rtol=1e-4, atol=1e-4)
+    assert st.attrs["total"]["X2"] == pytest.approx(ref["total_X2"].iloc[0], rel=1e-4)

@@ -157,6 +157,7 @@ wcsv(do.call(rbind, lapply(lavPredict(oscal), as.data.frame)), "ord_mg_scalar_sc
 wcsv(do.call(rbind, lapply(lavPredict(oconf), as.data.frame)), "ord_mg_configural_scores_ebm.csv")
 save_fit(oconf, "ord_mg_configural")
 save_fit(ometr, "ord_mg_metric")
+wcsv(suppressWarnings(score_table(ometr)), "ord_mg_metric_score_tests.csv")
 save_fit(oscal, "ord_mg_scalar")
 olrt <- lavTestLRT(oconf, ometr, oscal)
 wcsv(data.frame(step = c("configural", "metric", "scalar"), chisq = olrt$Chisq, df = olrt$Df,
