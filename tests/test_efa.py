@@ -90,8 +90,8 @@ def test_fit_statistics_match_psych(key: str) -> None:
     assert_allclose(fit.e_chisq, ref["chi"], rtol=1e-4, atol=1e-4)
     if ref["dof"] > 0:
         # R: f$PVAL, f$RMSEA (estimate, 90% lower, upper), f$BIC, f$crms
-        assert_allclose(fit.p_value, ref["pval"], rtol=1e-3, atol=1e-12)
-        rmsea = [fit.rmsea, fit.rmsea_lower, fit.rmsea_upper]
+        assert_allclose(fit.pvalue, ref["pval"], rtol=1e-3, atol=1e-12)
+        rmsea = [fit.rmsea, fit.rmsea_ci_lower, fit.rmsea_ci_upper]
         assert_allclose(rmsea, np.array(ref["rmsea"][:3], dtype=float), atol=1e-5)
         assert_allclose(fit.bic, ref["bic"], rtol=1e-4, atol=1e-3)
         assert_allclose(fit.crms, ref["crms"], rtol=1e-4, atol=1e-6)
@@ -201,9 +201,9 @@ def test_bartlett_matches_psych(name: str) -> None:
     assert res.n == ref["n"]
     assert_allclose(res.chisq, ref["chisq"], rtol=1e-6)
     assert res.df == ref["df"]
-    assert_allclose(res.p_value, ref["p_value"], rtol=1e-6, atol=1e-300)
+    assert_allclose(res.pvalue, ref["p_value"], rtol=1e-6, atol=1e-300)
     row = res.to_frame()
-    assert list(row.columns) == ["chisq", "df", "p_value", "n"] and len(row) == 1
+    assert list(row.columns) == ["chisq", "df", "pvalue", "n"] and len(row) == 1
     assert row.at[0, "chisq"] == res.chisq
 
 

@@ -33,12 +33,12 @@ class EFAFit:
     ----------
     objective : float
         ML discrepancy ``F`` of the model-implied matrix [``objective``].
-    chisq, df, p_value : float
+    chisq, df, pvalue : float
         Likelihood-ratio chi-square, degrees of freedom and p value [``STATISTIC``, ``dof``,
-        ``PVAL``]; ``p_value`` is NaN when ``df <= 0``.
+        ``PVAL``]; ``pvalue`` is NaN when ``df <= 0``.
     tli : float
         Tucker-Lewis index [``TLI``].
-    rmsea, rmsea_lower, rmsea_upper : float
+    rmsea, rmsea_ci_lower, rmsea_ci_upper : float
         RMSEA and its 90% confidence interval [``RMSEA``]; NaN when ``df <= 0``.
     bic : float
         ``chisq - df log(n)`` [``BIC``].
@@ -54,11 +54,11 @@ class EFAFit:
     objective: float
     chisq: float
     df: float
-    p_value: float
+    pvalue: float
     tli: float
     rmsea: float
-    rmsea_lower: float
-    rmsea_upper: float
+    rmsea_ci_lower: float
+    rmsea_ci_upper: float
     bic: float
     null_chisq: float
     null_df: float
@@ -137,7 +137,7 @@ def fit_statistics(
     objective = float(np.trace(m_inv_r) - np.linalg.slogdet(m_inv_r)[1] - p)
     factor = (n - 1) - (2 * p + 5) / 6 - (2 * k) / 3
     chisq = max(objective * factor, 0.0)
-    p_value = float(special.chdtrc(dof, chisq)) if dof > 0 else float("nan")
+    pvalue = float(special.chdtrc(dof, chisq)) if dof > 0 else float("nan")
     f0 = float(np.trace(rs) - np.linalg.slogdet(rs)[1] - p)
     mm = objective / dof if dof != 0 else float("nan")
     m0 = f0 * 2 / (p * (p - 1))
@@ -159,11 +159,11 @@ def fit_statistics(
         objective=objective,
         chisq=float(chisq),
         df=float(dof),
-        p_value=p_value,
+        pvalue=pvalue,
         tli=float(tli),
         rmsea=rmsea,
-        rmsea_lower=float(lower),
-        rmsea_upper=float(upper),
+        rmsea_ci_lower=float(lower),
+        rmsea_ci_upper=float(upper),
         bic=float(bic),
         null_chisq=float(null_chisq),
         null_df=float(p * (p - 1) / 2),

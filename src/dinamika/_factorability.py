@@ -58,7 +58,7 @@ class BartlettResult:
         ``-log|R| (n - 1 - (2p + 5)/6)``.
     df : float
         ``p(p - 1)/2``.
-    p_value : float
+    pvalue : float
         Upper tail of the chi-square distribution.
     n : int
         Sample size used in the statistic.
@@ -68,19 +68,19 @@ class BartlettResult:
 
     chisq: float
     df: float
-    p_value: float
+    pvalue: float
     n: int
     diagnostics: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
-        """One row: ``chisq, df, p_value, n``."""
-        return pd.DataFrame([{k: getattr(self, k) for k in ("chisq", "df", "p_value", "n")}])
+        """One row: ``chisq, df, pvalue, n``."""
+        return pd.DataFrame([{k: getattr(self, k) for k in ("chisq", "df", "pvalue", "n")}])
 
     def summary(self) -> str:
         """One line of text."""
         return (
             f"Bartlett's test of sphericity: chisq = {self.chisq:.2f}, df = {self.df:g}, "
-            f"p = {self.p_value:.3g}, n = {self.n}"
+            f"p = {self.pvalue:.3g}, n = {self.n}"
         )
 
 
@@ -182,7 +182,7 @@ def bartlett(items: pd.DataFrame, *, missing: str = "pairwise") -> BartlettResul
     >>> items = pd.DataFrame(f * [0.8, 0.7, 0.6, 0.5] + rng.standard_normal((300, 4)) * 0.6,
     ...                      columns=list("abcd"))
     >>> res = dinamika.bartlett(items)  # R: psych::cortest.bartlett(cor(items), n = 300)
-    >>> res.df, res.p_value < 0.001
+    >>> res.df, res.pvalue < 0.001
     (6.0, True)
     """
     check_choice("missing", missing, ("pairwise", "listwise"))
@@ -202,7 +202,7 @@ def bartlett(items: pd.DataFrame, *, missing: str = "pairwise") -> BartlettResul
     return BartlettResult(
         chisq=chisq,
         df=float(df),
-        p_value=float(stats.chi2.sf(chisq, df)),
+        pvalue=float(stats.chi2.sf(chisq, df)),
         n=ci.n,
         diagnostics=tuple(notes),
     )

@@ -139,8 +139,8 @@ class EFAResult:
         f = self.fit
         lines += [
             "",
-            f"chisq = {f.chisq:.2f}, df = {f.df:g}, p = {f.p_value:.3g}; "
-            f"RMSEA = {f.rmsea:.3f} [{f.rmsea_lower:.3f}, {f.rmsea_upper:.3f}]; "
+            f"chisq = {f.chisq:.2f}, df = {f.df:g}, p = {f.pvalue:.3g}; "
+            f"RMSEA = {f.rmsea:.3f} [{f.rmsea_ci_lower:.3f}, {f.rmsea_ci_upper:.3f}]; "
             f"TLI = {f.tli:.3f}; BIC = {f.bic:.2f}; RMSR = {f.rms:.3f}",
             f"converged: {self.converged} ({self.iterations} iterations)",
         ]
