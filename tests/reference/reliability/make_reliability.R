@@ -96,6 +96,7 @@ ref$sim_ordinal <- ord(sim_k, "psych::alpha(polychoric(sim_keyed)$rho)")
 # psych's own bootstrap (n.iter): percentile interval of 2,000 resampled alphas. Random, so
 # only a loose comparison is meaningful (dinamika draws its own respondents).
 boot_ci <- function(x, seed) {
+  options(mc.cores = 1)  # psych bootstraps with mclapply; serial keeps set.seed reproducible
   set.seed(seed)
   a <- suppressWarnings(alpha(x, n.iter = 2000, warnings = FALSE))
   as.list(unname(quantile(a$boot[, 1], c(0.025, 0.975))))
