@@ -54,6 +54,7 @@ class Reliability:
         ``item_rest_r``, ``alpha_if_deleted``, ``std_alpha_if_deleted``,
         ``lambda6_if_deleted``, ``omega_if_deleted``, ``loading``, then ``p_<code>``: share of
         each response code among the item's answers (as answered, before reverse keying).
+        ``mean`` and every correlation use the reverse-keyed answers, as psych does.
     diagnostics : tuple of str
         Rows dropped, negative item–rest correlations, Heywood cases, bootstrap notes.
     ci, n_boot, missing, ordinal :
