@@ -377,3 +377,29 @@ def test_response_distribution_only_for_integer_codes():
     it2 = reliability(x, n_boot=0).items
     assert not any(c.startswith("p_") for c in it2.columns)
     assert it2.loc["a", "mean"] == pytest.approx(it.loc["a", "mean"])
+
+
+@pytest.mark.parametrize("term", ["contoh-2025-1", "contoh-2025-2"])
+def test_bundled_terms_recover_their_true_ordinal_omega(term):
+    # the bundled synthetic terms carry their generating loadings in truth.json
+    from dinamika import load_survey
+
+    folder = Path(__file__).parents[1] / "surveys" / term
+    survey = load_survey(folder)
+    truth = json.loads((folder / "truth.json").read_text())
+    inst = survey.instrument
+    for items in inst.scales.values():
+        lam = np.array([abs(truth["items"][i]["loading"]) for i in items])
+        omega_true = lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum())
+        rev = [i for i in items if i in inst.reverse_keyed]
+        res = reliability(
+            survey.responses[list(items)],
+            reverse=rev,
+            ordinal=True,
+            n_boot=300,
+            seed=1,
+            item_range=(1, 5),
+        )
+        assert res.omega_total == pytest.approx(omega_true, abs=0.03)
+        assert res.omega_ci_bca[0] < omega_true < res.omega_ci_bca[1]
+        assert_allclose(res.items["loading"], lam, atol=0.12)
