@@ -403,3 +403,20 @@ def test_bundled_terms_recover_their_true_ordinal_omega(term):
         assert res.omega_total == pytest.approx(omega_true, abs=0.03)
         assert res.omega_ci_bca[0] < omega_true < res.omega_ci_bca[1]
         assert_allclose(res.items["loading"], lam, atol=0.12)
+
+
+def test_an_item_nobody_answered_is_a_clear_error_not_a_warning() -> None:
+    import warnings
+
+    import dinamika
+    from dinamika.errors import UsageError
+
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame(rng.integers(1, 6, (50, 4)).astype(float), columns=list("abcd"))
+    df["e"] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(UsageError, match=r"item\(s\) e were answered by fewer than 2"):
+            dinamika.reliability(df, n_boot=0)
+        with pytest.raises(UsageError, match=r"item\(s\) e were answered by fewer than 2"):
+            dinamika.polychoric(df)

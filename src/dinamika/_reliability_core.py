@@ -239,6 +239,13 @@ def prepare(
     kept: NDArray[np.bool_] | None = None
     if not complete:
         nan = np.isnan(x)
+        per_item = x.shape[0] - nan.sum(axis=0)
+        sparse = [str(c) for c, k in zip(items.columns, per_item, strict=True) if k < 2]
+        if sparse:
+            raise UsageError(
+                f"item(s) {', '.join(sparse)} were answered by fewer than 2 respondents; "
+                "remove them from the scale (or check the column names)."
+            )
         answered = x.shape[1] - nan.sum(axis=1)
         empty = int((answered == 0).sum())
         if empty:

@@ -269,6 +269,12 @@ def _prepare(items: pd.DataFrame, missing: str) -> tuple[NDArray[np.int64], list
             f"polychoric(): the items span {n_cat} response codes (more than {_MAX_CATEGORIES}); "
             "for such items use Pearson correlations (psych's max.cat rule)."
         )
+    sparse = [names[i] for i in np.flatnonzero(obs.sum(axis=0) < 2)]
+    if sparse:
+        raise UsageError(
+            f"polychoric(): item(s) {', '.join(sparse)} were answered by fewer than 2 respondents; "
+            "remove them first."
+        )
     with np.errstate(invalid="ignore"):
         sd = np.nanstd(x, axis=0)
     flat = [names[i] for i in np.flatnonzero(~(sd > 0))]
