@@ -15,10 +15,8 @@ psych 2.2.9 ``fac()`` step for step so the converged solutions agree with R:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
@@ -27,32 +25,6 @@ EPS = float(np.finfo(float).eps)
 # R's optim(method = "L-BFGS-B") defaults: factr = 1e7, pgtol = 0, lmm = 5, maxit = 100
 _LBFGSB = {"maxcor": 5, "ftol": 1e7 * EPS, "gtol": 0.0, "maxiter": 100}
 _PARSCALE = 0.01
-
-
-_CONTROLLER: list[Any] = []
-
-
-@contextmanager
-def single_thread_blas() -> Iterator[None]:
-    """Run BLAS/LAPACK single-threaded inside the block.
-
-    Factor analysis works on p x p matrices (p = number of items, rarely above 100), where
-    multi-threaded OpenBLAS only adds synchronisation cost: on a busy 2-core machine it made
-    each tiny eigen decomposition several times slower. No-op without ``threadpoolctl``.
-    """
-    if not _CONTROLLER:
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-            _CONTROLLER.append(None)
-        else:
-            _CONTROLLER.append(ThreadpoolController())
-    ctrl = _CONTROLLER[0]
-    if ctrl is None:  # pragma: no cover
-        yield
-        return
-    with ctrl.limit(limits=1, user_api="blas"):
-        yield
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dinamika._blas import single_thread_blas
 from dinamika._efa_input import check_choice, correlations, item_matrix
-from dinamika._fa_fit import fit_minres, fit_ml, fit_pa, single_thread_blas
+from dinamika._fa_fit import fit_minres, fit_ml, fit_pa
 from dinamika.errors import UsageError
 
 _CHUNK = 20_000_000  # simulated values per batch (160 MB of float64)

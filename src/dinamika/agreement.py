@@ -174,7 +174,7 @@ def icc(
                 f"ICC needs at least two targets and some target rated twice; {n} target(s) "
                 f"have a rating and {int((~np.isnan(x)).sum())} rating(s) in all."
             )
-        from dinamika._fa_fit import single_thread_blas
+        from dinamika._blas import single_thread_blas
 
         with single_thread_blas():  # n x k products: threads only add hand-off cost (~1.7x)
             var_t, var_r, var_e = icc_reml_components(x)

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from dinamika._blas import single_thread_blas
 from dinamika._efa_input import check_choice, correlations, item_matrix
-from dinamika._fa_fit import extract, single_thread_blas
+from dinamika._fa_fit import extract
 from dinamika._fa_stats import EFAFit, fit_statistics
 from dinamika._factorability import BartlettResult, KMOResult, bartlett, kmo
 from dinamika._retention import ParallelResult, parallel_analysis, velicer_map

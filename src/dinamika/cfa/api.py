@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from dinamika._fa_fit import single_thread_blas
+from dinamika._blas import single_thread_blas
 from dinamika.cfa.fit import (
     FitMeasures,
     cfi,

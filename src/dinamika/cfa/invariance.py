@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from dinamika._fa_fit import single_thread_blas
+from dinamika._blas import single_thread_blas
 from dinamika.cfa.api import _cfa
 from dinamika.cfa.result import CFAResult
 from dinamika.cfa.wls import satorra2000_difference
