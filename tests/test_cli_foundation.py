@@ -129,3 +129,20 @@ def test_help_is_bilingual(capsys: pytest.CaptureFixture[str]) -> None:
         main(["validate", "--help"])
     out = capsys.readouterr().out
     assert "Periksa folder data semester" in out and "Check a term folder" in out
+
+
+def test_invalid_data_is_reported_in_the_cli_language(
+    make_term: TermMaker, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def edit(r, o, i):
+        r.loc[0, "KEP1"] = "6"
+
+    folder = str(make_term(edit=edit))
+    monkeypatch.delenv("DINAMIKA_LANG", raising=False)
+    code, _, err = run(capsys, "score", folder)
+    assert code == 1 and "kuesioner.csv, baris 2, kolom KEP1: jawaban 6 di luar skala 1–5" in err
+    monkeypatch.setenv("DINAMIKA_LANG", "en")
+    code, _, err = run(capsys, "score", folder)
+    assert (
+        code == 1 and "kuesioner.csv, row 2, column KEP1: answer 6 is outside the scale 1–5" in err
+    )

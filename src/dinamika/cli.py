@@ -15,7 +15,8 @@ import sys
 from collections.abc import Sequence
 
 from dinamika import __version__
-from dinamika.errors import DinamikaError, UsageError
+from dinamika._cli._common import default_lang
+from dinamika.errors import DinamikaError, UsageError, ValidationError
 
 #: Modules under ``dinamika._cli`` that add a sub-command, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -62,6 +63,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"dinamika {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except ValidationError as exc:  # render in the language the user asked for
+        lang = getattr(args, "lang", None) or default_lang()
+        print(
+            f"dinamika {args.command}: {ValidationError(exc.problems, lang=lang)}", file=sys.stderr
+        )
+        return EXIT_PROBLEMS
     except DinamikaError as exc:
         print(f"dinamika {args.command}: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
