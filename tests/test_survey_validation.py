@@ -323,3 +323,54 @@ def test_columns_listed_under_ignore_are_not_loaded_and_not_warned(
     assert not {"waktu_isi", "catatan", "lainnya"} & set(survey.responses.columns)
     ignored = [p.column for p in survey.problems if p.code == "ignored_column"]
     assert ignored == ["lainnya"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "detail"),
+    [
+        ("groups", "sekolah", "'responses.groups' must map group kinds to column names"),
+        ("groups", {"sekolah_": "sekolah"}, "unknown group kind(s) ['sekolah_']"),
+        ("identifiers", "nama", "'responses.identifiers' must be a list of column names"),
+        ("min_answered", "abc", "'responses.min_answered' must be a share between 0 and 1"),
+        ("min_answered", 3, "'responses.min_answered' must be a share between 0 and 1"),
+        (
+            "labels",
+            {"Sangat Sesuai": "tinggi"},
+            "'responses.labels' must map answer labels to whole-number codes",
+        ),
+        ("id", ["a", "b"], "'responses.id' must be a non-empty text"),
+        ("delimiter", "|||", "'responses.delimiter' must be ',' or ';'"),
+        ("identifer", ["nama"], "'responses.identifer' is not a known key"),
+    ],
+)
+def test_manifest_keys_of_the_wrong_shape_are_named(
+    make_term: TermMaker, key: str, value, detail: str
+) -> None:
+    m = manifest()
+    m["responses"][key] = value
+    report = validate_survey(make_term(manifest_=m))
+    problems = only(report, "bad_manifest")
+    assert any(detail in p.message("en") for p in problems), [p.message("en") for p in problems]
+    assert all(p.file == "survey.yaml" for p in problems)
+
+
+def test_a_broken_optional_part_does_not_hide_problems_elsewhere(make_term: TermMaker) -> None:
+    m = manifest()
+    m["observations"]["observer"] = 5
+
+    def edit(r, o, i):
+        r.loc[0, "KEP1"] = "8"
+
+    report = validate_survey(make_term(edit=edit, manifest_=m))
+    assert {"bad_manifest", "out_of_range"} <= {p.code for p in report.errors}
+
+
+def test_a_manifest_label_mapped_outside_the_scale_is_out_of_range(make_term: TermMaker) -> None:
+    m = manifest()
+    m["responses"]["labels"] = {"Luar Biasa": 9}
+
+    def edit(r, o, i):
+        r.loc[0, "KEP1"] = "Luar biasa"
+
+    (p,) = only(validate_survey(make_term(edit=edit, manifest_=m)), "out_of_range")
+    assert (p.row, p.column) == (2, "KEP1")

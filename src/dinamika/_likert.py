@@ -63,8 +63,10 @@ def classify_answers(
         code, status = np.nan, ""
         if norm in MISSING_MARKERS:
             pass
-        elif norm in labels:
+        elif norm in labels and scale.min <= labels[norm] <= scale.max:
             code = float(labels[norm])
+        elif norm in labels:
+            status = "out_of_range"
         elif _NUMBER.match(norm):
             num = int(float(norm.replace(",", ".")))
             if scale.min <= num <= scale.max:

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from dinamika._io import RawTable, read_table, sha256_file
+from dinamika._manifest import GROUPS, MANIFEST, PARTS, _problem, read_manifest
 from dinamika._resources import default_survey
 from dinamika.errors import InstrumentError, UsageError, ValidationError
 from dinamika.instruments import Instrument, list_instruments, load_instrument
@@ -28,13 +28,7 @@ from dinamika.validation import Problem, ValidationReport, sort_problems
 
 __all__ = ["Survey", "load_survey", "validate_survey"]
 
-MANIFEST = "survey.yaml"
-GROUPS = ("school", "kkg", "district", "level")
-_PARTS = {
-    "responses": ("questionnaire", ("file", "instrument", "id")),
-    "observations": ("observation", ("file", "instrument", "lesson", "teacher", "observer")),
-    "interviews": ("interview", ("file", "instrument", "teacher", "theme", "stance")),
-}
+_PARTS = {part: spec[0] for part, spec in PARTS.items()}  # part -> instrument kind
 
 
 @dataclass(frozen=True)
@@ -132,71 +126,8 @@ class Survey:
 # ---------------------------------------------------------------------------------------------
 
 
-def _manifest_problem(detail: str, fix_en: str, fix_id: str) -> Problem:
-    return Problem(
-        "bad_manifest", MANIFEST, params={"detail": detail, "fix_en": fix_en, "fix_id": fix_id}
-    )
-
-
-def _read_manifest(folder: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
-    path = folder / MANIFEST
-    if not path.is_file():
-        return None, [Problem("missing_manifest", MANIFEST)]
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        detail = str(exc).replace("\n", " ")[:200]
-        return None, [
-            _manifest_problem(
-                detail,
-                "fix the YAML syntax (indentation, colons)",
-                "perbaiki sintaks YAML (indentasi, titik dua)",
-            )
-        ]
-    if not isinstance(raw, dict):
-        return None, [
-            _manifest_problem(
-                "it is not a mapping", "write key: value pairs", "tulis pasangan kunci: nilai"
-            )
-        ]
-    problems = []
-    for part, (_, required) in _PARTS.items():
-        spec = raw.get(part)
-        if spec is None:
-            if part == "responses":
-                problems.append(
-                    _manifest_problem(
-                        "the section 'responses' is missing",
-                        "add a responses: section (see docs/data-format.md)",
-                        "tambahkan bagian responses: (lihat docs/data-format.md)",
-                    )
-                )
-            continue
-        if not isinstance(spec, dict):
-            problems.append(
-                _manifest_problem(
-                    f"'{part}' must be a mapping",
-                    f"write {part}: with indented keys",
-                    f"tulis {part}: dengan kunci berindentasi",
-                )
-            )
-            continue
-        for key in required:
-            if not spec.get(key):
-                problems.append(
-                    _manifest_problem(
-                        f"'{part}' has no '{key}'",
-                        f"add '{key}:' under '{part}:'",
-                        f"tambahkan '{key}:' di bawah '{part}:'",
-                    )
-                )
-    if "term" not in raw:
-        raw["term"] = folder.name
-    return raw, problems
-
-
 def _instrument_for(part: str, ref: Any) -> tuple[Instrument | None, list[Problem]]:
-    expected = _PARTS[part][0]
+    expected = _PARTS[part]
     available = list_instruments()
     text = str(ref)
     inst_id, _, version = text.partition("@")
@@ -226,7 +157,7 @@ def _instrument_for(part: str, ref: Any) -> tuple[Instrument | None, list[Proble
         inst = load_instrument(text)
     except InstrumentError as exc:
         return None, [
-            _manifest_problem(
+            _problem(
                 str(exc),
                 "report this to the instrument maintainers",
                 "laporkan ke pengelola instrumen",
@@ -266,7 +197,7 @@ def _collect(
     if not folder.is_dir():
         hint = " (give the term folder, not the survey.yaml file)" if folder.is_file() else ""
         raise UsageError(f"{folder} is not a folder{hint}")
-    manifest, problems = _read_manifest(folder)
+    manifest, problems = read_manifest(folder)
     if manifest is None:
         return None, problems, folder
     instruments: dict[str, Instrument] = {}
