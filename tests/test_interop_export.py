@@ -216,3 +216,23 @@ def test_observations_export_with_rubric_labels(
         export_survey(term, tmp_path / "x.csv", part="observations")
     with pytest.raises(UsageError, match="`part` must be one of"):
         export_survey(term, tmp_path / "x.csv", part="interviews")
+
+
+def test_failed_cfa_says_why_without_warnings_on_stderr(
+    term: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import importlib
+    import warnings
+
+    cfa_module = importlib.import_module("dinamika.cfa")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        warnings.warn("invalid value encountered in sqrt", RuntimeWarning, stacklevel=1)
+        raise ValueError("math domain error")
+
+    monkeypatch.setattr(cfa_module, "cfa_survey", broken)
+    result = export_survey(term, tmp_path / "t.csv", key=KEY)
+    assert not any(c.startswith("fs_") for c in result.data.columns)
+    note = result.summary("id")
+    assert "ValueError: math domain error" in note and "--no-factor-scores" in note
+    assert "RuntimeWarning" not in capfd.readouterr().err

@@ -551,3 +551,54 @@ def test_kobo_label_headers_with_group_labels(tmp_path: Path) -> None:
     np.testing.assert_array_equal(
         s.responses["KEP3"].to_numpy(), pd.to_numeric(codes).to_numpy(dtype=float)
     )
+
+
+# --- found by using the import as a district officer would ----------------------------------
+
+
+def test_contact_columns_are_identifiers_by_header_or_content(tmp_path: Path) -> None:
+    raw = _raw("gforms_id.csv")
+    raw.insert(3, "Nomor HP / WA (opsional)", [f"0812345678{i:02d}" for i in range(len(raw))])
+    raw.insert(4, "Kontak", [f"+62 812-3456-7{i:03d}" for i in range(len(raw))])
+    raw.insert(5, "Berapa tahun Anda mengajar?", ["7"] * len(raw))
+    out = tmp_path / "t"
+    result = import_google_forms(
+        _write_csv(tmp_path / "f.csv", raw), instrument=REF, out=out, duplicates="keep-last"
+    )
+    spec = yaml.safe_load((out / "survey.yaml").read_text(encoding="utf-8"))["responses"]
+    assert {"Nomor HP / WA (opsional)", "Kontak"} <= set(spec["identifiers"])
+    assert "Berapa tahun Anda mengajar?" in spec["ignore"]
+    survey = load_survey(out, key=KEY)
+    assert "0812345678" not in survey.responses.to_csv()
+    text = result.summary("id")
+    assert "data pribadi" in text and "'Nomor HP / WA (opsional)'" in text
+    assert "pertanyaan lain tidak dianalisis" in text and "Berapa tahun Anda" in text
+
+
+def test_fuzzy_matches_are_named_in_the_summary(tmp_path: Path) -> None:
+    raw = _raw("gforms_id.csv")
+    inst = load_instrument(REF)
+    sp3 = next(c for c in raw.columns if "aman mengakui" in c)
+    edited = (
+        "Saya merasa aman untuk mengakui kesulitan dalam mengajar di hadapan anggota komunitas."
+    )
+    assert inst.item("SP3").text["id"] != edited
+    raw = raw.rename(columns={sp3: edited})
+    result = import_google_forms(
+        _write_csv(tmp_path / "f.csv", raw),
+        instrument=REF,
+        out=tmp_path / "t",
+        duplicates="keep-last",
+    )
+    assert f"'{edited[:39]}…' → SP3" in result.summary("en")
+    assert "dicocokkan menurut kemiripan" in result.summary("id")
+
+
+def test_folder_messages_follow_the_language(tmp_path: Path) -> None:
+    out = tmp_path / "t"
+    import_google_forms(FIX / "gforms_en.xlsx", instrument=REF, out=out)
+    with pytest.raises(UsageError) as exc:
+        import_google_forms(FIX / "gforms_en.xlsx", instrument=REF, out=out, lang="id")
+    assert "sudah ada dan tidak kosong" in str(exc.value) and "already" not in str(exc.value)
+    with pytest.raises(UsageError, match="tidak ada"):
+        import_google_forms(tmp_path / "hilang.csv", instrument=REF, out=out, lang="id")

@@ -7,6 +7,7 @@ then writes the folder atomically (a temporary folder, validated, then moved int
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -31,9 +32,17 @@ from dinamika.interop._issues import ImportFailed, rows_text
 from dinamika.interop._matching import HeaderMatch, match_headers, normalize_text
 from dinamika.interop._observations import observation_ids
 from dinamika.interop._timestamps import parse_timestamps
-from dinamika.pseudonym import looks_like_identifier
+from dinamika.pseudonym import ENV_KEY, ENV_KEY_FILE, looks_like_identifier
 
-__all__ = ["DUPLICATES", "ImportResult", "Roles", "build_import", "detect_group", "is_identifier"]
+__all__ = [
+    "DUPLICATES",
+    "ImportResult",
+    "Roles",
+    "build_import",
+    "detect_group",
+    "holds_identifiers",
+    "is_identifier",
+]
 
 DUPLICATES = ("error", "keep-last", "keep-first")
 
@@ -50,6 +59,20 @@ _MORE_IDENT = re.compile(
     r"^(nama (guru|responden|bapak ibu)|no (hp|wa|telepon|telp)|nomor (hp|wa|whatsapp|telepon)|"
     r"alamat e ?mail|e ?mail address|nomor induk pegawai)$"
 )
+#: A word anywhere in the header that names contact details or an official number
+#: ("Nomor HP / WA (opsional)", "NIP Bapak/Ibu", "Email aktif").
+_IDENT_WORD = re.compile(
+    r"\b(e ?mail|surel|whatsapp|wa|hp|ponsel|handphone|telepon|telp|phone|nip|nik|nuptk|nisn)\b"
+)
+#: "Nama ..." is a person's name unless it names a place, group or subject.
+_NAME_OF = re.compile(r"^nama\b")
+_NOT_A_PERSON = re.compile(
+    r"\b(sekolah|madrasah|satuan|unit|instansi|lembaga|kkg|mgmp|gugus|kabupaten|kota|"
+    r"kecamatan|desa|provinsi|mata pelajaran|mapel|kelas|kegiatan)\b"
+)
+#: Cell values that identify a person whatever the header says.
+_EMAIL_VALUE = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+_NUMBER_VALUE = re.compile(r"^(\d{15,18}|(\+62|62|0)8\d{7,11})$")  # NIK/NIP/NUPTK, phone
 
 
 def detect_group(header: str) -> str | None:
@@ -70,8 +93,31 @@ def is_identifier(header: str) -> bool:
 
     >>> is_identifier("Alamat email"), is_identifier("Nama Guru"), is_identifier("Nama Sekolah")
     (True, True, False)
+    >>> is_identifier("Nomor HP / WA (opsional)"), is_identifier("Nama Bapak/Ibu Guru")
+    (True, True)
     """
-    return looks_like_identifier(header) or bool(_MORE_IDENT.match(normalize_text(header)))
+    norm = normalize_text(header)
+    if looks_like_identifier(header) or _MORE_IDENT.match(norm) or _IDENT_WORD.search(norm):
+        return True
+    person = "kepala" in norm.split() or not _NOT_A_PERSON.search(norm)  # head teacher: a person
+    return bool(_NAME_OF.match(norm)) and person
+
+
+def holds_identifiers(values: pd.Series) -> bool:
+    """True when most answered cells are e-mail addresses, phone numbers or NIP/NIK numbers.
+
+    >>> holds_identifiers(pd.Series(["siti@guru.id", "0812 3456 7890", ""]))
+    True
+    >>> holds_identifiers(pd.Series(["Setuju", "12", "budi@guru.id"]))
+    False
+    """
+    text = values.astype(str).str.strip()
+    text = text[text != ""]
+    if text.empty:
+        return False
+    digits = text.str.replace(r"[\s.()-]", "", regex=True)
+    hits = text.str.match(_EMAIL_VALUE) | digits.str.match(_NUMBER_VALUE)
+    return bool(hits.mean() >= 0.5)
 
 
 def is_id_name(header: str) -> bool:
@@ -152,6 +198,54 @@ class ImportResult:
             ]
         notes = self.notes_id if lang == "id" and self.notes_id else self.notes
         return "\n".join(lines + [f"- {n}" for n in notes])
+
+
+def _quoted(headers: list[str]) -> str:
+    shown = [f"'{h if len(h) <= 40 else h[:39] + '…'}'" for h in headers[:4]]
+    return ", ".join(shown) + (f" (+{len(headers) - 4})" if len(headers) > 4 else "")
+
+
+def _column_notes(mapping: pd.DataFrame) -> list[tuple[str, str]]:
+    """Say which columns hold personal data (hashed at load) and which are not loaded."""
+    notes: list[tuple[str, str]] = []
+    role = mapping["role"].astype(str)
+    ident = mapping.loc[role.str.contains("identifier"), "column_in_file"].astype(str).tolist()
+    other = mapping.loc[role == "other", "column_in_file"].astype(str).tolist()
+    if ident:
+        en = f"personal data {_quoted(ident)}: replaced by keyed pseudonyms when the folder is loaded"
+        id_ = f"data pribadi {_quoted(ident)}: diganti nama samaran berkunci saat folder dibaca"
+        if not (os.environ.get(ENV_KEY) or os.environ.get(ENV_KEY_FILE)):
+            en += (
+                "; set DINAMIKA_PSEUDONYM_KEY_FILE (a key file outside the data folder) before "
+                "validate/report so pseudonyms stay the same between runs"
+            )
+            id_ += (
+                "; atur DINAMIKA_PSEUDONYM_KEY_FILE (berkas kunci di luar folder data) sebelum "
+                "validate/report agar nama samaran tetap sama"
+            )
+        notes.append((en, id_))
+    fuzzy = mapping[mapping["method"].astype(str) == "fuzzy"]
+    if len(fuzzy):
+        pairs = [
+            f"{_quoted([str(h)])} → {i} ({float(r):.2f})"
+            for h, i, r in zip(fuzzy["column_in_file"], fuzzy["item"], fuzzy["similarity"], strict=True)
+        ]  # fmt: skip
+        notes.append(
+            (
+                f"matched by similarity, check the wording in mapping.csv: {'; '.join(pairs)}",
+                f"dicocokkan menurut kemiripan, periksa kalimatnya di mapping.csv: {'; '.join(pairs)}",
+            )
+        )
+    if other:
+        notes.append(
+            (
+                f"{len(other)} other question(s) not analysed (ignore: in survey.yaml): "
+                f"{_quoted(other)}",
+                f"{len(other)} pertanyaan lain tidak dianalisis (ignore: di survey.yaml): "
+                f"{_quoted(other)}",
+            )
+        )
+    return notes
 
 
 def build_import(
@@ -306,6 +400,7 @@ def build_import(
         )
 
     data, mapping, manifest = assemble(frame, instrument, roles, matches, ids, times, keep, labels)
+    notes += _column_notes(mapping)
     if not observation:
         manifest["term"] = out.name
     return ImportResult(

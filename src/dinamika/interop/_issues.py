@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from dinamika.errors import SurveyError
 
-__all__ = ["ImportFailed", "Issue", "rows_text"]
+__all__ = ["ImportFailed", "Issue", "rows_text", "say"]
 
 
 _WHERE_ID = {"row(s)": "baris", "rows": "baris", "row": "baris", "header": "judul kolom",
@@ -51,6 +51,15 @@ class ImportFailed(SurveyError):
                 "written. Resolve them and run the import again:"
             )
         super().__init__("\n".join([head, *(f"- {i.render(lang)}" for i in self.issues)]))
+
+
+def say(lang: str, en: str, id_: str) -> str:
+    """The message in the user's language (Indonesian unless ``lang="en"``).
+
+    >>> say("id", "folder exists", "folder sudah ada")
+    'folder sudah ada'
+    """
+    return en if lang == "en" else id_
 
 
 def rows_text(rows: Iterable[int], limit: int = 8) -> str:

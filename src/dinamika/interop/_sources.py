@@ -9,8 +9,15 @@ import pandas as pd
 
 from dinamika._io import read_table
 from dinamika.errors import UsageError
-from dinamika.interop._importing import DUPLICATES, Roles, detect_group, is_id_name, is_identifier
-from dinamika.interop._issues import ImportFailed, Issue
+from dinamika.interop._importing import (
+    DUPLICATES,
+    Roles,
+    detect_group,
+    holds_identifiers,
+    is_id_name,
+    is_identifier,
+)
+from dinamika.interop._issues import ImportFailed, Issue, say
 from dinamika.interop._observations import detect_keys
 from dinamika.survey import GROUPS
 
@@ -33,7 +40,9 @@ def read_export(
     raise :class:`ImportFailed`."""
     path = Path(path)
     if not path.is_file():
-        raise UsageError(f"{path} does not exist / berkas tidak ada")
+        raise UsageError(
+            say(lang, f"{path} does not exist", f"berkas {path} tidak ada; periksa nama dan folder")
+        )
     table = read_table(path, label=path.name, sheet=sheet)
     errors = [p for p in table.problems if p.severity == "error"]
     if table.frame is None or errors:
@@ -141,7 +150,9 @@ def apply_options(
         group = detect_group(name)
         if group and group not in roles.groups:
             roles.groups[group] = header
-        elif is_identifier(name) and header not in roles.identifiers:
+        elif header not in roles.identifiers and (
+            is_identifier(name) or holds_identifiers(frame[header])
+        ):
             roles.identifiers.append(header)
     if id_column is not None:
         roles.id, roles.id_note = id_column.strip(), "--id-column"

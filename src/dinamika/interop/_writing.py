@@ -13,7 +13,7 @@ from dinamika._io import sha256_file
 from dinamika.errors import UsageError
 from dinamika.interop._assemble import DATA_FILE
 from dinamika.interop._importing import ImportResult
-from dinamika.interop._issues import ImportFailed, Issue
+from dinamika.interop._issues import ImportFailed, Issue, say
 from dinamika.interop._observations import OBS_FILE
 from dinamika.survey import MANIFEST, validate_survey
 
@@ -49,7 +49,9 @@ def _manifest_text(
     return head + body
 
 
-def write_import(result: ImportResult, source: Path, command: str, *, force: bool = False) -> Path:
+def write_import(
+    result: ImportResult, source: Path, command: str, *, force: bool = False, lang: str = "en"
+) -> Path:
     """Write ``survey.yaml``, the data file and ``mapping.csv`` into ``result.out``.
 
     The files are written into a temporary folder beside ``out``, checked with
@@ -61,20 +63,33 @@ def write_import(result: ImportResult, source: Path, command: str, *, force: boo
     out = Path(result.out)
     src = Path(source).resolve()
     if "observations" in result.manifest:
-        return _write_observations(result, src, command, force=force)
+        return _write_observations(result, src, command, force=force, lang=lang)
     names = (MANIFEST, DATA_FILE, MAPPING_FILE)
     if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file; give a folder for the term")
+        raise UsageError(
+            say(
+                lang,
+                f"--out {out} is a file; give a folder for the term",
+                f"--out {out} adalah berkas; berikan folder untuk semester ini",
+            )
+        )
     if any((out / n).resolve() == src for n in names):
         raise UsageError(
-            f"the import would overwrite its own input {src.name}; choose another --out folder "
-            "/ impor akan menimpa berkas masukan; pilih folder --out lain"
+            say(
+                lang,
+                f"the import would overwrite its own input {src.name}; choose another --out folder",
+                f"impor akan menimpa berkas masukannya sendiri {src.name}; pilih folder --out lain",
+            )
         )
     if out.is_dir() and any(out.iterdir()) and not force:
         raise UsageError(
-            f"{out} already exists and is not empty; choose a new folder or add --force to "
-            "replace its survey.yaml, kuesioner.csv and mapping.csv / folder sudah ada; pilih "
-            "folder baru atau tambahkan --force"
+            say(
+                lang,
+                f"{out} already exists and is not empty; choose a new folder or add --force to "
+                "replace its survey.yaml, kuesioner.csv and mapping.csv",
+                f"folder {out} sudah ada dan tidak kosong; pilih folder baru atau tambahkan "
+                "--force untuk mengganti survey.yaml, kuesioner.csv dan mapping.csv di dalamnya",
+            )
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
@@ -93,7 +108,7 @@ def write_import(result: ImportResult, source: Path, command: str, *, force: boo
         result.mapping.to_csv(
             tmp / MAPPING_FILE, index=False, encoding="utf-8", lineterminator="\n"
         )
-        _validated(tmp, src)
+        _validated(tmp, src, lang)
         for n in names:
             (tmp / n).chmod(0o644)
         if not out.exists():
@@ -109,7 +124,7 @@ def write_import(result: ImportResult, source: Path, command: str, *, force: boo
     return out
 
 
-def _validated(folder: Path, src: Path) -> None:
+def _validated(folder: Path, src: Path, lang: str = "en") -> None:
     report = validate_survey(folder, key=secrets.token_hex(16))
     if not report.ok:
         raise ImportFailed(
@@ -118,17 +133,25 @@ def _validated(folder: Path, src: Path) -> None:
                 Issue(p.location("en"), p.message("en"), p.fix("en"), p.message("id"), p.fix("id"))
                 for p in report.errors
             ],
+            lang,
         )
 
 
-def _write_observations(result: ImportResult, src: Path, command: str, *, force: bool) -> Path:
+def _write_observations(
+    result: ImportResult, src: Path, command: str, *, force: bool, lang: str = "en"
+) -> Path:
     """Add lesson observations to an existing term: data, mapping, and the manifest's section."""
     out = Path(result.out)
     manifest_path = out / MANIFEST
     if not manifest_path.is_file():
         raise UsageError(
-            f"{out} has no survey.yaml: import the questionnaire into it first, then the "
-            "observations into the same folder / impor kuesioner dulu ke folder ini"
+            say(
+                lang,
+                f"{out} has no survey.yaml: import the questionnaire into it first, then the "
+                "observations into the same folder",
+                f"{out} tidak berisi survey.yaml: impor kuesioner ke folder ini dulu, lalu "
+                "data pengamatan ke folder yang sama",
+            )
         )
     text = manifest_path.read_text(encoding="utf-8-sig")
     current = yaml.safe_load(text)
@@ -139,8 +162,11 @@ def _write_observations(result: ImportResult, src: Path, command: str, *, force:
         raise UsageError(f"the import would overwrite its own input {src.name}; move the export")
     if (current.get("observations") or any((out / n).exists() for n in names)) and not force:
         raise UsageError(
-            f"{out} already has observations; add --force to replace them / folder sudah berisi "
-            "data pengamatan; tambahkan --force untuk menggantinya"
+            say(
+                lang,
+                f"{out} already has observations; add --force to replace them",
+                f"folder {out} sudah berisi data pengamatan; tambahkan --force untuk menggantinya",
+            )
         )
     current["observations"] = dict(result.manifest["observations"])
     comments = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
@@ -159,7 +185,7 @@ def _write_observations(result: ImportResult, src: Path, command: str, *, force:
         result.mapping.to_csv(
             tmp / OBS_MAPPING_FILE, index=False, encoding="utf-8", lineterminator="\n"
         )
-        _validated(tmp, src)
+        _validated(tmp, src, lang)
         for n in (*names, MANIFEST):  # the manifest last: it never names a missing file
             (tmp / n).chmod(0o644)
             (tmp / n).replace(out / n)

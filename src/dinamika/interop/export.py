@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,33 +89,42 @@ class _Part:
 def _factor_scores(survey: Survey) -> tuple[pd.DataFrame | None, Note]:
     from dinamika.cfa import cfa_survey
 
-    try:
-        fit = cfa_survey(survey, estimator="ML", missing="listwise")
-        fs = fit.scores()
-    except Exception as exc:  # a CFA that cannot be fitted must not stop the export
-        why = str(exc)[:240]
-        return None, (
-            f"factor scores not included: the CFA could not be fitted ({why})",
-            f"skor faktor tidak disertakan: CFA tidak dapat diestimasi ({why})",
-        )
+    with warnings.catch_warnings(record=True) as caught:  # reported in the note, not on stderr
+        warnings.simplefilter("always")
+        try:
+            fit = cfa_survey(survey, estimator="ML", missing="listwise")
+            fs = fit.scores()
+        except Exception as exc:  # a CFA that cannot be fitted must not stop the export
+            why = f"{type(exc).__name__}: {str(exc)[:200]}"
+            return None, (
+                f"factor scores not included: the one-factor-per-scale CFA could not be fitted "
+                f"to this term's data ({why}); the items and scale scores are exported. See the "
+                "report's factor-structure section, or add --no-factor-scores",
+                f"skor faktor tidak disertakan: CFA satu faktor per skala tidak dapat diestimasi "
+                f"pada data semester ini ({why}); butir dan skor skala tetap diekspor. Lihat "
+                "bagian struktur faktor di laporan, atau tambahkan --no-factor-scores",
+            )
     fs = fs.reindex(survey.responses.index)
     fs.columns = [f"fs_{c}" for c in fs.columns]
     n = int(fs.notna().all(axis=1).sum())
     en = f"factor scores from a one-factor-per-scale CFA (ML, regression method) on {n} complete rows"
     id_ = f"skor faktor dari CFA satu faktor per skala (ML, metode regresi) pada {n} baris lengkap"
     diag = fit.diagnostics
-    warnings = []
+    problems = []
     if not diag.converged:
-        warnings.append(f"the CFA did not converge / CFA tidak konvergen ({diag.message})")
+        problems.append(f"the CFA did not converge / CFA tidak konvergen ({diag.message})")
     if diag.heywood:
-        warnings.append(f"Heywood case(s) / kasus Heywood: {', '.join(diag.heywood)}")
+        problems.append(f"Heywood case(s) / kasus Heywood: {', '.join(diag.heywood)}")
     if diag.not_positive_definite:
-        warnings.append(
+        problems.append(
             f"not positive definite / tidak definit positif: {', '.join(diag.not_positive_definite)}"
         )
-    if warnings:
-        en += "; WARNING: " + "; ".join(warnings)
-        id_ += "; PERINGATAN: " + "; ".join(warnings)
+    numeric = sorted({str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)})
+    if numeric:
+        problems.append(f"numerical warnings / peringatan numerik: {'; '.join(numeric)[:200]}")
+    if problems:
+        en += "; WARNING: " + "; ".join(problems)
+        id_ += "; PERINGATAN: " + "; ".join(problems)
     return fs, (en, id_)
 
 

@@ -167,5 +167,5 @@ def import_google_forms(
         date_order=date_order,
         lang=lang,
     )
-    write_import(result, source, "google-forms", force=force)
+    write_import(result, source, "google-forms", force=force, lang=lang)
     return result

@@ -190,5 +190,5 @@ def import_kobo(
             "kiriman, sehingga kiriman berulang tidak dapat dikenali (--id-column)"
         )
     result = replace(result, notes=tuple(notes), notes_id=tuple(notes_id))
-    write_import(result, source, "kobo", force=force)
+    write_import(result, source, "kobo", force=force, lang=lang)
     return result
