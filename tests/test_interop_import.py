@@ -602,3 +602,39 @@ def test_folder_messages_follow_the_language(tmp_path: Path) -> None:
     assert "sudah ada dan tidak kosong" in str(exc.value) and "already" not in str(exc.value)
     with pytest.raises(UsageError, match="tidak ada"):
         import_google_forms(tmp_path / "hilang.csv", instrument=REF, out=out, lang="id")
+
+
+def test_kobo_label_export_finds_consent_and_code_by_their_labels(tmp_path: Path) -> None:
+    from dinamika.interop.xlsform import xlsform
+
+    rows = xlsform(REF)["survey"]
+    lab = "label::English (en)"
+    group, headers = "", {}
+    for kind, name, label in zip(rows["type"], rows["name"], rows[lab], strict=True):
+        if kind == "begin_group":
+            group = label
+        elif kind == "end_group":
+            group = ""
+        elif kind not in ("note", "start", "end"):
+            headers[name] = f"{group}/{label}" if group else label
+    n = 6
+    answers = ["Agree", "Strongly agree", "Neutral", "Disagree", "Agree", "Agree"]
+    data = {headers["persetujuan"]: ["Yes", "No", "Yes", "Yes", "Yes", "Yes"]}
+    data[headers["id_guru"]] = [f"G{i}" for i in range(n)]
+    data[headers["sekolah"]] = ["SDN 1", "", "SDN 1", "SDN 2", "SDN 2", "SDN 2"]
+    data[headers["kkg"]] = ["KKG 1"] * n
+    data[headers["kabupaten"]] = ["Sleman"] * n
+    for item in load_instrument(REF).item_ids:
+        data[headers[item]] = answers
+    data["_uuid"] = [f"u{i}" for i in range(n)]
+    frame = pd.DataFrame(data)
+    for i in range(len(frame.columns) - 1):  # the declining teacher answered nothing
+        frame.iloc[1, i] = "No" if i == 0 else ""
+    out = tmp_path / "t"
+    result = import_kobo(_write_csv(tmp_path / "k.csv", frame), instrument=REF, out=out)
+    spec = result.manifest["responses"]
+    assert spec["id"] == "id_guru"
+    assert spec["groups"] == {"school": "sekolah", "kkg": "kkg", "district": "kabupaten"}
+    assert (result.n_read, result.n_written) == (6, 5)
+    assert "without consent" in result.summary("en") and "row(s) 3" in result.summary("en")
+    assert load_survey(out, key=KEY).responses["teacher"].tolist() == ["G0", "G2", "G3", "G4", "G5"]

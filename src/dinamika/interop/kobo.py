@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from dinamika.instruments import load_instrument
+from dinamika.instruments import Instrument, load_instrument
 from dinamika.interop._importing import ImportResult, Roles, build_import
 from dinamika.interop._issues import rows_text
-from dinamika.interop._matching import THRESHOLD
+from dinamika.interop._matching import THRESHOLD, normalize_text
 from dinamika.interop._sources import (
     GroupColumns,
     apply_options,
@@ -32,6 +32,7 @@ from dinamika.interop._sources import (
     read_export,
 )
 from dinamika.interop._writing import write_import
+from dinamika.interop.xlsform import xlsform
 
 __all__ = ["field_name", "import_kobo"]
 
@@ -61,6 +62,32 @@ def field_name(header: str) -> str:
     if _PATH.match(header):
         return re.split(r"[/:]", header)[-1]
     return header
+
+
+def _form_fields(inst: Instrument) -> dict[str, str]:
+    """Normalized question label (either language) → field name, for the XLSForm's own
+    non-item fields (consent, teacher code, school, ...): Kobo's label exports head columns
+    with these labels, often behind their group's label (``Tentang Anda/Nama sekolah``)."""
+    rows = xlsform(inst)["survey"]
+    kinds = rows["type"].astype(str)
+    keep = ~kinds.isin(["begin_group", "end_group", "note", "start", "end"])
+    keep &= ~rows["name"].astype(str).isin(inst.item_ids)
+    out: dict[str, str] = {}
+    for col in [c for c in rows.columns if str(c).startswith("label")]:
+        for label, name in zip(rows.loc[keep, col], rows.loc[keep, "name"], strict=True):
+            if isinstance(label, str) and label.strip():
+                out.setdefault(normalize_text(label), str(name))
+    return out
+
+
+def _label_field(header: str, fields: Mapping[str, str]) -> str | None:
+    """The field whose label ends the header (group labels may precede it, joined by ``/``)."""
+    parts = str(header).split("/")
+    for k in range(len(parts)):
+        name = fields.get(normalize_text("/".join(parts[k:])))
+        if name is not None:
+            return name
+    return None
 
 
 def import_kobo(
@@ -116,7 +143,9 @@ def import_kobo(
     inst = load_instrument(instrument)
     source, frame = read_export(path, lang, sheet)
     roles = Roles()
+    fields = _form_fields(inst)
     names = {h: field_name(h) for h in frame.columns}
+    names = {h: (_label_field(h, fields) or n) if n == h.strip() else n for h, n in names.items()}
     uuid = None
     item_ids = {i.casefold(): i for i in inst.item_ids}
     for header, name in names.items():
@@ -189,6 +218,11 @@ def import_kobo(
             "tidak ada kolom kode guru (id_guru): _uuid Kobo dipakai sebagai id, satu per "
             "kiriman, sehingga kiriman berulang tidak dapat dikenali (--id-column)"
         )
-    result = replace(result, notes=tuple(notes), notes_id=tuple(notes_id))
+    result = replace(  # rows left out for want of consent were read too
+        result,
+        n_read=result.n_read + int(declined.sum()),
+        notes=tuple(notes),
+        notes_id=tuple(notes_id),
+    )
     write_import(result, source, "kobo", force=force, lang=lang)
     return result
