@@ -220,10 +220,13 @@ else:
             if n_resp < min_cell:
                 total.loc[:, ["n", *scales]] = np.nan
             v.subheading(v.t(key))
-            v.table(pd.concat([tables[group], total], ignore_index=True), total_last=True)
+            shown = pd.concat([tables[group], total], ignore_index=True)
+            # the total row has no school's KKG: an empty cell, not "—" (which means hidden)
+            text = [c for c in shown if not pd.api.types.is_numeric_dtype(shown[c])]
+            shown.loc[shown.index[-1], text] = shown.loc[shown.index[-1], text].fillna("")
+            v.table(shown, total_last=True)
         if hasattr(dinamika, "group_agreement"):
             v.subheading(v.t("group_agreement_title"))
-            v.text(v.t("group_agreement_reading"))
             groups = [g for g in ("school", "kkg") if g in scores]
             v.group_agreement(
                 dinamika.group_agreement(scores, group=groups, items=R, instrument=inst)
@@ -237,7 +240,8 @@ elif n_lessons < min_cell:
     v.note(v.t("too_few_link", n=n_lessons, min_cell=min_cell), "missing")
 else:
     with v.guard():
-        lessons = dinamika.observation_scores(obs, obs_inst, level="lesson")
+        # the term itself: its survey.yaml's consensus / master observers are honoured
+        lessons = dinamika.observation_scores(survey, level="lesson")
         aspects = list(obs_inst.scales)
         vals = lessons[aspects]
         n_a = vals.notna().sum()
@@ -252,7 +256,20 @@ else:
                 "upper": (mean_a + half).to_numpy(),
             }
         )
-        v.text(v.t("quality_reading", n=v.num(n_lessons, 0)))
+        v.text(v.t("quality_reading", n=v.num(len(lessons), 0)))
+        source = lessons["source"].value_counts()
+        n_consensus = int(source.get("consensus", 0))
+        v.text(
+            v.t(
+                "quality_reconcile",
+                single=v.num(int(source.get("single", 0)), 0),
+                mean=v.num(int(source.get("mean", 0)), 0),
+                consensus=v.t("quality_consensus", n=v.num(n_consensus, 0)) if n_consensus else "",
+                excluded=v.t("quality_excluded")
+                if survey.manifest["observations"].get("master")
+                else "",
+            )
+        )
         shown = quality.assign(aspect=[v.label(a) for a in aspects])
         fig, ax = plt.subplots(figsize=(8, 3.2))
         plots.aspect_bars(

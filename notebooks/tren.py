@@ -123,7 +123,9 @@ else:
             digits={"chisq": 1, "cfi": 3, "rmsea": 3, "delta_cfi": 3, "delta_rmsea": 3},
             keep_text=["verdict"],
         )
-        v.text(v.t("invariance_n", n=v.num(inv.fits["configural"].n, 0)))
+        v.text(
+            v.t("invariance_n", n=v.num(inv.fits["configural"].n, 0), total=v.num(len(stacked), 0))
+        )
         if inv.holds != "scalar":
             failing = tab.loc[~tab["verdict"].isin(["baseline", "holds"]), "step"]
             step = str(failing.iloc[0]) if len(failing) else "configural"
@@ -205,6 +207,21 @@ else:
         v.table(
             change.rename(columns={"estimate": "change"}), value_labels=["scale"], digits={"p": 3}
         )
+        # The terms share teachers: the independent-samples CIs above ignore that. Say how many
+        # and whether their scores correlate positively (then the CIs are conservative).
+        if "teacher" in first and "teacher" in last:
+            paired = first.merge(last, on="teacher", suffixes=("_a", "_b"))
+            if len(paired) >= min_cell:
+                r = [paired[s + "_a"].corr(paired[s + "_b"]) for s in scales]
+                key = "trend_paired" if min(r) > 0 else "trend_paired_not_positive"
+                v.text(
+                    v.t(
+                        key,
+                        shared=v.num(len(paired), 0),
+                        rmin=v.num(min(r)),
+                        rmax=v.num(max(r)),
+                    )
+                )
 
 # %% tags=["section:sec_trend_groups"]
 v.heading("sec_trend_groups")

@@ -20,14 +20,44 @@ from dinamika.privacy import suppress
 
 __all__ = ["ReportView"]
 
+# multiple-comparison corrections as statsmodels/pingouin name them -> as a reader knows them
+_ADJUST_NAMES = {
+    "holm": "Holm",
+    "bonferroni": "Bonferroni",
+    "bonf": "Bonferroni",
+    "fdr_bh": "Benjamini–Hochberg",
+    "fdr_by": "Benjamini–Yekutieli",
+    "sidak": "Šidák",
+    "hommel": "Hommel",
+}
+
 
 class ReportView(View):
     """:class:`View` plus one renderer per report section."""
 
     # --- reliability --------------------------------------------------------------------------
-    def reliability(self, table: pd.DataFrame) -> None:
-        """Alpha (Feldt CI) and omega total (bootstrap CI) per scale, flagged items."""
-        self.text(self.t("reliability_reading"))
+    def reliability(
+        self, table: pd.DataFrame, *, n_boot: int | None = None, flag_below: float | None = None
+    ) -> None:
+        """Alpha (Feldt CI) and omega total (bootstrap CI) per scale, flagged items.
+
+        ``n_boot`` and ``flag_below`` are those ``table`` was made with (default: the defaults
+        of :func:`dinamika.reliability_table`); the reading quotes them.
+        """
+        import inspect
+
+        from dinamika.reliability import reliability_table
+
+        defaults = inspect.signature(reliability_table).parameters
+        n_boot = defaults["n_boot"].default if n_boot is None else n_boot
+        flag_below = defaults["flag_below"].default if flag_below is None else flag_below
+        self.text(
+            self.t(
+                "reliability_reading",
+                n_boot=self.num(n_boot, 0),
+                flag_below=self.num(flag_below),
+            )
+        )
 
         def ci(lo: pd.Series, hi: pd.Series) -> list[str]:
             return [
@@ -128,8 +158,26 @@ class ReportView(View):
             self.note(self.t("diagnostics", text="; ".join(notes)))
 
     # --- group agreement ----------------------------------------------------------------------
-    def group_agreement(self, result: Any) -> None:
-        """ICC(1), ICC(2) and median rwg(j) per grouping and scale, with the verdict."""
+    def group_agreement(
+        self, result: Any, *, icc1_min: float | None = None, rwg_min: float | None = None
+    ) -> None:
+        """ICC(1), ICC(2) and median rwg(j) per grouping and scale, with the verdict.
+
+        ``icc1_min`` and ``rwg_min`` are the rule ``result`` was made with (default: the
+        defaults of :func:`dinamika.group_agreement`); the reading quotes them.
+        """
+        import inspect
+
+        from dinamika.aggregation import group_agreement
+
+        defaults = inspect.signature(group_agreement).parameters
+        icc1_min = defaults["icc1_min"].default if icc1_min is None else icc1_min
+        rwg_min = defaults["rwg_min"].default if rwg_min is None else rwg_min
+        self.text(
+            self.t(
+                "group_agreement_reading", icc1_min=self.num(icc1_min), rwg_min=self.num(rwg_min)
+            )
+        )
         table = result.scales
         shown = pd.DataFrame(
             {
@@ -172,6 +220,7 @@ class ReportView(View):
             }
         )
         self.table(shown, digits={"exact": 0, "adjacent": 0})
+        self.note(self.t("rater_columns"), "missing")
 
     # --- relation -----------------------------------------------------------------------------
     def relate(self, result: Any) -> None:
@@ -215,6 +264,17 @@ class ReportView(View):
             for a in shown["aspect"]
         ]
         self.table(shown, value_labels=["scale"], digits={"p_adjusted": 3})
+        adjust = corr.attrs.get("adjust")
+        if adjust:
+            self.note(
+                self.t(
+                    "link_adjust",
+                    method=_ADJUST_NAMES.get(str(adjust), str(adjust)),
+                    k=self.num(len(corr), 0),
+                    kind=str(corr.attrs.get("method", "pearson")).capitalize(),
+                ),
+                "missing",
+            )
         fixed = result.model.fixed
         fixed = fixed[fixed["term"] != "(Intercept)"]
         coef = pd.DataFrame(
@@ -286,6 +346,10 @@ class ReportView(View):
             digits={"share_positive": 0, "interview_teachers": 0},
         )
         self.note(self.t("triangulation_rule", min_cell=self.min_cell), "missing")
+        themes = table.loc[table["survey_mean"].isna(), "construct"]
+        if len(themes):
+            names = join([self.label(str(c)) for c in themes], self.lang)
+            self.note(self.t("triangulation_dash", themes=names), "missing")
 
     # --- provenance ---------------------------------------------------------------------------
     def provenance(self, survey: Any, params: Mapping[str, Any]) -> None:

@@ -73,8 +73,11 @@ class View:
         """What a validation warning is about, without its values (no data reach the report)."""
         import re
 
+        from dinamika.i18n import TEXT
         from dinamika.validation import MESSAGES
 
+        if "problem_" + code in TEXT:  # a short wording without the values' placeholders
+            return self.t("problem_" + code)
         entry = MESSAGES.get(code)
         if entry is None:
             return code
