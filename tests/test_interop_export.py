@@ -236,3 +236,18 @@ def test_failed_cfa_says_why_without_warnings_on_stderr(
     note = result.summary("id")
     assert "ValueError: math domain error" in note and "--no-factor-scores" in note
     assert "RuntimeWarning" not in capfd.readouterr().err
+
+
+def test_interview_guide_codebook_lists_every_theme_and_stance(tmp_path: Path) -> None:
+    inst = load_instrument("panduan-wawancara@1.0.0")
+    cb = codebook(inst)
+    assert tuple(cb.columns) == CODEBOOK_COLUMNS
+    themes = cb[cb["role"] == "theme_code"]
+    assert themes["variable"].tolist() == list(inst.codebook)
+    assert themes["scale"].tolist() == [t["construct"] for t in inst.codebook.values()]
+    stance = cb.set_index("variable").loc["stance"]
+    assert stance["codes"] == ", ".join(inst.stances)
+    assert main(["instrument", "export", "panduan-wawancara", "--to", "codebook",
+                 "--out", str(tmp_path / "k.html"), "--lang", "en"]) == 0  # fmt: skip
+    page = (tmp_path / "k.html").read_text(encoding="utf-8")
+    assert "T_KEP_ORGANISASI" in page and "Organizing meetings and agendas" in page

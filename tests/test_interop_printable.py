@@ -144,3 +144,36 @@ def test_cli_export_html(tmp_path: Path) -> None:
     args = ["instrument", "export", "komunitas-guru@1.0.0", "--to", "html", "--lang", "en"]
     assert main([*args, "--out", str(out)]) == 0
     assert "Teacher Community Dynamics Questionnaire" in out.read_text(encoding="utf-8")
+
+
+ANCHOR_PROBE = """
+<script>
+window.addEventListener('load', () => {
+  const cells = [...document.querySelectorAll('td.anchor')].map(td => {
+    const box = td.querySelector('.box').getBoundingClientRect();
+    const range = document.createRange(); range.selectNodeContents(td.lastChild);
+    const lines = [...range.getClientRects()].map(r => Math.round(r.left));
+    return [Math.round(box.right), lines];
+  });
+  const pre = document.createElement('pre'); pre.id = 'probe'; pre.textContent = JSON.stringify(cells);
+  document.body.appendChild(pre);
+});
+</script>
+"""
+
+
+@needs_browser
+@pytest.mark.browser
+def test_observer_anchor_lines_start_flush_beside_the_box(tmp_path: Path) -> None:
+    # every line of a behavioural anchor starts at the same place, right of its tick box (the
+    # floated box used to push only the first two lines in, so the text zig-zagged)
+    page = tmp_path / "anchors.html"
+    html = printable_html("observasi-pembelajaran@1.0.0", lang="id")
+    page.write_text(html.replace("</body>", ANCHOR_PROBE + "</body>"), encoding="utf-8")
+    dom = run_chromium("--window-size=1100,1400", "--dump-dom", page.as_uri()).stdout
+    m = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
+    assert m, dom[-500:]
+    cells = json.loads(m[1])
+    assert len(cells) == 21 * 4
+    for box_right, lines in cells:
+        assert len(lines) >= 2 and len(set(lines)) == 1 and lines[0] >= box_right

@@ -65,7 +65,9 @@ def codebook(
     factor_scores: Sequence[str] = (),
     min_answered: float = 0.5,
 ) -> pd.DataFrame:
-    """Codebook of the scored dataset of a questionnaire (or of the ratings of a rubric).
+    """Codebook of the scored dataset of a questionnaire (or of the ratings of a rubric, or of
+    the coded themes of an interview guide: ``teacher``, ``theme``, ``stance`` and one
+    ``theme_code`` row per theme).
 
     Parameters
     ----------
@@ -94,7 +96,7 @@ def codebook(
     """
     inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
     if inst.kind == "interview":
-        raise UsageError(f"{inst.ref} is an interview guide: it has no item variables to describe")
+        return _interview_codebook(inst)
     ref = inst.ref
     rows: list[dict[str, object]] = []
 
@@ -140,6 +142,48 @@ def codebook(
             f"fs_{scale}", "factor_score", f"{lid}: skor faktor (CFA ML, metode regresi)",
             f"{len_}: factor score (CFA ML, regression method)", scale=scale, type="number",
         )  # fmt: skip
+    return pd.DataFrame(rows).reindex(columns=list(CODEBOOK_COLUMNS))
+
+
+def _interview_codebook(inst: Instrument) -> pd.DataFrame:
+    """The coded-interview table (``teacher``, ``theme``, ``stance``), then one row per theme
+    code: its construct (in ``scale``), label and what coders look for.
+
+    >>> cb = codebook("panduan-wawancara@1.0.0")
+    >>> cb["variable"].tolist()[:3], cb.loc[3, ["role", "scale"]].tolist()
+    (['teacher', 'theme', 'stance'], ['theme_code', 'kepemimpinan'])
+    """
+    ref = inst.ref
+    themes = inst.codebook
+    stances = inst.stances
+
+    def listing(entries: dict[str, str]) -> str:
+        return "; ".join(f"{k} = {v}" for k, v in entries.items())
+
+    rows: list[dict[str, object]] = [
+        {"variable": "teacher", "role": "id", "label_id": "Kode guru yang diwawancarai",
+         "label_en": "Code of the interviewed teacher", "type": "string"},
+        {"variable": "theme", "role": "theme", "label_id": "Kode tema (lihat baris theme_code)",
+         "label_en": "Theme code (see the theme_code rows)", "type": "string",
+         "codes": ", ".join(themes)},
+        {"variable": "stance", "role": "stance", "label_id": "Sikap terhadap tema",
+         "label_en": "Stance towards the theme", "type": "string", "codes": ", ".join(stances),
+         "value_labels_id": listing({k: v["id"] for k, v in stances.items()}),
+         "value_labels_en": listing({k: v["en"] for k, v in stances.items()})},
+    ]  # fmt: skip
+    for theme_id, theme in themes.items():
+        rows.append(
+            {
+                "variable": theme_id,
+                "role": "theme_code",
+                "label_id": f"{theme['label']['id']}: {theme['description']['id'].strip()}",
+                "label_en": f"{theme['label']['en']}: {theme['description']['en'].strip()}",
+                "scale": theme["construct"],
+                "type": "code",
+            }
+        )
+    for row in rows:
+        row["instrument"] = ref
     return pd.DataFrame(rows).reindex(columns=list(CODEBOOK_COLUMNS))
 
 
