@@ -638,3 +638,21 @@ def test_kobo_label_export_finds_consent_and_code_by_their_labels(tmp_path: Path
     assert (result.n_read, result.n_written) == (6, 5)
     assert "without consent" in result.summary("en") and "row(s) 3" in result.summary("en")
     assert load_survey(out, key=KEY).responses["teacher"].tolist() == ["G0", "G2", "G3", "G4", "G5"]
+
+
+def test_nip_ids_that_lost_digits_in_a_spreadsheet_are_refused(tmp_path: Path) -> None:
+    raw = _raw("gforms_id.csv").drop(columns=["Alamat email"])
+    nips = [198003132020011000 + 7 * i for i in range(len(raw))]
+    raw.insert(1, "NIP", [str(int(float(n))) for n in nips])  # what a number cell keeps
+    with pytest.raises(ImportFailed) as exc:
+        import_google_forms(
+            _write_csv(tmp_path / "f.csv", raw), instrument=REF, out=tmp_path / "t", lang="id"
+        )
+    msg = str(exc.value)
+    assert "kolom 'NIP'" in msg and "digit terakhirnya hilang" in msg and "--id-column" in msg
+    raw["NIP"] = [str(n) for n in nips]  # typed as text: every digit kept
+    result = import_google_forms(
+        _write_csv(tmp_path / "g.csv", raw), instrument=REF, out=tmp_path / "u",
+        duplicates="keep-last",
+    )  # fmt: skip
+    assert result.manifest["responses"]["id"] == "NIP"

@@ -21,12 +21,51 @@ __all__ = [
     "find_duplicates",
     "header_issue",
     "issue",
+    "lost_digits_issue",
     "missing_item_issues",
 ]
 
 
 def issue(where: str, en: tuple[str, str], id_: tuple[str, str]) -> Issue:
     return Issue(where, en[0], en[1], id_[0], id_[1])
+
+
+def lost_digits_issue(ids: pd.Series, header: str) -> Issue | None:
+    """An id column of 17-18 digit numbers (NIP) that went through a spreadsheet number.
+
+    Numbers above 2**53 keep only about 16 significant digits as spreadsheet numbers, so NIPs
+    typed into a number cell lose their last digits and two teachers may share one. Such values
+    are all exactly representable as float64, which genuine NIPs are only by chance (1 in 32
+    each), so three or more of them all representable means the digits were lost.
+
+    >>> nips = pd.Series(["198003132020011008", "198808122014011008", "197511232010012032"])
+    >>> lost_digits_issue(nips, "NIP").what_en.startswith("the ids look like NIP")
+    True
+    >>> lost_digits_issue(pd.Series(["198003132020011001", "198808122014011002",
+    ...                              "197511232010012003"]), "NIP") is None
+    True
+    """
+    text = ids.astype(str).str.strip()
+    big = text[text.str.fullmatch(r"\d{17,19}")]
+    big = big[[int(v) > 2**53 for v in big]]
+    if len(big) < 3 or not all(int(float(v)) == int(v) for v in big):
+        return None
+    example = big.iloc[0]
+    return issue(
+        f"column '{header}'",
+        (
+            f"the ids look like NIP numbers stored as spreadsheet numbers, which lose their last "
+            f"digits (e.g. {example}), so different teachers may share one id",
+            "choose another id with --id-column (e.g. the e-mail column), or format the column "
+            "as plain text in Google Sheets and collect the NIPs again",
+        ),
+        (
+            f"id tampak seperti NIP yang disimpan sebagai angka lembar kerja sehingga digit "
+            f"terakhirnya hilang (mis. {example}); guru yang berbeda bisa mendapat id yang sama",
+            "pilih id lain dengan --id-column (mis. kolom email), atau ubah format kolom menjadi "
+            "teks biasa di Google Sheets dan kumpulkan ulang NIP-nya",
+        ),
+    )
 
 
 def header_issue(m: HeaderMatch, instrument: Instrument) -> Issue:

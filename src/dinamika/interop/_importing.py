@@ -26,6 +26,7 @@ from dinamika.interop._checks import (
     find_duplicates,
     header_issue,
     issue,
+    lost_digits_issue,
     missing_item_issues,
 )
 from dinamika.interop._issues import ImportFailed, rows_text
@@ -328,6 +329,9 @@ def build_import(
     else:
         ids = frame[id_header].astype(str).str.strip()
         blank = frame.index.to_numpy()[(ids == "").to_numpy()] + 2
+        lost = lost_digits_issue(ids, id_header)
+        if lost is not None:
+            issues.append(lost)
         if len(blank):
             issues.append(
                 issue(
