@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, ScalarFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter
 
 from dinamika.errors import UsageError
 from dinamika.i18n import check_lang, fmt_num
@@ -211,9 +211,17 @@ def likert_bars(
     ax.barh(y, miss, left=gap_at, color=_MISSING_COLOR, height=0.7)
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.axvline(gap_at - 3.0, color="#bbbbbb", linewidth=0.6, linestyle=":")
+    for yi, m in zip(y, miss, strict=True):  # the share missing, readable without a scale
+        if m > 0:
+            label = "< 1" if m < 0.5 else fmt_num(m, lang, 0)
+            ax.text(gap_at + m + 1.0, yi, f"{label}%", va="center", fontsize="x-small")
     ax.set_xlim(
-        -max(left_edge, 5.0) - 3.0, gap_at + max(float(np.max(miss, initial=0.0)), 5.0) + 3.0
+        -max(left_edge, 5.0) - 3.0, gap_at + max(float(np.max(miss, initial=0.0)), 5.0) + 11.0
     )
+    # percentage ticks only under the diverging bars, none under the missing answers
+    lo_tick = -max(left_edge, 5.0) - 3.0
+    ticks = MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10]).tick_values(lo_tick, gap_at - 3.0)
+    ax.set_xticks([t for t in ticks if lo_tick <= t <= gap_at - 3.0])
     ax.set_yticks(
         y, list(item_labels) if item_labels is not None else [str(i) for i in counts.index]
     )
