@@ -656,3 +656,21 @@ def test_nip_ids_that_lost_digits_in_a_spreadsheet_are_refused(tmp_path: Path) -
         duplicates="keep-last",
     )  # fmt: skip
     assert result.manifest["responses"]["id"] == "NIP"
+
+
+def test_cli_usage_messages_are_indonesian_by_default_and_suggest_the_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DINAMIKA_LANG", raising=False)
+    args = ["import", "google-forms", str(FIX / "gforms_id.csv"), "--instrument", REF]
+    args += ["--out", str(tmp_path / "a")]
+    assert main([*args, "--id-column", "Email"]) == 2
+    err = capsys.readouterr().err
+    assert "berkas tidak memiliki kolom itu; maksud Anda 'Alamat email'?" in err
+    assert main([*args, "--label", "Setuju sekali"]) == 2
+    assert "harus berbentuk 'TEKS=NILAI'" in capsys.readouterr().err
+    assert main([*args, "--label", "Setuju sekali=lima"]) == 2
+    assert "harus bilangan bulat" in capsys.readouterr().err
+    assert main([*args, "--id-column", "Email", "--lang", "en"]) == 2
+    assert "did you mean 'Alamat email'?" in capsys.readouterr().err
+    assert not (tmp_path / "a").exists()

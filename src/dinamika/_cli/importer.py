@@ -10,10 +10,14 @@ from dinamika.errors import UsageError
 from dinamika.interop import import_google_forms, import_kobo
 
 
-def _pair(text: str, what: str) -> tuple[str, str]:
+def _pair(text: str, what: str, lang: str = "id") -> tuple[str, str]:
     head, sep, tail = text.rpartition("=")
     if not sep or not head.strip() or not tail.strip():
-        raise UsageError(f"{what} needs the form 'TEXT=VALUE', got {text!r}")
+        raise UsageError(
+            f"{what} needs the form 'TEXT=VALUE', got {text!r}"
+            if lang == "en"
+            else f"{what} harus berbentuk 'TEKS=NILAI' (dalam tanda kutip), bukan {text!r}"
+        )
     return head.strip(), tail.strip()
 
 
@@ -80,16 +84,23 @@ def register(sub: Any) -> None:
 
 def _runner(func: Any) -> Any:
     def run(args: argparse.Namespace) -> int:
+        en = args.lang == "en"
         if args.map and args.mapping:
-            raise UsageError("give either --map or --mapping, not both")
+            raise UsageError(
+                "give either --map or --mapping, not both"
+                if en
+                else "pakai --map atau --mapping, tidak keduanya"
+            )
         labels = {}
         for text in args.label:
-            raw, code = _pair(text, "--label")
+            raw, code = _pair(text, "--label", args.lang)
             try:
                 labels[raw] = int(code)
             except ValueError:
                 raise UsageError(
                     f"--label {text!r}: the code after '=' must be a whole number"
+                    if en
+                    else f"--label {text!r}: kode sesudah '=' harus bilangan bulat, mis. 'Setuju sekali=5'"
                 ) from None
         groups = {
             key: getattr(args, f"{key}_column")
@@ -103,7 +114,7 @@ def _runner(func: Any) -> Any:
             id_column=args.id_column,
             groups=groups,
             identifiers=args.identifier,
-            mapping=args.mapping or dict(_pair(m, "--map") for m in args.map),
+            mapping=args.mapping or dict(_pair(m, "--map", args.lang) for m in args.map),
             ignore=args.ignore,
             labels=labels,
             duplicates=args.duplicates,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -108,11 +109,23 @@ def _id_preference(header: str) -> int:
     return 9
 
 
-def _require(frame: pd.DataFrame, header: str | None, option: str) -> None:
+def _require(frame: pd.DataFrame, header: str | None, option: str, lang: str = "en") -> None:
     if header is not None and header.strip() not in frame.columns:
-        close = ", ".join(f"'{c}'" for c in list(frame.columns)[:12])
+        columns = [str(c) for c in frame.columns]
+        folded = {c.casefold(): c for c in columns}
+        near = difflib.get_close_matches(header.strip().casefold(), list(folded), n=3, cutoff=0.4)
+        shown = [folded[n] for n in near] or columns[:8]
+        listed = ", ".join(f"'{c if len(c) <= 40 else c[:39] + '…'}'" for c in shown)
         raise UsageError(
-            f"{option} '{header}': the file has no such column; its columns begin with {close}"
+            say(
+                lang,
+                f"{option} '{header}': the file has no such column; "
+                + (f"did you mean {listed}?" if near else f"its columns begin with {listed}")
+                + " (copy the header exactly, in quotes)",
+                f"{option} '{header}': berkas tidak memiliki kolom itu; "
+                + (f"maksud Anda {listed}?" if near else f"kolomnya dimulai dengan {listed}")
+                + " (salin judul kolom persis, dalam tanda kutip)",
+            )
         )
 
 
@@ -124,6 +137,7 @@ def apply_options(
     groups: GroupColumns | None,
     identifiers: Iterable[str],
     names: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> Roles:
     """Explicit column options win over detection; then detect groups, identifiers and the id.
 
@@ -136,10 +150,10 @@ def apply_options(
     for key, header in given.items():
         if key not in GROUPS:
             raise UsageError(f"unknown group {key!r}; groups are {', '.join(GROUPS)}")
-        _require(frame, header, f"--{key}-column")
-    _require(frame, id_column, "--id-column")
+        _require(frame, header, f"--{key}-column", lang)
+    _require(frame, id_column, "--id-column", lang)
     for header in identifiers:
-        _require(frame, header, "--identifier")
+        _require(frame, header, "--identifier", lang)
     roles.groups = {k: v.strip() for k, v in given.items()}
     roles.identifiers = [h.strip() for h in identifiers]
     taken = claimed | set(roles.groups.values()) | {id_column}

@@ -153,6 +153,7 @@ def import_google_forms(
             id_column=id_column,
             groups=all_groups,
             identifiers=[*email, *identifiers],
+            lang=lang,
         )
     result = build_import(
         frame,

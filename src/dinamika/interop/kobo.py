@@ -182,6 +182,7 @@ def import_kobo(
             groups=all_groups,
             identifiers=identifiers,
             names=names,
+            lang=lang,
         )
     notes_uuid = False
     if roles.id is None and uuid is not None and not roles.keys:
