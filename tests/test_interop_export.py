@@ -213,7 +213,11 @@ def test_observations_export_with_rubric_labels(
     assert meta.column_names_to_labels["PP1"] == rubric.item("PP1").text["en"]
     np.testing.assert_array_equal(df["PM4"].to_numpy(), survey.observations["PM4"].to_numpy())
     with pytest.raises(UsageError, match="has no observations"):
-        export_survey(term, tmp_path / "x.csv", part="observations")
+        export_survey(term, tmp_path / "x.csv", part="observations", lang="en")
+    with pytest.raises(UsageError, match="tidak berisi data pengamatan"):
+        export_survey(term, tmp_path / "x.csv", part="observations")  # Indonesian by default
+    with pytest.raises(UsageError, match=r"harus berakhiran \.csv"):
+        export_survey(term, tmp_path / "x.txt")
     with pytest.raises(UsageError, match="`part` must be one of"):
         export_survey(term, tmp_path / "x.csv", part="interviews")
 

@@ -273,12 +273,15 @@ def export_survey(
     """
     out = Path(out)
     fmt = to or _SUFFIX.get(out.suffix.lower())
+    if lang not in ("id", "en"):
+        raise UsageError(f"lang must be 'id' or 'en', not {lang!r}")
     if fmt not in FORMATS:
         raise UsageError(
             f"The value for `to` must be one of {list(FORMATS)}, but {to or out.suffix!r} was passed"
+            if lang == "en"
+            else f"--out harus berakhiran .csv, .xlsx, .sav, .dta atau .parquet (atau beri --to), "
+            f"bukan {to or out.suffix or '(tanpa akhiran)'!r}"
         )
-    if lang not in ("id", "en"):
-        raise UsageError(f"lang must be 'id' or 'en', not {lang!r}")
     s = (
         survey
         if isinstance(survey, Survey)
@@ -288,8 +291,10 @@ def export_survey(
         obs, obs_inst = s.observations, s.observation_instrument
         if obs is None or obs_inst is None:
             raise UsageError(
-                f"{s.path} has no observations: survey.yaml has no observations: section / "
-                "folder ini tidak berisi data pengamatan"
+                f"{s.path} has no observations: survey.yaml has no observations: section"
+                if lang == "en"
+                else f"{s.path} tidak berisi data pengamatan: survey.yaml tidak memiliki bagian "
+                "observations: (impor rubrik observasi ke folder ini dulu)"
             )
         _check_pseudonymous(obs["teacher"], "observations.teacher")
         _check_pseudonymous(obs["observer"], "observations.observer")
