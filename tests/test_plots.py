@@ -77,6 +77,10 @@ def test_likert_bars_neutral_centred_missing_apart():
     # first item on top
     assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B", "C"]
     assert bars[0].get_y() > bars[1].get_y()
+    # each missing bar carries its share (decimal comma language), and no percentage tick sits
+    # under the missing column (it has no axis of its own)
+    assert [t.get_text() for t in ax.texts] == ["10%", "10%", "100%"]
+    assert max(ax.get_xticks()) < min(b.get_x() for b in missing)
 
 
 def test_likert_bars_even_scale_splits_at_zero():

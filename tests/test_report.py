@@ -179,6 +179,45 @@ def test_term_report_is_complete_and_offline(term_report):
     assert any("Gambaran semester" in line for line in lines)
 
 
+def test_term_report_states_its_methods_from_the_analysis(term_report):
+    """What a psychometrician asks: which CI method, which rule, which estimator, which n.
+
+    The numbers quoted come from the analysis functions' own settings and results.
+    """
+    import inspect
+
+    _, data, _ = term_report
+    text = " ".join(_visible_text(data.decode("utf-8")).split())
+    survey = dinamika.load_survey()
+    # reliability: Feldt for alpha, bootstrap BCa with the function's number of draws, flag rule
+    rel = inspect.signature(dinamika.reliability_table).parameters
+    assert "metode Feldt" in text and "bootstrap BCa" in text
+    assert i18n.fmt_num(rel["n_boot"].default, "id", 0) + " sampel ulang" in text
+    assert "di bawah " + i18n.fmt_num(rel["flag_below"].default, "id") in text
+    # group agreement: the rule group_agreement applies (ICC(1) and median rwg(j))
+    agg = inspect.signature(dinamika.group_agreement).parameters
+    rule = i18n.t(
+        "group_agreement_reading",
+        "id",
+        icc1_min=i18n.fmt_num(agg["icc1_min"].default, "id"),
+        rwg_min=i18n.fmt_num(agg["rwg_min"].default, "id"),
+    )
+    assert " ".join(rule.split()) in text
+    # CFA: estimator and n used of all respondents
+    fit = dinamika.cfa_survey(survey)
+    assert f"Estimasi {fit.estimator}" in text
+    assert f"{fit.n} dari {len(survey.responses)} responden" in text
+    # observation: how the double-rated lessons were reconciled, counts from observation_scores
+    source = dinamika.observation_scores(survey, level="lesson")["source"].value_counts()
+    assert f"{source['single']} pelajaran diamati satu orang" in text
+    assert f"untuk {source['mean']} pelajaran yang diamati dua orang dipakai rata-rata" in text
+    # why kappa shows — for aspects, and the multiple-comparison correction by name
+    assert " ".join(i18n.t("rater_columns", "id").split()) in text
+    assert "koreksi Holm" in text
+    # "—" in the triangulation's interview-only rows is explained as not applicable
+    assert "berarti tidak berlaku" in text
+
+
 def test_term_report_provenance_without_timestamps(term_report):
     _, data, _ = term_report
     page = data.decode("utf-8")
@@ -304,6 +343,21 @@ def test_trend_report_checks_invariance_before_means(trend_report):
         assert len(_images(page)) >= 1
     for key in ("not_available", "failed"):
         assert i18n.TEXT[key]["id"].split(":")[0] not in page
+    if holds:
+        # the terms share teachers: the report counts them and calls its CIs conservative
+        # because their scores correlate positively between the terms
+        text = " ".join(_visible_text(page).split())
+        a, b = (
+            dinamika.score(dinamika.load_survey(dinamika._resources.surveys_dir() / t))
+            for t in ("contoh-2025-1", "contoh-2025-2")
+        )
+        shared = a.merge(b, on="teacher", suffixes=("_a", "_b"))
+        scales = dinamika.load_survey().instrument.scales
+        r = [shared[f"{s}_a"].corr(shared[f"{s}_b"]) for s in scales]
+        assert min(r) > 0
+        assert f"{len(shared)} guru mengisi kuesioner di kedua semester" in text
+        assert "IK ini konservatif" in text
+        assert f"r {i18n.fmt_num(min(r), 'id')} sampai {i18n.fmt_num(max(r), 'id')}" in text
 
 
 # --- exit codes and formats (no kernel needed) --------------------------------------------------
