@@ -204,7 +204,14 @@ if not hasattr(dinamika, "score"):
 else:
     with v.guard():
         scores = dinamika.score(survey)
-        v.text(v.t("scores_reading", share=f"{v.num(100 * survey.min_answered, 0)}%"))
+        v.text(
+            v.t(
+                "scores_reading",
+                share=f"{v.num(100 * survey.min_answered, 0)}%",
+                lo=min(inst.item(i).min for i in inst.item_ids),
+                hi=max(inst.item(i).max for i in inst.item_ids),
+            )
+        )
 
         tables = privacy.group_means(scores, values=scales, min_cell=min_cell)
         for group, key in (("school", "by_school"), ("kkg", "by_kkg")):
@@ -256,7 +263,17 @@ else:
                 "upper": (mean_a + half).to_numpy(),
             }
         )
-        v.text(v.t("quality_reading", n=v.num(len(lessons), 0)))
+        ors = obs_inst.items[0].response_scale
+        v.text(
+            v.t(
+                "quality_reading",
+                n=v.num(len(lessons), 0),
+                lo=ors.min,
+                hi=ors.max,
+                lo_label=ors.label(ors.min, lang),
+                hi_label=ors.label(ors.max, lang),
+            )
+        )
         source = lessons["source"].value_counts()
         n_consensus = int(source.get("consensus", 0))
         v.text(
@@ -278,8 +295,8 @@ else:
             label="aspect",
             lower="lower",
             upper="upper",
-            xlim=(1, 4),
-            xlabel=v.t("quality_axis"),
+            xlim=(ors.min, ors.max),
+            xlabel=v.t("quality_axis", lo=ors.min, hi=ors.max),
             lang=lang,
             ax=ax,
         )

@@ -109,6 +109,7 @@ class ReportView(View):
         self.text(
             self.t(
                 "fit_reading",
+                k=self.num(fit.loadings["factor"].nunique(), 0),
                 verdict=verdict,
                 cfi=self.num(cfi),
                 tli=self.num(tli),
