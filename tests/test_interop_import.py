@@ -572,6 +572,7 @@ def test_contact_columns_are_identifiers_by_header_or_content(tmp_path: Path) ->
     assert "0812345678" not in survey.responses.to_csv()
     text = result.summary("id")
     assert "data pribadi" in text and "'Nomor HP / WA (opsional)'" in text
+    assert "jangan bagikan folder ini" in text
     assert "pertanyaan lain tidak dianalisis" in text and "Berapa tahun Anda" in text
 
 
