@@ -255,3 +255,22 @@ def test_interview_guide_codebook_lists_every_theme_and_stance(tmp_path: Path) -
                  "--out", str(tmp_path / "k.html"), "--lang", "en"]) == 0  # fmt: skip
     page = (tmp_path / "k.html").read_text(encoding="utf-8")
     assert "T_KEP_ORGANISASI" in page and "Organizing meetings and agendas" in page
+
+
+def test_small_schools_in_a_respondent_level_file_are_pointed_out(
+    term: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    folder = tmp_path / "kecil"
+    shutil.copytree(term, folder)
+    data = pd.read_csv(folder / "kuesioner.csv", dtype=str, keep_default_na=False)
+    data.loc[0, "Asal Sekolah"] = "SDN Sendiri"  # one teacher alone in a school
+    data.to_csv(folder / "kuesioner.csv", index=False)
+    result = export_survey(folder, tmp_path / "k.csv", key=KEY, factor_scores=False)
+    sizes = result.data["school"].value_counts()
+    small = int((sizes < 5).sum())
+    assert small >= 1
+    assert f"{small} of {len(sizes)} groups in 'school' have fewer than 5" in result.summary("en")
+    assert "bagikan berkas ini hanya di dalam tim peneliti" in result.summary("id")
+    assert result.data["school"].tolist().count("SDN Sendiri") == 1  # reported, not altered

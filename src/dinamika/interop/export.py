@@ -128,6 +128,33 @@ def _factor_scores(survey: Survey) -> tuple[pd.DataFrame | None, Note]:
     return fs, (en, id_)
 
 
+#: Groups smaller than this let a reader recognize the teachers in them (as in the reports).
+SMALL_GROUP = 5
+
+
+def _small_group_notes(data: pd.DataFrame, groups: list[str] | tuple[str, ...]) -> list[Note]:
+    """Warn when a group column names groups of fewer than :data:`SMALL_GROUP` respondents:
+    the file is respondent-level, so nothing is suppressed, but such teachers are recognizable.
+    """
+    notes: list[Note] = []
+    for g in groups:
+        sizes = data[g].dropna().astype(str).value_counts()
+        small = int((sizes < SMALL_GROUP).sum())
+        if small:
+            notes.append(
+                (
+                    f"{small} of {len(sizes)} groups in '{g}' have fewer than {SMALL_GROUP} "
+                    "respondents, whose answers can be recognized from that column: share this "
+                    "file only within the research team (the reports suppress such groups)",
+                    f"{small} dari {len(sizes)} kelompok di '{g}' berisi kurang dari "
+                    f"{SMALL_GROUP} responden sehingga jawabannya dapat dikenali dari kolom itu: "
+                    "bagikan berkas ini hanya di dalam tim peneliti (laporan menyembunyikan "
+                    "kelompok seperti itu)",
+                )
+            )
+    return notes
+
+
 def scored_frame(
     survey: Survey, *, factor_scores: bool = False
 ) -> tuple[pd.DataFrame, list[str], list[Note]]:
@@ -334,6 +361,8 @@ def export_survey(
         atomic_write(out, lambda tmp: _write_readstat(data, cb, target, tmp, fmt, lang))
     else:
         atomic_write(out, lambda tmp: _write_parquet(data, cb, target, tmp, lang))
+    if part == "responses":
+        notes += _small_group_notes(data, s.groups)
     if np.any(data["teacher"].astype(str).str.startswith("p-")):
         notes.append(
             (
