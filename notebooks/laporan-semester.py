@@ -232,6 +232,9 @@ else:
             text = [c for c in shown if not pd.api.types.is_numeric_dtype(shown[c])]
             shown.loc[shown.index[-1], text] = shown.loc[shown.index[-1], text].fillna("")
             v.table(shown, total_last=True)
+            n_hidden = int(tables[group]["suppressed"].sum())
+            if n_hidden:
+                v.note(v.t("suppressed_rows", n=n_hidden, min_cell=min_cell), "missing")
         if hasattr(dinamika, "group_agreement"):
             v.subheading(v.t("group_agreement_title"))
             groups = [g for g in ("school", "kkg") if g in scores]

@@ -249,3 +249,5 @@ else:
             out.loc[hidden.to_numpy(), ["n_first", "n_last", *scales]] = np.nan
             v.subheading(v.t(key))
             v.table(out)
+            if hidden.any():
+                v.note(v.t("suppressed_rows", n=int(hidden.sum()), min_cell=min_cell), "missing")

@@ -289,6 +289,9 @@ def test_small_school_is_suppressed_with_a_complement(planted_report):
     assert ">3<" not in small and "—" in small
     hidden = [name for name, rest in school_rows.items() if re.search(r'dk-num">—<', rest)]
     assert len(hidden) >= 2  # a complementary school is hidden too
+    # the reader is told how many rows are hidden and why (small or complement)
+    note = i18n.t("suppressed_rows", "en", n=len(hidden), min_cell=5)
+    assert " ".join(note.split()) in " ".join(_visible_text(page).split())
 
 
 def test_english_report_has_no_indonesian_words(planted_report):
