@@ -46,6 +46,10 @@ class Diagnostics:
     warnings: tuple[str, ...] = ()
 
 
+def _sqrt_or_nan(x: float) -> float:
+    return math.sqrt(x) if x > 0 else math.nan
+
+
 def _std_all(
     model: Model, mats_all: list[dict[str, Array]]
 ) -> dict[tuple[str, str, str, int], float]:
@@ -54,7 +58,10 @@ def _std_all(
     for g, mats in enumerate(mats_all, start=1):
         sigma, _, a_inv = model.implied(mats)
         lv_var = np.diag(a_inv @ mats["psi"] @ a_inv.T)
-        sd_ov = np.sqrt(np.diag(sigma))
+        ov_var = np.diag(sigma)
+        # a negative (Heywood) variance has no standard deviation: its std_all values are NaN,
+        # and the Heywood case is reported in the diagnostics (lavaan gives NaN too)
+        sd_ov = np.sqrt(np.where(ov_var > 0, ov_var, np.nan))
         sd_lv = np.sqrt(np.where(lv_var > 0, lv_var, np.nan))
         theta, psi = mats["theta"], mats["psi"]
         for r in model.rows:
@@ -70,13 +77,13 @@ def _std_all(
                 if i == j:
                     v = psi[i, i] / lv_var[i]
                 else:  # (residual) correlation, as lavaan >= 0.6
-                    v = psi[i, j] / math.sqrt(psi[i, i] * psi[j, j])
+                    v = psi[i, j] / _sqrt_or_nan(psi[i, i] * psi[j, j])
             elif r.mat == "theta":
                 i, j = r.row, r.col
                 v = (
                     theta[i, i] / sigma[i, i]
                     if i == j
-                    else theta[i, j] / math.sqrt(theta[i, i] * theta[j, j])
+                    else theta[i, j] / _sqrt_or_nan(theta[i, i] * theta[j, j])
                 )
             elif r.mat == "nu":
                 v = mats["nu"][r.row] / sd_ov[r.row]
