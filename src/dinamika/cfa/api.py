@@ -447,6 +447,11 @@ def _cfa(
     params = parameter_table(mod, est.theta, se, labels)
     heywood, npd = diagnose(mod, est.theta, params)
     fitm = _ml_fit_measures(mod, est.theta, stats, est.fmin)
+    if not (np.isfinite(fitm.chisq) and fitm.chisq >= 0):
+        notes.append(
+            "the fit broke down (the model-implied covariance matrix is not positive definite): "
+            "the fit measures and estimates cannot be interpreted; simplify the model or check the items"
+        )
     return CFAResult(
         model=model,
         estimator="ML",

@@ -115,6 +115,8 @@ def rmsea_ci(
     """Confidence interval of the RMSEA from the non-central chi-square distribution."""
     if df == 0:
         return 0.0, 0.0
+    if not math.isfinite(t) or t < 0:  # a fit that broke down (see its diagnostics)
+        return math.nan, math.nan
     hi_p, lo_p = (1 + level) / 2, (1 - level) / 2
 
     def ncp_for(prob: float) -> float:
