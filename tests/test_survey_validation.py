@@ -374,3 +374,21 @@ def test_a_manifest_label_mapped_outside_the_scale_is_out_of_range(make_term: Te
 
     (p,) = only(validate_survey(make_term(edit=edit, manifest_=m)), "out_of_range")
     assert (p.row, p.column) == (2, "KEP1")
+
+
+def test_nip_ids_that_lost_digits_in_a_spreadsheet_are_flagged(
+    make_term: TermMaker, key_env: bytes
+) -> None:
+    m = manifest()
+    m["responses"]["id"] = "nip"
+    m["responses"]["identifiers"] = ["nama", "nip"]
+    m.pop("observations")
+    m.pop("interviews")
+
+    def edit(r, o, i):  # what 18-digit NIPs become after a trip through a number cell
+        r["nip"] = [str(int(float(f"1985010120090110{k:02d}"))) for k in range(len(r))]
+
+    report = validate_survey(make_term(edit=edit, manifest_=m))
+    (p,) = only(report, "lost_digits")
+    assert p.column == "nip" and p.severity == "warning"
+    assert "lost their last digits" in p.message("en")

@@ -241,6 +241,19 @@ MESSAGES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "id": ("id kosong", "beri setiap baris sebuah id"),
         },
     ),
+    "lost_digits": (
+        "warning",
+        {
+            "en": (
+                "the ids in {column} look like NIP numbers that went through a spreadsheet number cell and lost their last digits (e.g. {value}); different teachers may share one id",
+                "format the column as text in the spreadsheet and export again, or use another id column",
+            ),
+            "id": (
+                "id di kolom {column} tampak seperti NIP yang pernah disimpan sebagai angka di lembar kerja sehingga digit terakhirnya hilang (mis. {value}); guru yang berbeda bisa mendapat id yang sama",
+                "ubah format kolom menjadi teks di lembar kerja lalu ekspor ulang, atau gunakan kolom id lain",
+            ),
+        },
+    ),
     "duplicate_id": (
         "error",
         {

@@ -33,13 +33,34 @@ IDENTIFIER_HINTS = re.compile(
 )
 
 
-def looks_like_identifier(column: str) -> bool:
-    """True for column names such as ``nama``, ``NIP``, ``Email Address``, ``no_hp``.
+#: Words that mark a header as personal data wherever they stand ("Nomor HP / WA", "NIP Bapak/Ibu").
+_IDENTIFIER_WORDS = frozenset(
+    {"nip", "nuptk", "nik", "nisn", "email", "e-mail", "surel", "hp", "wa", "whatsapp",
+     "telepon", "telp", "phone", "ponsel"}
+)  # fmt: skip
+_PERSON = re.compile(
+    r"^nama\b(?!\s*(sekolah|kkg|mgmp|gugus|kabupaten|kota|kecamatan|madrasah))", re.I
+)
 
-    >>> looks_like_identifier("Email Address"), looks_like_identifier("sekolah")
-    (True, False)
+
+def looks_like_identifier(column: str) -> bool:
+    """True for column names such as ``nama``, ``NIP``, ``Email Address``, ``Nomor HP / WA``.
+
+    Whole-name matches (``IDENTIFIER_HINTS``), then words anywhere in the header, then
+    ``Nama …`` unless it names a school or group.
+
+    >>> looks_like_identifier("Email Address"), looks_like_identifier("Nomor HP / WA")
+    (True, True)
+    >>> looks_like_identifier("sekolah"), looks_like_identifier("Nama sekolah")
+    (False, False)
+    >>> looks_like_identifier("Nama lengkap Bapak/Ibu")
+    True
     """
-    return bool(IDENTIFIER_HINTS.match(column.strip()))
+    name = column.strip()
+    if IDENTIFIER_HINTS.match(name):
+        return True
+    words = set(re.split(r"[^0-9a-z-]+", name.casefold()))
+    return bool(words & _IDENTIFIER_WORDS) or bool(_PERSON.match(name))
 
 
 def resolve_key(

@@ -67,6 +67,19 @@ def _duplicates(
     ]
 
 
+def _lost_digits(ids: pd.Series, label: str, column: str) -> list[Problem]:
+    """NIP-like ids (17–19 digits) that were spreadsheet numbers: they keep ~16 digits.
+
+    Such values are all exactly representable as float64, which genuine NIPs are only by chance
+    (about 1 in 32 each), so three or more of them, all representable, mean digits were lost.
+    """
+    big = ids[ids.str.fullmatch(r"\d{17,19}")]
+    big = big[[int(v) > 2**53 for v in big]]  # a handful of distinct long ids at most
+    if len(big) < 3 or not all(int(float(v)) == int(v) for v in big):
+        return []
+    return [Problem("lost_digits", label, row=1, column=column, value=str(big.iloc[0]))]
+
+
 def _items(
     frame: pd.DataFrame, label: str, instrument: Instrument, extra: Mapping[str, int] | None
 ) -> tuple[dict[str, np.ndarray], list[Problem]]:
@@ -158,7 +171,7 @@ def check_responses(
     problems += found
 
     ids, found = _ids(frame, label, id_col)
-    problems += found + _duplicates(ids, label, id_col)
+    problems += found + _duplicates(ids, label, id_col) + _lost_digits(ids, label, id_col)
     out = pd.DataFrame({"teacher": ids.to_numpy()})
     for key, col in groups.items():
         if col not in frame.columns:
