@@ -420,3 +420,17 @@ def test_an_item_nobody_answered_is_a_clear_error_not_a_warning() -> None:
             dinamika.reliability(df, n_boot=0)
         with pytest.raises(UsageError, match=r"item\(s\) e were answered by fewer than 2"):
             dinamika.polychoric(df)
+
+
+def test_bootstrap_on_weakly_correlated_items_is_quiet() -> None:
+    import warnings
+
+    import dinamika
+
+    rng = np.random.default_rng(5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        for _ in range(10):  # random answers: replicates far from the estimate
+            df = pd.DataFrame(rng.integers(1, 6, (40, 6)).astype(float), columns=list("abcdef"))
+            res = dinamika.reliability(df, n_boot=200, seed=1)
+            assert np.isfinite(res.alpha)

@@ -160,14 +160,20 @@ def one_factor(
             h0_inv = np.linalg.inv(h0)
         except np.linalg.LinAlgError:
             h0_inv = np.full((p, p), np.nan)
-        for _ in range(40 if np.isfinite(h0_inv).all() else 0):
-            act = np.flatnonzero(~converged)
-            if act.size == 0:
-                break
-            step = _gradient(lam[act], off[act]) @ h0_inv.T
-            lam[act] -= step
-            done = np.abs(step).max(axis=1) < tol
-            converged[act[done]] = True
+        begin = lam.copy()
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(40 if np.isfinite(h0_inv).all() else 0):
+                act = np.flatnonzero(~converged)
+                if act.size == 0:
+                    break
+                step = _gradient(lam[act], off[act]) @ h0_inv.T
+                lam[act] -= step
+                done = np.abs(step).max(axis=1) < tol
+                converged[act[done]] = True
+        # a replicate far from the start (weakly correlated items) can run away under the
+        # shared Hessian: restart it from the start and leave it to full Newton below
+        away = ~(np.abs(lam) < 10).all(axis=1)
+        lam[away], converged[away] = begin[away], False
     for _ in range(max_iter):
         act = np.flatnonzero(~converged)
         if act.size == 0:
@@ -176,8 +182,9 @@ def one_factor(
         oa = off[act]
         sq = la * la
         ss = sq.sum(axis=1, keepdims=True)
-        grad = _gradient(la, oa)
-        hess = _hessian(la, oa)
+        with np.errstate(over="ignore", invalid="ignore"):
+            grad = _gradient(la, oa)
+            hess = _hessian(la, oa)
         try:
             step = np.asarray(np.linalg.solve(hess, grad[:, :, None])[:, :, 0], dtype=np.float64)
         except np.linalg.LinAlgError:
