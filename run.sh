@@ -43,7 +43,7 @@ ensure_venv() {  # $1: pip extras spec, e.g. "" or "[test]"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "run.sh: installing dinamika$extras into $VENV (first run takes about a minute)" >&2
     "$PY" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
-    "$PY" -m pip install -q --disable-pip-version-check -e ".$extras" 2>&1 | grep -v "pypi-more" >&2 || true
+    "$PY" -m pip install -q --disable-pip-version-check -e ".$extras" 2>&1 | grep -v "is ignored: it is neither a file nor a directory" >&2 || true
     "$PY" -c 'import dinamika' || { echo "run.sh: installation failed" >&2; exit 1; }
     echo "$want" >"$stamp"
   fi
