@@ -568,3 +568,26 @@ def test_tables_are_scrubbed_escaped_and_localized():
     assert "&lt;b&gt;SD&lt;/b&gt;" in page
     assert "<th>Sekolah</th>" in page and "Kepemimpinan" in page
     assert ">3,14<" in page and ">12<" in page and "&lt; 0,001" in page
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_negative_group_iccs_are_shown_as_zero_and_said_so(lang):
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from dinamika.report import View
+
+    v = View(lang)
+    shown: list[str] = []
+    v.emit = shown.append
+    scales = pd.DataFrame(
+        {
+            "group_by": ["kkg"], "scale": ["kepemimpinan"], "n_groups": [3],
+            "icc1": [-0.04], "icc2": [-52.2], "rwg_j_median": [0.9], "scale_ok": [False],
+        }
+    )  # fmt: skip
+    v.group_agreement(SimpleNamespace(scales=scales))
+    page = "".join(shown)
+    assert "-52" not in page and "−52" not in page
+    assert ("ditampilkan sebagai 0" if lang == "id" else "are shown as 0") in page

@@ -185,13 +185,16 @@ class ReportView(View):
                 "group": [self.label(str(g)) for g in table["group_by"]],
                 "scale": table["scale"],
                 "n_groups": table["n_groups"].astype(int),
-                "icc1": table["icc1"],
-                "icc2": table["icc2"],
+                # a negative ICC estimate means "no between-group variance": shown as 0, said so
+                "icc1": table["icc1"].clip(lower=0),
+                "icc2": table["icc2"].clip(lower=0),
                 "rwg_j": table["rwg_j_median"],
                 "aggregate_ok": table["scale_ok"].astype(bool),
             }
         )
         self.table(shown, value_labels=["scale"])
+        if ((table["icc1"] < 0) | (table["icc2"] < 0)).any():
+            self.note(self.t("icc_truncated"), "missing")
 
     # --- observation --------------------------------------------------------------------------
     def rater_agreement(self, result: Any) -> None:
