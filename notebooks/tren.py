@@ -97,7 +97,16 @@ else:
         ignore_index=True,
     )
     try:
-        inv = dinamika.invariance(dinamika.cfa_model(inst), stacked, group="term", estimator="ML")
+        # answers are ordered categories: WLSMV on polychorics, pairwise, so every respondent
+        # counts (listwise ML would keep only the questionnaires complete on all 24 items)
+        inv = dinamika.invariance(
+            dinamika.cfa_model(inst),
+            stacked,
+            group="term",
+            estimator="WLSMV",
+            ordered=True,
+            missing="pairwise",
+        )
     except dinamika.DinamikaError as exc:
         inv = None
         print(f"dinamika report: invariance failed: {exc}", file=sys.stderr)

@@ -335,6 +335,13 @@ def test_trend_report_checks_invariance_before_means(trend_report):
     means = page.index(html.escape(i18n.t("sec_trend_means", "id")))
     assert inv < means
     assert i18n.t("step_scalar", "id") in page
+    # every questionnaire of both terms counts (WLSMV, pairwise), not only the complete ones
+    n_all = sum(
+        len(dinamika.load_survey(dinamika._resources.surveys_dir() / t).responses)
+        for t in ("contoh-2025-1", "contoh-2025-2")
+    )
+    text_all = " ".join(_visible_text(page).split())
+    assert "WLSMV" in text_all and f"pada {n_all} dari {n_all} jawaban kuesioner" in text_all
     holds = i18n.t("scalar_holds", "id") in page
     stated = i18n.t("scalar_fails", "id", reason="").strip() in page
     assert holds != stated  # one or the other, with the reason
