@@ -23,13 +23,7 @@ from dinamika.cfa.fit import (
 from dinamika.cfa.ml import GroupStats, fit_ml, ml_information, start_values
 from dinamika.cfa.model import Model
 from dinamika.cfa.partable import build_model
-from dinamika.cfa.result import (
-    CFAResult,
-    Diagnostics,
-    _factor_correlations,
-    _r2,
-    parameter_table,
-)
+from dinamika.cfa.result import CFAResult, assemble
 from dinamika.cfa.syntax import parse_model
 from dinamika.errors import UsageError
 
@@ -174,46 +168,6 @@ def _ml_fit_measures(
         aic=-2 * logl + 2 * model.npar,
         bic=-2 * logl + model.npar * math.log(ntot),
     )
-
-
-def diagnose(
-    model: Model, theta: Array, params: pd.DataFrame
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Heywood cases and non-positive-definite latent / residual covariance matrices."""
-    heywood: list[str] = []
-    npd: list[str] = []
-    op = params["op"].to_numpy()
-    lhs, rhs = params["lhs"].to_numpy(), params["rhs"].to_numpy()
-    est, std = params["est"].to_numpy(), params["std_all"].to_numpy()
-    grp = params["group"].to_numpy()
-    for k in np.flatnonzero((op == "~~") & (lhs == rhs) & (est < 0)):
-        heywood.append(f"negative variance of {lhs[k]} (group {grp[k]})")
-    for k in np.flatnonzero((op == "=~") & (np.abs(std) > 1)):
-        heywood.append(f"standardized loading of {rhs[k]} on {lhs[k]} > 1 (group {grp[k]})")
-    for g, mats in enumerate(model.fill(theta), start=1):
-        for name in ("psi", "theta"):
-            m = mats[name]
-            if name == "theta" and model.ordered:
-                continue
-            if m.size and np.linalg.eigvalsh(m).min() < -1e-10:
-                npd.append(f"{name} (group {g})")
-    return tuple(heywood), tuple(npd)
-
-
-def _loadings(params: pd.DataFrame) -> pd.DataFrame:
-    k = np.flatnonzero(params["op"].to_numpy() == "=~")
-    cols = {
-        "group": "group",
-        "group_label": "group_label",
-        "factor": "lhs",
-        "item": "rhs",
-        "estimate": "est",
-        "se": "se",
-        "z": "z",
-        "pvalue": "pvalue",
-        "std_all": "std_all",
-    }
-    return pd.DataFrame({new: params[old].to_numpy()[k] for new, old in cols.items()})
 
 
 def _ordered_items(ordered: bool | Sequence[str], ov: list[str], estimator: str) -> list[str]:
@@ -444,31 +398,22 @@ def _cfa(
         notes.append("the information matrix is singular: the model may not be identified")
     vcov = np.asarray(vcov, dtype=float)
     se = np.sqrt(np.clip(np.diag(vcov), 0, None))
-    params = parameter_table(mod, est.theta, se, labels)
-    heywood, npd = diagnose(mod, est.theta, params)
     fitm = _ml_fit_measures(mod, est.theta, stats, est.fmin)
-    if not (np.isfinite(fitm.chisq) and fitm.chisq >= 0):
-        notes.append(
-            "the fit broke down (the model-implied covariance matrix is not positive definite): "
-            "the fit measures and estimates cannot be interpreted; simplify the model or check the items"
-        )
-    return CFAResult(
-        model=model,
+    return assemble(
+        model_text=model,
         estimator="ML",
+        mod=mod,
+        theta=est.theta,
+        se=se,
+        vcov=vcov,
+        labels=labels,
         fit=fitm,
-        parameters=params,
-        loadings=_loadings(params),
-        factor_correlations=_factor_correlations(mod, est.theta, labels),
-        r2=_r2(mod, est.theta, labels),
-        diagnostics=Diagnostics(
-            est.converged, est.iterations, est.message, heywood, npd, tuple(notes)
-        ),
+        converged=est.converged,
+        iterations=est.iterations,
+        message=est.message,
+        notes=notes,
         n=ntot,
-        group_labels=labels,
-        _model=mod,
-        _theta=est.theta,
-        _vcov=vcov,
-        _data=tuple(data_g),
-        _stats=tuple(stats),
-        _extra={"rows": rows},
+        data=tuple(data_g),
+        stats=tuple(stats),
+        extra={"rows": rows},
     )

@@ -268,7 +268,6 @@ def fiml_result(
     rows: list[Any],
 ) -> Any:
     """Fit ``mod`` by FIML and assemble a :class:`~dinamika.cfa.result.CFAResult`."""
-    from dinamika.cfa.api import _loadings, diagnose
     from dinamika.cfa.fit import (
         FitMeasures,
         cfi,
@@ -279,13 +278,7 @@ def fiml_result(
         tli,
     )
     from dinamika.cfa.ml import start_values
-    from dinamika.cfa.result import (
-        CFAResult,
-        Diagnostics,
-        _factor_correlations,
-        _r2,
-        parameter_table,
-    )
+    from dinamika.cfa.result import assemble
 
     groups = [patterns(x) for x in data_g]
     h1 = []
@@ -339,24 +332,22 @@ def fiml_result(
         aic=-2 * logl + 2 * mod.npar,
         bic=-2 * logl + mod.npar * math.log(ntot),
     )
-    params = parameter_table(mod, theta, se, labels)
-    heywood, npd = diagnose(mod, theta, params)
     message = "converged" if converged else "no convergence"
-    return CFAResult(
-        model=model_text,
+    return assemble(
+        model_text=model_text,
         estimator="ML",
+        mod=mod,
+        theta=theta,
+        se=se,
+        vcov=vcov,
+        labels=labels,
         fit=fitm,
-        parameters=params,
-        loadings=_loadings(params),
-        factor_correlations=_factor_correlations(mod, theta, labels),
-        r2=_r2(mod, theta, labels),
-        diagnostics=Diagnostics(converged, iterations, message, heywood, npd, tuple(notes)),
+        converged=converged,
+        iterations=iterations,
+        message=message,
+        notes=notes,
         n=ntot,
-        group_labels=labels,
-        _model=mod,
-        _theta=theta,
-        _vcov=vcov,
-        _data=tuple(data_g),
-        _stats=tuple(GroupStats(n, sig, mu) for n, (mu, sig) in zip(ns, h1, strict=True)),
-        _extra={"rows": rows, "missing": "fiml"},
+        data=tuple(data_g),
+        stats=tuple(GroupStats(n, sig, mu) for n, (mu, sig) in zip(ns, h1, strict=True)),
+        extra={"rows": rows, "missing": "fiml"},
     )

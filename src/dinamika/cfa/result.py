@@ -17,7 +17,7 @@ from dinamika.cfa.model import Model
 if TYPE_CHECKING:  # pragma: no cover
     from dinamika.cfa.ml import GroupStats
 
-__all__ = ["CFAResult", "Diagnostics", "parameter_table"]
+__all__ = ["CFAResult", "Diagnostics", "assemble", "diagnose", "parameter_table"]
 
 Array = NDArray[Any]
 
@@ -300,3 +300,92 @@ class CFAResult:
         from dinamika.cfa.scores import factor_scores
 
         return factor_scores(self, method=method, talis=talis)
+
+
+def diagnose(
+    model: Model, theta: Array, params: pd.DataFrame
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Heywood cases and non-positive-definite latent / residual covariance matrices."""
+    heywood: list[str] = []
+    npd: list[str] = []
+    op = params["op"].to_numpy()
+    lhs, rhs = params["lhs"].to_numpy(), params["rhs"].to_numpy()
+    est, std = params["est"].to_numpy(), params["std_all"].to_numpy()
+    grp = params["group"].to_numpy()
+    for k in np.flatnonzero((op == "~~") & (lhs == rhs) & (est < 0)):
+        heywood.append(f"negative variance of {lhs[k]} (group {grp[k]})")
+    for k in np.flatnonzero((op == "=~") & (np.abs(std) > 1)):
+        heywood.append(f"standardized loading of {rhs[k]} on {lhs[k]} > 1 (group {grp[k]})")
+    for g, mats in enumerate(model.fill(theta), start=1):
+        for name in ("psi", "theta"):
+            m = mats[name]
+            if name == "theta" and model.ordered:
+                continue
+            if m.size and np.linalg.eigvalsh(m).min() < -1e-10:
+                npd.append(f"{name} (group {g})")
+    return tuple(heywood), tuple(npd)
+
+
+def _loadings(params: pd.DataFrame) -> pd.DataFrame:
+    """The ``=~`` rows of the parameter table, named for users."""
+    k = np.flatnonzero(params["op"].to_numpy() == "=~")
+    cols = {
+        "group": "group",
+        "group_label": "group_label",
+        "factor": "lhs",
+        "item": "rhs",
+        "estimate": "est",
+        "se": "se",
+        "z": "z",
+        "pvalue": "pvalue",
+        "std_all": "std_all",
+    }
+    return pd.DataFrame({new: params[old].to_numpy()[k] for new, old in cols.items()})
+
+
+def assemble(
+    *,
+    model_text: str,
+    estimator: str,
+    mod: Model,
+    theta: Array,
+    se: Array,
+    vcov: Array,
+    labels: tuple[str, ...],
+    fit: FitMeasures,
+    converged: bool,
+    iterations: int,
+    message: str,
+    notes: list[str],
+    n: int,
+    data: tuple[Array, ...],
+    stats: tuple[GroupStats, ...],
+    extra: dict[str, Any],
+) -> CFAResult:
+    """The result of any estimator: parameter table, standardized solution, diagnostics."""
+    params = parameter_table(mod, theta, se, labels)
+    heywood, npd = diagnose(mod, theta, params)
+    if not (np.isfinite(fit.chisq) and fit.chisq >= 0):
+        notes = [
+            *notes,
+            "the fit broke down (the model-implied covariance matrix is not positive definite): "
+            "the fit measures and estimates cannot be interpreted; simplify the model or check the items",
+        ]
+    return CFAResult(
+        model=model_text,
+        estimator=estimator,
+        fit=fit,
+        parameters=params,
+        loadings=_loadings(params),
+        factor_correlations=_factor_correlations(mod, theta, labels),
+        r2=_r2(mod, theta, labels),
+        diagnostics=Diagnostics(converged, iterations, message, heywood, npd, tuple(notes)),
+        n=n,
+        group_labels=labels,
+        _model=mod,
+        _theta=theta,
+        _vcov=vcov,
+        _data=data,
+        _stats=stats,
+        _extra=extra,
+    )

@@ -43,7 +43,7 @@ from dinamika.cfa.ml import start_values
 from dinamika.cfa.model import Model
 from dinamika.cfa.ordinal import _pairs, ordinal_stats, recode_ordinal
 from dinamika.cfa.partable import build_model
-from dinamika.cfa.result import CFAResult, Diagnostics, _factor_correlations, _r2, parameter_table
+from dinamika.cfa.result import CFAResult, assemble
 from dinamika.cfa.syntax import Statement
 from dinamika.errors import UsageError
 
@@ -272,27 +272,23 @@ def fit_wlsmv(
         rmsea_ci_lower_scaled=lo_s,
         rmsea_ci_upper_scaled=hi_s,
     )
-    from dinamika.cfa.api import _loadings, diagnose
-
-    params = parameter_table(mod, theta, se, labels)
-    heywood, npd = diagnose(mod, theta, params)
-    return CFAResult(
-        model=model_text,
+    return assemble(
+        model_text=model_text,
         estimator="WLSMV",
+        mod=mod,
+        theta=theta,
+        se=se,
+        vcov=vcov,
+        labels=labels,
         fit=fitm,
-        parameters=params,
-        loadings=_loadings(params),
-        factor_correlations=_factor_correlations(mod, theta, labels),
-        r2=_r2(mod, theta, labels),
-        diagnostics=Diagnostics(converged, iterations, message, heywood, npd, tuple(notes)),
+        converged=converged,
+        iterations=iterations,
+        message=message,
+        notes=notes,
         n=ntot,
-        group_labels=labels,
-        _model=mod,
-        _theta=theta,
-        _vcov=vcov,
-        _data=tuple(data_g),
-        _stats=(),
-        _extra={"rows": rows, "ordinal": ostats, "jacobian": jac, "weights": w},
+        data=tuple(data_g),
+        stats=(),
+        extra={"rows": rows, "ordinal": ostats, "jacobian": jac, "weights": w},
     )
 
 
