@@ -9,16 +9,15 @@ instrument version.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 
-import jinja2
 import pandas as pd
 
 from dinamika import __version__
 from dinamika._io import atomic_write
 from dinamika.errors import UsageError
 from dinamika.instruments import Instrument, load_instrument
+from dinamika.interop._templates import template
 
 __all__ = ["CODEBOOK_COLUMNS", "codebook", "value_labels", "write_codebook"]
 
@@ -187,24 +186,12 @@ def _interview_codebook(inst: Instrument) -> pd.DataFrame:
     return pd.DataFrame(rows).reindex(columns=list(CODEBOOK_COLUMNS))
 
 
-@cache
-def _template() -> jinja2.Template:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return env.get_template("codebook.html.j2")
-
-
 def codebook_html(frame: pd.DataFrame, inst: Instrument, *, lang: str = "id") -> str:
     """The codebook as one self-contained HTML page."""
     if lang not in ("id", "en"):
         raise UsageError(f"lang must be 'id' or 'en', not {lang!r}")
     rows = frame.astype(object).where(frame.notna(), "").to_dict("records")
-    return _template().render(
+    return template("codebook.html.j2").render(
         lang=lang, rows=rows, title=inst.title(lang), ref=inst.ref, version=__version__,
         licence=inst.raw.get("licence", ""), citation=inst.raw.get("citation", ""),
     )  # fmt: skip

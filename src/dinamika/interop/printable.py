@@ -12,17 +12,15 @@ codes, then per aspect every indicator with its four behavioural anchors and a b
 from __future__ import annotations
 
 import tempfile
-from functools import cache
 from pathlib import Path
 from typing import Any
-
-import jinja2
 
 from dinamika import __version__
 from dinamika._browser import print_pdf
 from dinamika._io import atomic_write
 from dinamika.errors import UsageError
 from dinamika.instruments import Instrument, load_instrument
+from dinamika.interop._templates import template
 
 __all__ = ["printable_html", "write_printable"]
 
@@ -62,18 +60,6 @@ _FIELDS = {
         "en": ["Teacher code", "Interviewer code", "Date", "Place", "Recorded (yes/no)"],
     },
 }  # fmt: skip
-
-
-@cache
-def _template() -> jinja2.Template:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return env.get_template("printable.html.j2")
 
 
 def _context(inst: Instrument, lang: str) -> dict[str, Any]:
@@ -148,7 +134,7 @@ def printable_html(instrument: str | Instrument, *, lang: str = "id") -> str:
     if lang not in _WORDS:
         raise UsageError(f"lang must be 'id' or 'en', not {lang!r}")
     inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
-    return _template().render(**_context(inst, lang))
+    return template("printable.html.j2").render(**_context(inst, lang))
 
 
 def write_printable(
