@@ -11,10 +11,10 @@ Cases (all peers timed in this run, on the same data):
   (``pingouin.cronbach_alpha`` on 2,000 resampled data sets per scale).
 - **four scales, no bootstrap** (n = 300, 10,000 and 1,000,000): against ``psych::alpha`` and
   ``pingouin.cronbach_alpha``.
-- **alpha on 1,000,000 × 24**: ``dinamika.reliability(x, n_boot=0)`` (one 24-item scale, with
+- **alpha on 1,000,000 × 24**: ``dinamika.psychometrics.reliability.api(x, n_boot=0)`` (one 24-item scale, with
   the item table) against ``numpy.cov`` of the same array; peak traced memory (tracemalloc)
   relative to the array's size.
-- **polychoric, 25 items × 100,000**: ``dinamika.polychoric`` against ``psych::polychoric``
+- **polychoric, 25 items × 100,000**: ``dinamika.psychometrics.polychoric.api`` against ``psych::polychoric``
   (psych's defaults, including its two-core ``mclapply``), with the largest |Δρ|.
 
 psych gets answers already reverse-keyed (psych's bootstrap ignores ``keys``); dinamika gets the

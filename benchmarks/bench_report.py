@@ -1,10 +1,10 @@
 """The term report end to end against the floor of the same pipeline with an empty notebook.
 
-``dinamika.report.report`` (validate, execute ``laporan-semester`` on a fresh kernel, convert,
+``dinamika.report.pipeline.report`` (validate, execute ``laporan-semester`` on a fresh kernel, convert,
 leak check, atomic write) is timed against ``render_notebook`` of a notebook holding only the
 ``parameters`` cell, written the same way: kernel start, nbclient, nbconvert with the report
 template. Targets: report ≤ 2× the floor at ~300 teachers, ≤ 3× at ~10,000 teachers (a term
-made with ``dinamika.simulate``). ``ratio`` is floor / report as everywhere in this folder
+made with ``dinamika.simulation.term``). ``ratio`` is floor / report as everywhere in this folder
 (peer time / dinamika time), so the targets read ratio ≥ 0.5 and ≥ 0.33.
 """
 
@@ -21,10 +21,10 @@ if str(HERE.parent / "src") not in sys.path:
     sys.path.insert(0, str(HERE.parent / "src"))
 
 from dinamika import simulate  # noqa: E402
-from dinamika._io import atomic_write  # noqa: E402
-from dinamika._report_exec import Kernel  # noqa: E402
-from dinamika._resources import default_survey  # noqa: E402
-from dinamika.report import render_notebook, report  # noqa: E402
+from dinamika.data.files import atomic_write  # noqa: E402
+from dinamika.data.resources import default_survey  # noqa: E402
+from dinamika.report.kernel import Kernel  # noqa: E402
+from dinamika.report.pipeline import render_notebook, report  # noqa: E402
 
 EMPTY = """# %% tags=["parameters"]
 survey_dir = None

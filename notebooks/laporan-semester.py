@@ -40,8 +40,9 @@ import pandas as pd
 from scipy import stats
 
 import dinamika
-from dinamika import plots, privacy
-from dinamika.report import View, label_maps
+from dinamika import privacy
+from dinamika.report import plots
+from dinamika.report.pipeline import View, label_maps
 
 warnings.filterwarnings("ignore", category=FutureWarning)
 plt.rcParams.update({"figure.dpi": 110, "font.size": 10, "svg.hashsalt": "dinamika"})

@@ -40,9 +40,10 @@ import pandas as pd
 from scipy import stats
 
 import dinamika
-from dinamika import plots, privacy
-from dinamika._resources import EXAMPLE_TERMS, surveys_dir
-from dinamika.report import View, label_maps
+from dinamika import privacy
+from dinamika.report import plots
+from dinamika.data.resources import EXAMPLE_TERMS, surveys_dir
+from dinamika.report.pipeline import View, label_maps
 
 warnings.filterwarnings("ignore", category=FutureWarning)
 plt.rcParams.update({"figure.dpi": 110, "font.size": 10, "svg.hashsalt": "dinamika"})
@@ -87,7 +88,7 @@ if len(majors) > 1:
 elif not hasattr(dinamika, "invariance"):
     reason = v.t("reason_no_invariance")
 else:
-    from dinamika.cfa import reverse_items
+    from dinamika.psychometrics.cfa import reverse_items
 
     stacked = pd.concat(
         [

@@ -1,4 +1,4 @@
-"""dinamika.aggregation against R (reference: tests/reference/agreement/make_agreement.R)."""
+"""dinamika.agreement.groups against R (reference: tests/reference/agreement/make_agreement.R)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from dinamika.aggregation import group_agreement, group_icc, rwg
+from dinamika.agreement.groups import group_agreement, group_icc, rwg
 from dinamika.errors import UsageError
 
 REF = Path(__file__).parent / "reference" / "agreement"

@@ -1,4 +1,4 @@
-"""dinamika.agreement against R psych (reference: tests/reference/agreement/make_agreement.R)."""
+"""dinamika.agreement.coefficients against R psych (reference: tests/reference/agreement/make_agreement.R)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from dinamika.agreement import (
+from dinamika.agreement.coefficients import (
     icc,
     krippendorff_alpha,
     percent_agreement,
@@ -245,7 +245,7 @@ def test_krippendorff_equals_pairwise_definition(level):
 
 
 def test_krippendorff_interval_matches_matrix_route_and_strings_nominal():
-    from dinamika._krippendorff import _delta2
+    from dinamika.agreement.krippendorff import _delta2
 
     frame = pd.DataFrame(KRIPP)
     # the interval level uses per-unit sums; check against the coincidence matrix route

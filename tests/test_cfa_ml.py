@@ -1,4 +1,4 @@
-"""dinamika.cfa (ML) against lavaan 0.6 — reference values from tests/reference/cfa/make_cfa.R."""
+"""dinamika.psychometrics.cfa (ML) against lavaan 0.6 — reference values from tests/reference/cfa/make_cfa.R."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 import dinamika
-from dinamika.cfa.instrument import reverse_items
+from dinamika.psychometrics.cfa.instrument import reverse_items
 
 ROOT = Path(__file__).resolve().parents[1] / "surveys"
 KEY = "cfa-recovery-test-key-0123456789"

@@ -104,8 +104,8 @@ def test_wlsmv_ebm_scores_multigroup() -> None:
     # given the group's matrices); we use each group's own parameters. Substituting group 1's
     # loadings into our computation reproduces lavaan's group-2 scores, which shows that this
     # is the only difference.
-    from dinamika.cfa.ebm import ebm_scores
-    from dinamika.cfa.ordinal import recode_ordinal
+    from dinamika.psychometrics.cfa.ebm import ebm_scores
+    from dinamika.psychometrics.cfa.ordinal import recode_ordinal
 
     ordd = pd.read_csv(REF / "ordinal.csv")
     res = dinamika.cfa(ORD, ordd, estimator="WLSMV", group="grp")

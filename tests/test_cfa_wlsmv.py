@@ -1,4 +1,4 @@
-"""dinamika.cfa(estimator="WLSMV") against lavaan 0.6 (tests/reference/cfa/make_cfa.R).
+"""dinamika.psychometrics.cfa(estimator="WLSMV") against lavaan 0.6 (tests/reference/cfa/make_cfa.R).
 
 The ordinal data (600 respondents, two groups "a"/"b", eight 5-category items, a cross-loading
 the model omits and a threshold shift of y3 in group b) are simulated by the R script and
@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import dinamika
-from dinamika.cfa.ordinal import ordinal_stats, recode_ordinal
+from dinamika.psychometrics.cfa.ordinal import ordinal_stats, recode_ordinal
 
 REF = Path(__file__).parent / "reference" / "cfa"
 ORD = "f1 =~ y1 + y2 + y3 + y4\nf2 =~ y5 + y6 + y7 + y8"

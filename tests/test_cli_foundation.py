@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from dinamika._resources import default_survey, surveys_dir
 from dinamika.cli import main
+from dinamika.data.resources import default_survey, surveys_dir
 from tests.conftest import TermMaker
 
 

@@ -318,7 +318,7 @@ def test_bartlett_reports_non_positive_definite_matrix() -> None:
 
 def test_pairwise_correlations_equal_pandas() -> None:
     # pandas' DataFrame.corr uses pairwise-complete observations, as R's cor(use = "pairwise")
-    from dinamika._efa_input import pairwise_pearson
+    from dinamika.psychometrics.efa.input import pairwise_pearson
 
     bfi = DATA["bfi"]
     r, n_pairs, _ = pairwise_pearson(bfi.to_numpy(dtype=float))

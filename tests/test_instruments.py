@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from dinamika import InstrumentError, diff_instruments, list_instruments, load_instrument
-from dinamika._resources import instruments_dir, schema_path
-from dinamika.versions import check_lock, update_lock
+from dinamika.data.resources import instruments_dir, schema_path
+from dinamika.data.versions import check_lock, update_lock
 
 RELEASED = [
     (inst_id, version) for inst_id, versions in list_instruments().items() for version in versions

@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from dinamika import load_instrument, load_survey
 from dinamika.cli import main
 from dinamika.errors import SurveyError, UsageError
-from dinamika.interop.codebook import CODEBOOK_COLUMNS, codebook, write_codebook
+from dinamika.interop.codebook_export import CODEBOOK_COLUMNS, codebook, write_codebook
 from dinamika.interop.export import export_survey
 from dinamika.interop.google_forms import import_google_forms
-from dinamika.scoring import score
+from dinamika.psychometrics.scoring import score
 
 FIX = Path(__file__).parent / "fixtures" / "interop"
 KEY = "kunci-rahasia-untuk-tes-0123456789"
@@ -132,7 +132,7 @@ def test_raw_identifiers_as_ids_are_refused(term: Path, tmp_path: Path) -> None:
 
 
 def test_factor_scores_on_the_bundled_term(tmp_path: Path) -> None:
-    from dinamika.cfa import cfa_survey
+    from dinamika.psychometrics.cfa import cfa_survey
 
     result = export_survey(None, tmp_path / "ex.sav", key=KEY)
     fs_cols = [c for c in result.data.columns if c.startswith("fs_")]
@@ -228,7 +228,7 @@ def test_failed_cfa_says_why_without_warnings_on_stderr(
     import importlib
     import warnings
 
-    cfa_module = importlib.import_module("dinamika.cfa")
+    cfa_module = importlib.import_module("dinamika.psychometrics.cfa")
 
     def broken(*args: object, **kwargs: object) -> None:
         warnings.warn("invalid value encountered in sqrt", RuntimeWarning, stacklevel=1)

@@ -442,7 +442,7 @@ def test_every_problem_is_listed_at_once_with_place_and_fix(tmp_path: Path) -> N
 
 def _kobo_rubric(path: Path, teachers: list[str], *, repeat_first: bool = False) -> Path:
     """A Kobo export of the observation XLSForm: two observers per lesson, codes 1-4."""
-    from dinamika.interop.xlsform import group_names
+    from dinamika.interop.xlsform_export import group_names
 
     rubric = load_instrument("observasi-pembelajaran@1.0.0")
     groups = group_names(rubric)
@@ -606,7 +606,7 @@ def test_folder_messages_follow_the_language(tmp_path: Path) -> None:
 
 
 def test_kobo_label_export_finds_consent_and_code_by_their_labels(tmp_path: Path) -> None:
-    from dinamika.interop.xlsform import xlsform
+    from dinamika.interop.xlsform_export import xlsform
 
     rows = xlsform(REF)["survey"]
     lab = "label::English (en)"

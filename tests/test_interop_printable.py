@@ -11,9 +11,9 @@ import pytest
 from markupsafe import escape
 
 from dinamika import load_instrument
-from dinamika._browser import find_chromium, run_chromium, screenshot
 from dinamika.cli import main
 from dinamika.interop.printable import printable_html, write_printable
+from dinamika.report.browser import find_chromium, run_chromium, screenshot
 
 NO_BROWSER = (
     "headless Chromium not installed (Debian: apt-get install chromium); browser checks skipped"

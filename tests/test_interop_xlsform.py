@@ -14,7 +14,7 @@ from pyxform.xls2xform import convert
 from dinamika import load_instrument
 from dinamika.cli import main
 from dinamika.errors import UsageError
-from dinamika.interop.xlsform import group_names, write_xlsform, xlsform
+from dinamika.interop.xlsform_export import group_names, write_xlsform, xlsform
 
 NS = {"x": "http://www.w3.org/2002/xforms", "h": "http://www.w3.org/1999/xhtml"}
 LANGS = ("Indonesian (id)", "English (en)")

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from dinamika.errors import UsageError
-from dinamika.observation import observation_scores
+from dinamika.psychometrics.observation import observation_scores
 
 SCALES = {
     "persiapan": ("PP1", "PP2", "PP3"),
@@ -155,8 +155,8 @@ def test_exclude_observers_drops_rows():
 def test_relate_uses_consensus_and_master_from_the_manifest(monkeypatch):
     from types import SimpleNamespace
 
-    import dinamika.observation
-    from dinamika.relate import relate
+    import dinamika.psychometrics.observation
+    from dinamika.relations.linking import relate
 
     seen = {}
 
@@ -164,7 +164,7 @@ def test_relate_uses_consensus_and_master_from_the_manifest(monkeypatch):
         seen.update(kwargs)
         raise RuntimeError("stop after scoring")
 
-    monkeypatch.setattr(dinamika.observation, "observation_scores", spy)
+    monkeypatch.setattr(dinamika.psychometrics.observation, "observation_scores", spy)
     survey = SimpleNamespace(
         observations=_frame(),
         observation_instrument=SCALES,

@@ -43,7 +43,7 @@ def test_wheel_contains_the_bundled_data(wheel: Path) -> None:
         "dinamika/_data/instruments/komunitas-guru/1.0.0.yaml",
         "dinamika/_data/instruments/instruments.lock",
         "dinamika/_data/surveys/contoh-2025-2/survey.yaml",
-        "dinamika/schemas/instrument.schema.json",
+        "dinamika/data/schemas/instrument.schema.json",
     ):
         assert want in names, want
     assert any(n.startswith("dinamika/_data/notebooks/") for n in names)
@@ -68,7 +68,7 @@ def test_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path) -> 
         capture_output=True,
     )
     code = (
-        "import dinamika, sys; from dinamika.versions import check_lock;"
+        "import dinamika, sys; from dinamika.data.versions import check_lock;"
         "assert '_data' in str(dinamika.load_instrument('komunitas-guru').path), dinamika.__file__;"
         "assert check_lock() == [];"
         "s = dinamika.load_survey(); print(s.term, len(s.responses))"
@@ -84,3 +84,42 @@ def test_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path) -> 
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("contoh-2025-2 ")
+
+
+def test_no_public_name_shadows_a_submodule() -> None:
+    """A package attribute named after one of its submodules is that submodule.
+
+    A function called like its module (``dinamika.cfa`` the function over ``dinamika/cfa/``) makes
+    ``import dinamika.cfa.wls`` and ``from dinamika.cfa import x`` mean different things.
+    """
+    import importlib
+    import pkgutil
+    import types
+
+    import dinamika
+
+    bad = []
+    packages = [dinamika]
+    while packages:
+        package = packages.pop()
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name == "__main__":
+                continue
+            full = f"{package.__name__}.{info.name}"
+            module = importlib.import_module(full)
+            attr = getattr(package, info.name, None)
+            if attr is not None and attr is not module:
+                bad.append(f"{full} is shadowed by {type(attr).__name__} {attr!r}")
+            if info.ispkg:
+                packages.append(module)
+    assert not bad, "\n".join(bad)
+    assert isinstance(dinamika.report, types.ModuleType)  # the reports stage, with make_report
+    for name in ("cfa", "efa", "polychoric", "reliability", "relate", "simulate", "invariance"):
+        assert callable(getattr(dinamika, name)), name  # the functions users call keep working
+
+
+def test_layout_has_no_flat_private_modules() -> None:
+    """One folder per stage: the package root holds only ``__init__`` and ``errors``."""
+    root = Path(__import__("dinamika").__file__).parent
+    flat = sorted(p.name for p in root.glob("*.py"))
+    assert flat == ["__init__.py", "errors.py"], flat

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from dinamika import plots
 from dinamika.errors import UsageError
+from dinamika.report import plots
 
 LABELS5 = ["STS", "TS", "N", "S", "SS"]
 

@@ -1,4 +1,4 @@
-"""dinamika.polychoric against R psych::polychoric (tests/reference/polychoric/make_polychoric.R)."""
+"""dinamika.psychometrics.polychoric.api against R psych::polychoric (tests/reference/polychoric/make_polychoric.R)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from dinamika import polychoric
-from dinamika._bvn import bvn_cdf, bvn_pdf
 from dinamika.errors import UsageError
+from dinamika.psychometrics.polychoric.bvn import bvn_cdf, bvn_pdf
 
 REF = Path(__file__).parent / "reference" / "polychoric"
 TOL = 1e-3  # psych's optimize() stops at ~1e-4; the issue's tolerance for polychoric rho
@@ -181,7 +181,7 @@ class TestBivariateNormal:
             assert bvn_cdf(h, k, r) == pytest.approx(val, abs=1e-12)
 
     def test_grid_equals_pointwise(self):
-        from dinamika._bvn import bvn_cdf_grid
+        from dinamika.psychometrics.polychoric.bvn import bvn_cdf_grid
 
         rng = np.random.default_rng(5)
         n = 400

@@ -10,7 +10,7 @@ import pytest
 
 import dinamika
 from dinamika.errors import UsageError
-from dinamika.privacy import (
+from dinamika.privacy.outputs import (
     find_leaks,
     group_means,
     scrub,

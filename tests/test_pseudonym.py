@@ -10,7 +10,7 @@ import pytest
 
 from dinamika import load_survey
 from dinamika.errors import UsageError
-from dinamika.pseudonym import looks_like_identifier, pseudonymize, resolve_key
+from dinamika.privacy.pseudonym import looks_like_identifier, pseudonymize, resolve_key
 from tests.conftest import TermMaker, manifest
 
 

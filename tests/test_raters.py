@@ -1,4 +1,4 @@
-"""dinamika.raters: observer agreement per indicator/aspect/overall, observer certification."""
+"""dinamika.agreement.observers: observer agreement per indicator/aspect/overall, observer certification."""
 
 from __future__ import annotations
 
@@ -10,9 +10,14 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from dinamika.agreement import icc, krippendorff_alpha, percent_agreement, weighted_kappa
+from dinamika.agreement.coefficients import (
+    icc,
+    krippendorff_alpha,
+    percent_agreement,
+    weighted_kappa,
+)
+from dinamika.agreement.observers import TABLE_COLUMNS, certify_observers, rater_agreement
 from dinamika.errors import UsageError
-from dinamika.raters import TABLE_COLUMNS, certify_observers, rater_agreement
 
 REF = Path(__file__).parent / "reference" / "agreement"
 R = json.loads((REF / "agreement.json").read_text())

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from dinamika._mixed import fit_random_intercept
 from dinamika.errors import UsageError
-from dinamika.relate import correlate, multilevel, p_adjust, relate
+from dinamika.relations.linking import correlate, multilevel, p_adjust, relate
+from dinamika.relations.reml import fit_random_intercept
 
 REF = Path(__file__).parent / "reference" / "relate"
 DIMS = ["kepemimpinan", "saling_percaya", "komitmen_kolektif", "dukungan_sekolah"]
@@ -300,7 +300,7 @@ def test_latent_truth_inside_cis_on_the_examples(term):
     Fitting that model to the example's true factor scores and true quality must give 95% CIs
     that contain the true b_k (truth.json ``quality.coefs``) and the true intercept 0.
     """
-    from dinamika.simulate import simulate_example
+    from dinamika.simulation.term import simulate_example
 
     t = simulate_example(term)
     truth = t.truth["quality"]
@@ -373,7 +373,7 @@ def observed_target() -> pd.Series:
     22,000 observed teachers; SE of each coefficient about 0.007). It comes out near
     (.19, .15, .22, .15) against the latent (.20, .15, .25, .15).
     """
-    from dinamika.simulate import EXAMPLES, simulate
+    from dinamika.simulation.term import EXAMPLES, simulate
 
     big = simulate(**{**EXAMPLES["contoh-2025-2"], "n_schools": 3000, "seed": 7, "panel_seed": 7})
     return _fit_simulated(big)["std_estimate"]
@@ -382,8 +382,8 @@ def observed_target() -> pd.Series:
 @pytest.mark.parametrize("term", ["contoh-2025-1", "contoh-2025-2"])
 def test_relate_on_the_bundled_example(term):
     from dinamika import load_survey, score
-    from dinamika._resources import surveys_dir
-    from dinamika.simulate import simulate_example
+    from dinamika.data.resources import surveys_dir
+    from dinamika.simulation.term import simulate_example
 
     survey = load_survey(surveys_dir() / term, key=KEY)
     res = relate(survey)
@@ -412,7 +412,7 @@ def test_simulated_truth_inside_the_reported_intervals(observed_target):
     what 95% intervals do; the next test checks their coverage over 100 simulated terms.)
     """
     from dinamika import load_survey
-    from dinamika._resources import surveys_dir
+    from dinamika.data.resources import surveys_dir
 
     folder = surveys_dir() / "contoh-2025-2"
     truth = json.loads((folder / "truth.json").read_text())["quality"]["coefs"]
@@ -429,7 +429,7 @@ def test_simulated_truth_inside_the_reported_intervals(observed_target):
 def test_observed_pipeline_interval_coverage(observed_target):
     """100 terms simulated like the example: the 95% intervals of the standardized coefficients
     cover the observed-score target at the nominal rate (400 intervals; bounds +-2.5 SE)."""
-    from dinamika.simulate import EXAMPLES, simulate
+    from dinamika.simulation.term import EXAMPLES, simulate
 
     target = observed_target.to_numpy()
     hits = []

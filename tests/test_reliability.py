@@ -1,4 +1,4 @@
-"""dinamika.reliability against R psych (tests/reference/reliability/make_reliability.R)."""
+"""dinamika.psychometrics.reliability.api against R psych (tests/reference/reliability/make_reliability.R)."""
 
 from __future__ import annotations
 
@@ -200,7 +200,7 @@ class TestBootstrap:
         assert_allclose(res.alpha_ci_boot, np.quantile(vals, [0.025, 0.975]), atol=1e-6)
 
     def test_jackknife_matches_leave_one_out(self, data):
-        from dinamika._bootstrap import jackknife_covariances
+        from dinamika.psychometrics.reliability.bootstrap import jackknife_covariances
 
         sim = data["sim"].drop(columns="s5").iloc[:40]
         x = sim.to_numpy()
@@ -223,7 +223,7 @@ class TestBootstrap:
 
     def test_ordinal_jackknife_matches_refitting(self, data):
         # leave-one-out polychoric alpha for one respondent, by brute force
-        from dinamika._reliability_ordinal import ordinal_bootstrap
+        from dinamika.psychometrics.reliability.ordinal import ordinal_bootstrap
 
         sim = data["sim"].drop(columns="s5").dropna().iloc[:150].reset_index(drop=True)
         poly = dinamika_polychoric(sim)
@@ -236,8 +236,8 @@ class TestBootstrap:
         assert out["alpha_bca"] is not None
         # the jackknife replicate of row 0 equals a refit without row 0
         without = reliability(sim.drop(index=0), ordinal=True, n_boot=0)
-        from dinamika._reliability_ordinal import _Replicates
-        from dinamika.polychoric import _prepare
+        from dinamika.psychometrics.polychoric.api import _prepare
+        from dinamika.psychometrics.reliability.ordinal import _Replicates
 
         codes, _, k = _prepare(sim, "pairwise")
         rep = _Replicates(poly, codes.shape[1], k, None)

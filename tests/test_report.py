@@ -25,10 +25,10 @@ import pytest
 
 import dinamika
 from dinamika import i18n
-from dinamika import report as report_mod
-from dinamika._browser import find_chromium, run_chromium
 from dinamika.cli import main
-from dinamika.privacy import PrivacyError
+from dinamika.privacy.outputs import PrivacyError
+from dinamika.report import pipeline as report_mod
+from dinamika.report.browser import find_chromium, run_chromium
 from tests.test_report_data import PLANTED, make_term
 
 pytestmark = [pytest.mark.kernel, pytest.mark.slow]
@@ -125,7 +125,7 @@ def planted_report(hermetic, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def trend_report(hermetic, tmp_path_factory):
-    examples = dinamika._resources.surveys_dir()
+    examples = dinamika.data.resources.surveys_dir()
 
     def make(folder, lines):
         dirs = [examples / "contoh-2025-1", examples / "contoh-2025-2"]
@@ -337,7 +337,7 @@ def test_trend_report_checks_invariance_before_means(trend_report):
     assert i18n.t("step_scalar", "id") in page
     # every questionnaire of both terms counts (WLSMV, pairwise), not only the complete ones
     n_all = sum(
-        len(dinamika.load_survey(dinamika._resources.surveys_dir() / t).responses)
+        len(dinamika.load_survey(dinamika.data.resources.surveys_dir() / t).responses)
         for t in ("contoh-2025-1", "contoh-2025-2")
     )
     text_all = " ".join(_visible_text(page).split())
@@ -358,7 +358,7 @@ def test_trend_report_checks_invariance_before_means(trend_report):
         # because their scores correlate positively between the terms
         text = " ".join(_visible_text(page).split())
         a, b = (
-            dinamika.score(dinamika.load_survey(dinamika._resources.surveys_dir() / t))
+            dinamika.score(dinamika.load_survey(dinamika.data.resources.surveys_dir() / t))
             for t in ("contoh-2025-1", "contoh-2025-2")
         )
         shared = a.merge(b, on="teacher", suffixes=("_a", "_b"))
@@ -456,7 +456,7 @@ def test_report_in_chromium(term_report, tmp_path):
     assert console == [], console
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "report-first-page.png"
-    dinamika._browser.screenshot(page, shot, width=1000, height=1400)
+    dinamika.report.browser.screenshot(page, shot, width=1000, height=1400)
     from PIL import Image
 
     pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
@@ -496,7 +496,7 @@ def test_kernel_is_this_interpreter(tmp_path, hermetic):
     """Whatever kernel specs the user has, the report runs on this Python's own ipykernel."""
     import nbformat
 
-    from dinamika import _report_exec as rx
+    from dinamika.report import kernel as rx
 
     spec_dir = Path(hermetic["JUPYTER_DATA_DIR"]) / "kernels" / "python3"
     spec_dir.mkdir(parents=True, exist_ok=True)
@@ -529,7 +529,7 @@ def test_kernel_is_this_interpreter(tmp_path, hermetic):
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_failed_section_is_one_line_in_the_report_language(lang, capsys):
     from dinamika.errors import UsageError
-    from dinamika.report import View
+    from dinamika.report.pipeline import View
 
     v = View(lang)
     shown: list[str] = []
@@ -551,7 +551,7 @@ def test_failed_section_is_one_line_in_the_report_language(lang, capsys):
 def test_tables_are_scrubbed_escaped_and_localized():
     import pandas as pd
 
-    from dinamika.report import View
+    from dinamika.report.pipeline import View
 
     v = View("id", labels={"kepemimpinan": {"id": "Kepemimpinan", "en": "Leadership"}})
     shown: list[str] = []
@@ -583,7 +583,7 @@ def test_negative_group_iccs_are_shown_as_zero_and_said_so(lang):
 
     import pandas as pd
 
-    from dinamika.report import View
+    from dinamika.report.pipeline import View
 
     v = View(lang)
     shown: list[str] = []

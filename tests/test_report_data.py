@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dinamika.instruments import load_instrument
+from dinamika.data.instruments import load_instrument
 
 #: Strings planted in the fixture's raw files that no output may contain.
 PLANTED = (

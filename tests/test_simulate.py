@@ -1,4 +1,4 @@
-"""dinamika.simulate: determinism, round trip through load_survey, bundled examples, truth recovery."""
+"""dinamika.simulation.term: determinism, round trip through load_survey, bundled examples, truth recovery."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from dinamika import UsageError, load_instrument, load_survey, simulate
-from dinamika._resources import surveys_dir
-from dinamika._simulate_truth import category_probs, scale_moments
 from dinamika.cli import main
-from dinamika.simulate import EXAMPLES, simulate_example, write_examples
+from dinamika.data.resources import surveys_dir
+from dinamika.simulation.term import EXAMPLES, simulate_example, write_examples
+from dinamika.simulation.truth import category_probs, scale_moments
 
 KEY = "test-key-0123456789abcdef"
 FILES = ("survey.yaml", "kuesioner.csv", "observasi.csv", "wawancara.csv", "truth.json")
@@ -356,13 +356,13 @@ def test_regeneration_command_is_documented():
     root = Path(__file__).resolve().parents[1]
     command = "dinamika simulate --examples --out surveys/ --force"
     assert command in (root / "README.md").read_text(encoding="utf-8")
-    assert command in (root / "src" / "dinamika" / "_cli" / "simulate.py").read_text(
+    assert command in (root / "src" / "dinamika" / "cli" / "simulate.py").read_text(
         encoding="utf-8"
     )
 
 
 def test_master_rater_is_optional_and_named_in_the_manifest(tmp_path):
-    from dinamika.raters import certify_observers
+    from dinamika.agreement.observers import certify_observers
 
     plain = simulate(n_schools=10, teachers_per_school=(8, 10), n_kkg=2, seed=9)
     assert "MASTER" not in set(plain.observations["id_pengamat"])

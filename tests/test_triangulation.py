@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from dinamika.errors import UsageError
-from dinamika.triangulation import TRIANGULATION_RULE, triangulate
+from dinamika.relations.triangulation import TRIANGULATION_RULE, triangulate
 
 DIMS = ["kepemimpinan", "saling_percaya", "komitmen_kolektif", "dukungan_sekolah"]
 CODEBOOK = {
@@ -187,7 +187,7 @@ def test_input_errors():
 
 def test_on_the_bundled_term():
     from dinamika import load_survey, reliability_table, score
-    from dinamika._resources import surveys_dir
+    from dinamika.data.resources import surveys_dir
 
     survey = load_survey(surveys_dir() / "contoh-2025-2", key="triangulation-test-key-0123456789")
     rel = reliability_table(survey)

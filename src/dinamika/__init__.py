@@ -9,7 +9,7 @@ Public API (everything else is private):
   :func:`velicer_map`
 - imports and exports: :func:`import_google_forms`, :func:`import_kobo`, :func:`export_survey`,
   :func:`write_xlsform`, :func:`write_printable`, :func:`codebook`, :func:`write_codebook`
-- reports: :func:`make_report` (term and trend reports; also ``dinamika.report``), privacy
+- reports: :func:`make_report` (term and trend reports; also ``dinamika.report.pipeline``), privacy
   in outputs: :func:`suppress`, :func:`suppress_nested`, :func:`scrub`
 - errors: :class:`DinamikaError` and its subclasses
 """
@@ -18,8 +18,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from dinamika.aggregation import GroupAgreement, group_agreement, group_icc, rwg
-from dinamika.agreement import (
+from dinamika.agreement.coefficients import (
     KappaResult,
     KrippendorffResult,
     PercentAgreement,
@@ -28,27 +27,12 @@ from dinamika.agreement import (
     percent_agreement,
     weighted_kappa,
 )
-from dinamika.cfa import (
-    CFAResult,
-    FitMeasures,
-    InvarianceResult,
-    cfa,
-    cfa_model,
-    cfa_survey,
-    invariance,
-)
-from dinamika.efa import (
-    BartlettResult,
-    EFAFit,
-    EFAResult,
-    KMOResult,
-    ParallelResult,
-    bartlett,
-    efa,
-    kmo,
-    parallel_analysis,
-    velicer_map,
-)
+from dinamika.agreement.groups import GroupAgreement, group_agreement, group_icc, rwg
+from dinamika.agreement.observers import RaterAgreement, certify_observers, rater_agreement
+from dinamika.data.instruments import Instrument, list_instruments, load_instrument
+from dinamika.data.survey import Survey, load_survey, validate_survey
+from dinamika.data.validation import Problem, ValidationReport
+from dinamika.data.versions import diff_instruments
 from dinamika.errors import (
     DinamikaError,
     InstrumentError,
@@ -56,7 +40,6 @@ from dinamika.errors import (
     UsageError,
     ValidationError,
 )
-from dinamika.instruments import Instrument, list_instruments, load_instrument
 from dinamika.interop import (
     ExportResult,
     ImportFailed,
@@ -69,11 +52,33 @@ from dinamika.interop import (
     write_printable,
     write_xlsform,
 )
-from dinamika.observation import observation_scores
-from dinamika.polychoric import PolychoricResult, polychoric
-from dinamika.privacy import PrivacyError, scrub, suppress, suppress_nested
-from dinamika.raters import RaterAgreement, certify_observers, rater_agreement
-from dinamika.relate import (
+from dinamika.privacy.outputs import PrivacyError, scrub, suppress, suppress_nested
+from dinamika.psychometrics.cfa import (
+    CFAResult,
+    FitMeasures,
+    InvarianceResult,
+    cfa,
+    cfa_model,
+    cfa_survey,
+    invariance,
+)
+from dinamika.psychometrics.efa.api import (
+    BartlettResult,
+    EFAFit,
+    EFAResult,
+    KMOResult,
+    ParallelResult,
+    bartlett,
+    efa,
+    kmo,
+    parallel_analysis,
+    velicer_map,
+)
+from dinamika.psychometrics.observation import observation_scores
+from dinamika.psychometrics.polychoric.api import PolychoricResult, polychoric
+from dinamika.psychometrics.reliability.api import Reliability, reliability, reliability_table
+from dinamika.psychometrics.scoring import score
+from dinamika.relations.linking import (
     MultilevelResult,
     RelateResult,
     correlate,
@@ -81,14 +86,9 @@ from dinamika.relate import (
     p_adjust,
     relate,
 )
-from dinamika.reliability import Reliability, reliability, reliability_table
+from dinamika.relations.triangulation import TRIANGULATION_RULE, triangulate
 from dinamika.report import make_report
-from dinamika.scoring import score
-from dinamika.simulate import SimulatedTerm, simulate
-from dinamika.survey import Survey, load_survey, validate_survey
-from dinamika.triangulation import TRIANGULATION_RULE, triangulate
-from dinamika.validation import Problem, ValidationReport
-from dinamika.versions import diff_instruments
+from dinamika.simulation.term import SimulatedTerm, simulate
 
 __all__ = [
     "TRIANGULATION_RULE",

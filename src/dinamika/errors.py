@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dinamika.validation import Problem
+    from dinamika.data.validation import Problem
 
 __all__ = [
     "DinamikaError",

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dinamika.interop._importing import ImportResult
 from dinamika.interop._issues import ImportFailed
-from dinamika.interop.codebook import CODEBOOK_COLUMNS, codebook, write_codebook
+from dinamika.interop.codebook_export import CODEBOOK_COLUMNS, codebook, write_codebook
 from dinamika.interop.export import ExportResult, export_survey
 from dinamika.interop.google_forms import import_google_forms
 from dinamika.interop.kobo import import_kobo
 from dinamika.interop.printable import printable_html, write_printable
-from dinamika.interop.xlsform import write_xlsform, xlsform
+from dinamika.interop.xlsform_export import write_xlsform, xlsform
 
 __all__ = [
     "CODEBOOK_COLUMNS",

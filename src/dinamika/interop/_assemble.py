@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from dinamika.instruments import Instrument
+from dinamika.data.instruments import Instrument
 from dinamika.interop._matching import HeaderMatch
 from dinamika.interop._observations import OBS_FILE
 

@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from dinamika._likert import classify_answers, label_map, normalize_label
-from dinamika.instruments import Instrument, ResponseScale
+from dinamika.data.instruments import Instrument, ResponseScale
+from dinamika.data.likert import classify_answers, label_map, normalize_label
 from dinamika.interop._issues import Issue, rows_text
 from dinamika.interop._matching import HeaderMatch, normalize_text
 

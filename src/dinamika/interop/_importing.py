@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from dinamika.data.instruments import Instrument
 from dinamika.errors import UsageError
-from dinamika.instruments import Instrument
 from dinamika.interop._assemble import ID_COLUMN, TIME_COLUMN, assemble
 from dinamika.interop._checks import (
     agreeing_labels,
@@ -33,7 +33,7 @@ from dinamika.interop._matching import HeaderMatch, match_headers, normalize_tex
 from dinamika.interop._notes import column_notes
 from dinamika.interop._observations import observation_ids
 from dinamika.interop._timestamps import parse_timestamps
-from dinamika.pseudonym import looks_like_identifier
+from dinamika.privacy.pseudonym import looks_like_identifier
 
 __all__ = [
     "DUPLICATES",

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from dinamika.instruments import Instrument
+from dinamika.data.instruments import Instrument
 
 __all__ = ["HeaderMatch", "match_headers", "normalize_text"]
 

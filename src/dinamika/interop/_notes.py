@@ -6,7 +6,7 @@ import os
 
 import pandas as pd
 
-from dinamika.pseudonym import ENV_KEY, ENV_KEY_FILE
+from dinamika.privacy.pseudonym import ENV_KEY, ENV_KEY_FILE
 
 __all__ = ["column_notes"]
 

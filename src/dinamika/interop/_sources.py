@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dinamika._io import read_table
+from dinamika.data.files import read_table
+from dinamika.data.survey import GROUPS
 from dinamika.errors import UsageError
 from dinamika.interop._importing import (
     DUPLICATES,
@@ -20,7 +21,6 @@ from dinamika.interop._importing import (
 )
 from dinamika.interop._issues import ImportFailed, Issue, say
 from dinamika.interop._observations import detect_keys
-from dinamika.survey import GROUPS
 
 __all__ = [
     "GroupColumns",

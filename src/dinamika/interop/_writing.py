@@ -9,13 +9,13 @@ from pathlib import Path
 
 import yaml
 
-from dinamika._io import sha256_file
+from dinamika.data.files import sha256_file
+from dinamika.data.survey import MANIFEST, validate_survey
 from dinamika.errors import UsageError
 from dinamika.interop._assemble import DATA_FILE
 from dinamika.interop._importing import ImportResult
 from dinamika.interop._issues import ImportFailed, Issue, say
 from dinamika.interop._observations import OBS_FILE
-from dinamika.survey import MANIFEST, validate_survey
 
 __all__ = ["MAPPING_FILE", "OBS_MAPPING_FILE", "write_import"]
 

@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dinamika._io import atomic_write
+from dinamika.data.files import atomic_write
+from dinamika.data.instruments import Instrument
+from dinamika.data.survey import Survey, load_survey
 from dinamika.errors import SurveyError, UsageError
-from dinamika.instruments import Instrument
 from dinamika.interop._safe import neutralize
-from dinamika.interop.codebook import codebook, value_labels
-from dinamika.survey import Survey, load_survey
+from dinamika.interop.codebook_export import codebook, value_labels
 
 __all__ = ["FORMATS", "ExportResult", "export_survey", "scored_frame"]
 
@@ -87,7 +87,7 @@ class _Part:
 
 
 def _factor_scores(survey: Survey) -> tuple[pd.DataFrame | None, Note]:
-    from dinamika.cfa import cfa_survey
+    from dinamika.psychometrics.cfa import cfa_survey
 
     with warnings.catch_warnings(record=True) as caught:  # reported in the note, not on stderr
         warnings.simplefilter("always")
@@ -167,7 +167,7 @@ def scored_frame(
     >>> list(data.columns[:2]), "kepemimpinan" in data, "kepemimpinan_n" in data
     (['teacher', 'school'], True, True)
     """
-    from dinamika.scoring import score
+    from dinamika.psychometrics.scoring import score
 
     r = survey.responses
     _check_pseudonymous(r["teacher"], str(survey.manifest["responses"]["id"]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from dinamika.instruments import load_instrument
+from dinamika.data.instruments import load_instrument
 from dinamika.interop._importing import ImportResult, Roles, build_import
 from dinamika.interop._matching import THRESHOLD, normalize_text
 from dinamika.interop._sources import (

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dinamika.instruments import Instrument, load_instrument
+from dinamika.data.instruments import Instrument, load_instrument
 from dinamika.interop._importing import ImportResult, Roles, build_import
 from dinamika.interop._issues import rows_text
 from dinamika.interop._matching import THRESHOLD, normalize_text
@@ -32,7 +32,7 @@ from dinamika.interop._sources import (
     read_export,
 )
 from dinamika.interop._writing import write_import
-from dinamika.interop.xlsform import xlsform
+from dinamika.interop.xlsform_export import xlsform
 
 __all__ = ["field_name", "import_kobo"]
 

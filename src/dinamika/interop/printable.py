@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from dinamika import __version__
-from dinamika._browser import print_pdf
-from dinamika._io import atomic_write
+from dinamika.data.files import atomic_write
+from dinamika.data.instruments import Instrument, load_instrument
 from dinamika.errors import UsageError
-from dinamika.instruments import Instrument, load_instrument
 from dinamika.interop._templates import template
+from dinamika.report.browser import print_pdf
 
 __all__ = ["printable_html", "write_printable"]
 
@@ -149,7 +149,7 @@ def write_printable(
 
     Raises
     ------
-    dinamika._browser.BrowserMissing
+    dinamika.report.browser.BrowserMissing
         PDF requested and no Chromium installed (the message says how to install it).
 
     Examples

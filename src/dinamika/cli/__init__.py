@@ -1,0 +1,80 @@
+"""The ``dinamika`` command.
+
+Each sub-command lives in its own module under ``dinamika.cli`` and exposes
+``register(subparsers)``, which adds its parser and sets ``func`` (a callable taking the parsed
+arguments and returning an exit code). Exit codes: 0 success, 1 problems found in the data,
+2 usage errors (bad arguments, missing folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from dinamika import __version__
+from dinamika.cli.common import default_lang
+from dinamika.errors import DinamikaError, UsageError, ValidationError
+
+#: Modules under ``dinamika.cli`` that add a sub-command, in the order ``--help`` lists them.
+COMMANDS: tuple[str, ...] = (
+    "validate",
+    "report",
+    "instrument",
+    "simulate",
+    "importer",
+    "export",
+    "cfa",
+    "reliability",
+)
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, with every registered sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="dinamika",
+        description=(
+            "Dinamika komunitas guru dan kualitas pembelajaran / teacher-community dynamics and "
+            "observed teaching quality. Every command reads the bundled example term when no "
+            "folder is named."
+        ),
+        epilog="Bantuan per perintah / help per command: dinamika COMMAND --help",
+    )
+    parser.add_argument("--version", action="version", version=f"dinamika {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"dinamika.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (also used by the console script)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"dinamika {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValidationError as exc:  # render in the language the user asked for
+        lang = getattr(args, "lang", None) or default_lang()
+        print(
+            f"dinamika {args.command}: {ValidationError(exc.problems, lang=lang)}", file=sys.stderr
+        )
+        return EXIT_PROBLEMS
+    except DinamikaError as exc:
+        print(f"dinamika {args.command}: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        print("dinamika: dihentikan / interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `dinamika ... | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

@@ -1,0 +1,133 @@
+"""``dinamika import google-forms|kobo FILE --instrument REF --out DIR``: exports → term folder."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from dinamika.cli.common import add_lang
+from dinamika.errors import UsageError
+from dinamika.interop import import_google_forms, import_kobo
+
+
+def _pair(text: str, what: str, lang: str = "id") -> tuple[str, str]:
+    head, sep, tail = text.rpartition("=")
+    if not sep or not head.strip() or not tail.strip():
+        raise UsageError(
+            f"{what} needs the form 'TEXT=VALUE', got {text!r}"
+            if lang == "en"
+            else f"{what} harus berbentuk 'TEKS=NILAI' (dalam tanda kutip), bukan {text!r}"
+        )
+    return head.strip(), tail.strip()
+
+
+def register(sub: Any) -> None:
+    """Add ``import`` with the actions ``google-forms`` and ``kobo``."""
+    p = sub.add_parser(
+        "import",
+        help="impor ekspor Google Forms / KoboToolbox / import Google Forms or KoboToolbox exports",
+        description=(
+            "Buat folder semester (survey.yaml, kuesioner.csv, mapping.csv) dari ekspor formulir. "
+            "Judul kolom dicocokkan dengan butir instrumen; yang tidak pasti ditolak dan tidak ada "
+            "yang ditulis. / Make a term folder from a form export. Headers are matched to items; "
+            "anything uncertain is refused and nothing is written. Berkas asli tidak diubah / the "
+            "export itself is never modified."
+        ),
+    )
+    isub = p.add_subparsers(dest="import_command", metavar="SOURCE")
+    for name, func, help_text in (
+        ("google-forms", import_google_forms, "ekspor Google Forms (CSV/XLSX dari Google Sheets)"),
+        ("kobo", import_kobo, "ekspor KoboToolbox / ODK Central (CSV/XLSX)"),
+    ):
+        a = isub.add_parser(name, help=help_text)
+        a.add_argument("file", metavar="FILE", help="berkas ekspor / the export (.csv or .xlsx)")
+        a.add_argument("--instrument", required=True, metavar="ID@VERSION",
+                       help="mis. / e.g. komunitas-guru@1.0.0 (observasi-pembelajaran@1.0.0: into an existing term)")  # fmt: skip
+        a.add_argument("--out", required=True, metavar="DIR",
+                       help="folder semester baru / new term folder, e.g. surveys/2026-2")  # fmt: skip
+        a.add_argument(
+            "--id-column", metavar="COL", help="kolom id responden / respondent id column"
+        )
+        for key in ("school", "kkg", "district", "level"):
+            a.add_argument(f"--{key}-column", metavar="COL", help=f"kolom / column for {key}")
+        for key, what in (
+            ("lesson", "pelajaran / lesson"),
+            ("teacher", "guru yang diamati / observed teacher"),
+            ("observer", "pengamat / observer"),
+        ):
+            a.add_argument(f"--{key}-column", metavar="COL", help=f"rubrik: kolom kode {what} code")
+        a.add_argument("--identifier", action="append", default=[], metavar="COL",
+                       help="kolom data pribadi lain (disamarkan) / more identifier columns")  # fmt: skip
+        a.add_argument("--map", action="append", default=[], metavar="'HEADER=ITEM'",
+                       help="tetapkan judul kolom → butir / map a header to an item")  # fmt: skip
+        a.add_argument("--ignore", action="append", default=[], metavar="HEADER",
+                       help="abaikan kolom (pertanyaan lain) / ignore a header (another question)")  # fmt: skip
+        a.add_argument("--mapping", metavar="FILE",
+                       help="mapping.csv yang sudah ditinjau / a reviewed mapping.csv")  # fmt: skip
+        a.add_argument("--label", action="append", default=[], metavar="'TEXT=CODE'",
+                       help="label jawaban tambahan / extra answer label, e.g. 'Setuju sekali=5'")  # fmt: skip
+        a.add_argument("--duplicates", choices=("error", "keep-last", "keep-first"), default="error",
+                       help="kiriman berulang / repeated submissions (default: error)")  # fmt: skip
+        a.add_argument("--threshold", type=float, default=0.85,
+                       help="kemiripan minimum / fuzzy similarity needed (default 0.85)")  # fmt: skip
+        a.add_argument("--date-order", choices=("auto", "dmy", "mdy"), default="auto",
+                       help="urutan tanggal / order of numeric dates (default auto, else day-first)")  # fmt: skip
+        a.add_argument("--force", action="store_true",
+                       help="ganti berkas di folder yang ada / replace files in an existing folder")  # fmt: skip
+        a.add_argument(
+            "--sheet", metavar="NAME", help="lembar XLSX / XLSX sheet (default: the first)"
+        )
+        add_lang(a)
+        a.set_defaults(func=_runner(func))
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+
+def _runner(func: Any) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        en = args.lang == "en"
+        if args.map and args.mapping:
+            raise UsageError(
+                "give either --map or --mapping, not both"
+                if en
+                else "pakai --map atau --mapping, tidak keduanya"
+            )
+        labels = {}
+        for text in args.label:
+            raw, code = _pair(text, "--label", args.lang)
+            try:
+                labels[raw] = int(code)
+            except ValueError:
+                raise UsageError(
+                    f"--label {text!r}: the code after '=' must be a whole number"
+                    if en
+                    else f"--label {text!r}: kode sesudah '=' harus bilangan bulat, mis. 'Setuju sekali=5'"
+                ) from None
+        groups = {
+            key: getattr(args, f"{key}_column")
+            for key in ("school", "kkg", "district", "level")
+            if getattr(args, f"{key}_column")
+        }
+        result = func(
+            args.file,
+            instrument=args.instrument,
+            out=args.out,
+            id_column=args.id_column,
+            groups=groups,
+            identifiers=args.identifier,
+            mapping=args.mapping or dict(_pair(m, "--map", args.lang) for m in args.map),
+            ignore=args.ignore,
+            labels=labels,
+            duplicates=args.duplicates,
+            threshold=args.threshold,
+            lesson_column=args.lesson_column,
+            teacher_column=args.teacher_column,
+            observer_column=args.observer_column,
+            date_order=args.date_order,
+            force=args.force,
+            sheet=args.sheet,
+            lang=args.lang,
+        )
+        print(result.summary(args.lang))
+        return 0
+
+    return run

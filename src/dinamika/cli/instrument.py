@@ -1,0 +1,113 @@
+"""``dinamika instrument list|show|diff|lock``: the versioned instruments."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from dinamika.cli.common import add_lang
+from dinamika.data.instruments import list_instruments, load_instrument
+from dinamika.data.versions import check_lock, diff_instruments, update_lock
+from dinamika.errors import UsageError
+
+
+def register(sub: Any) -> None:
+    """Add ``instrument`` with its own sub-commands."""
+    p = sub.add_parser(
+        "instrument",
+        help="instrumen berversi / versioned instruments",
+        description="Daftar, tampilkan dan bandingkan instrumen. / List, show and compare instruments.",
+    )
+    isub = p.add_subparsers(dest="instrument_command", metavar="ACTION")
+    ls = isub.add_parser(
+        "list", help="daftar instrumen dan versinya / list instruments and versions"
+    )
+    add_lang(ls)
+    ls.set_defaults(func=_list)
+    show = isub.add_parser("show", help="tampilkan butir / show items: ID[@VERSION]")
+    show.add_argument("ref", metavar="ID[@VERSION]")
+    add_lang(show)
+    show.set_defaults(func=_show)
+    diff = isub.add_parser("diff", help="bandingkan dua versi / compare two versions: ID@A ID@B")
+    diff.add_argument("old", metavar="ID@A")
+    diff.add_argument("new", metavar="ID@B")
+    add_lang(diff)
+    diff.set_defaults(func=_diff)
+    lock = isub.add_parser(
+        "lock",
+        help="kunci versi baru / add newly released versions to instruments.lock (maintainers)",
+    )
+    lock.add_argument(
+        "--check", action="store_true", help="only check; exit 1 if a released file changed"
+    )
+    lock.set_defaults(func=_lock)
+    from dinamika.cli.export import add_instrument_export
+
+    add_instrument_export(isub)  # export ID --to xlsform|html|pdf|codebook (dinamika.interop)
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+
+def _list(args: argparse.Namespace) -> int:
+    for inst_id, versions in list_instruments().items():
+        inst = load_instrument(f"{inst_id}@{versions[-1]}")
+        n = len(inst.items) or len(inst.questions)
+        unit = (
+            {"id": "butir", "en": "items"}[args.lang]
+            if inst.items
+            else {"id": "pertanyaan", "en": "questions"}[args.lang]
+        )
+        print(
+            f"{inst_id:<24} {', '.join(versions):<12} {inst.kind:<14} {n:>3} {unit}  {inst.title(args.lang)}"
+        )
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    inst = load_instrument(args.ref)
+    lang = args.lang
+    print(
+        f"{inst.title(lang)} — {inst.ref} ({inst.kind}, {inst.raw['released']}, {inst.raw['licence']})"
+    )
+    print(inst.raw["description"][lang].strip())
+    print()
+    if inst.kind == "interview":
+        for q in inst.questions:
+            print(f"{q['id']}  {q['text'][lang]}  [{', '.join(q['constructs'])}]")
+        print()
+        for theme_id, theme in inst.codebook.items():
+            print(f"{theme_id:<28} {theme['construct']:<18} {theme['label'][lang]}")
+        return 0
+    for scale, members in inst.scales.items():
+        print(f"## {inst.scale_label(scale, lang)} ({scale})")
+        for item_id in members:
+            item = inst.item(item_id)
+            mark = " (R)" if item.reverse else ""
+            print(f"  {item.id:<6}{mark:<4} {item.text[lang]}")
+        print()
+    for rs in inst.response_scales.values():
+        codes = ", ".join(f"{c} = {rs.label(c, lang)}" for c in range(rs.min, rs.max + 1))
+        print(f"{rs.id}: {codes}")
+    if inst.reverse_keyed:
+        note = "(R) = butir terbalik" if lang == "id" else "(R) = reverse-keyed"
+        print(note)
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    if "@" not in args.old or "@" not in args.new:
+        raise UsageError(
+            "name both versions, e.g. `dinamika instrument diff komunitas-guru@1.0.0 komunitas-guru@1.1.0`"
+        )
+    print(diff_instruments(args.old, args.new).summary(args.lang))
+    return 0
+
+
+def _lock(args: argparse.Namespace) -> int:
+    if args.check:
+        problems = check_lock()
+        for line in problems:
+            print(line)
+        return 1 if problems else 0
+    for rel in update_lock():
+        print(f"locked {rel}")
+    return 0

@@ -1,0 +1,93 @@
+"""``dinamika report [SURVEY_DIR ...]``: the term report (one folder) or trend report (several)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from dinamika.cli.common import add_key, add_lang
+from dinamika.errors import ValidationError
+
+
+def register(sub: Any) -> None:
+    """Add the ``report`` sub-command."""
+    p = sub.add_parser(
+        "report",
+        help="buat laporan semester atau tren / write the term or trend report",
+        description=(
+            "Buat laporan HTML (atau PDF) mandiri dari satu folder semester (laporan semester) "
+            "atau beberapa folder (laporan tren). / Write a self-contained HTML (or PDF) report "
+            "of one term folder (term report) or several (trend report). Exit 0: written; 1: "
+            "problems in the data (all listed); 2: usage error."
+        ),
+    )
+    p.add_argument(
+        "survey_dirs",
+        nargs="*",
+        metavar="SURVEY_DIR",
+        help="folder berisi survey.yaml; dua atau lebih = tren (default: contoh bawaan) / "
+        "term folder(s); two or more give a trend report (default: the bundled example)",
+    )
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help="berkas keluaran / output file (default: laporan/laporan-<term>.html in the current folder)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("html", "pdf"),
+        default="html",
+        help="html (default) atau pdf (perlu/needs Debian package chromium)",
+    )
+    p.add_argument(
+        "--min-cell",
+        type=int,
+        default=5,
+        metavar="N",
+        help="kelompok terkecil yang ditampilkan / smallest group shown (default 5)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=2025,
+        metavar="N",
+        help="benih acak / random seed (default 2025)",
+    )
+    p.add_argument("--quiet", action="store_true", help="tanpa kemajuan / no progress on stderr")
+    add_lang(p)
+    add_key(p)
+    p.set_defaults(func=run)
+
+
+def _progress(message: str) -> None:
+    print(f"dinamika report: {message}", file=sys.stderr, flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the report and print where it is."""
+    from dinamika.report.pipeline import report
+
+    try:
+        result = report(
+            args.survey_dirs or None,
+            lang=args.lang,
+            out=args.out,
+            fmt=args.format,
+            min_cell=args.min_cell,
+            seed=args.seed,
+            key_file=args.key_file,
+            progress=None if args.quiet else _progress,
+        )
+    except ValidationError as exc:
+        print(f"dinamika report: {exc}", file=sys.stderr)
+        print(
+            "Perbaiki data lalu jalankan lagi (rincian: dinamika validate)."
+            if args.lang == "id"
+            else "Fix the data and run again (details: dinamika validate).",
+            file=sys.stderr,
+        )
+        return 1
+    where = "Laporan ditulis ke" if args.lang == "id" else "Report written to"
+    print(f"{where}: {result.path}")
+    return 0

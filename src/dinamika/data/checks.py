@@ -1,0 +1,349 @@
+"""Cell-level checks of the three data files of a term; each returns a tidy frame and problems.
+
+Checks work column by column on whole arrays; only cells that are wrong become Python objects.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dinamika.data.instruments import Instrument
+from dinamika.data.likert import classify_answers, normalize_label
+from dinamika.data.validation import Problem
+from dinamika.privacy.pseudonym import looks_like_identifier
+
+__all__ = ["check_interviews", "check_observations", "check_responses"]
+
+_ITEM_LIKE = re.compile(r"^[A-Z]{1,5}_?\d{1,3}$")
+GROUP_KEYS = ("school", "kkg", "district", "level")
+
+
+def _rows(mask: np.ndarray) -> np.ndarray:
+    """Spreadsheet row numbers (header = row 1) of the True cells."""
+    return np.flatnonzero(mask) + 2
+
+
+def _require(frame: pd.DataFrame, label: str, columns: list[str]) -> list[Problem]:
+    present = set(frame.columns)
+    return [Problem("missing_column", label, row=1, column=c) for c in columns if c not in present]
+
+
+def _ids(frame: pd.DataFrame, label: str, column: str) -> tuple[pd.Series, list[Problem]]:
+    ids = frame[column].astype(str).str.strip()
+    problems = [
+        Problem("missing_id", label, row=int(r), column=column)
+        for r in _rows((ids == "").to_numpy())
+    ]
+    return ids, problems
+
+
+def _duplicates(
+    keys: pd.Series, label: str, column: str, code: str = "duplicate_id", **extra: Any
+) -> list[Problem]:
+    nonempty = keys != ""
+    dup = keys.duplicated(keep="first") & nonempty
+    if not dup.any():
+        return []
+    first_row = pd.Series(np.arange(len(keys)) + 2, index=keys.index).groupby(keys).transform("min")
+    return [
+        Problem(
+            code,
+            label,
+            row=int(i) + 2,
+            column=column,
+            value=str(keys.iloc[i]).split("\x1f")[-1],
+            params={
+                "other_row": int(first_row.iloc[i]),
+                **{k: v.iloc[i] for k, v in extra.items()},
+            },
+        )
+        for i in np.flatnonzero(dup.to_numpy())
+    ]
+
+
+def _lost_digits(ids: pd.Series, label: str, column: str) -> list[Problem]:
+    """NIP-like ids (17–19 digits) that were spreadsheet numbers: they keep ~16 digits.
+
+    Such values are all exactly representable as float64, which genuine NIPs are only by chance
+    (about 1 in 32 each), so three or more of them, all representable, mean digits were lost.
+    """
+    big = ids[ids.str.fullmatch(r"\d{17,19}")]
+    big = big[[int(v) > 2**53 for v in big]]  # a handful of distinct long ids at most
+    if len(big) < 3 or not all(int(float(v)) == int(v) for v in big):
+        return []
+    return [Problem("lost_digits", label, row=1, column=column, value=str(big.iloc[0]))]
+
+
+def _items(
+    frame: pd.DataFrame, label: str, instrument: Instrument, extra: Mapping[str, int] | None
+) -> tuple[dict[str, np.ndarray], list[Problem]]:
+    codes: dict[str, np.ndarray] = {}
+    problems: list[Problem] = []
+    for item in instrument.items:
+        if item.id not in frame.columns:
+            continue
+        values, status = classify_answers(frame[item.id], item.response_scale, extra)
+        codes[item.id] = values
+        bad = status != ""
+        if bad.any():
+            scale = item.response_scale
+            allowed = " / ".join(scale.labels[c]["id"] for c in range(scale.min, scale.max + 1))
+            raw = frame[item.id].to_numpy(dtype=object)
+            for i in np.flatnonzero(bad):
+                problems.append(
+                    Problem(
+                        str(status[i]),
+                        label,
+                        row=int(i) + 2,
+                        column=item.id,
+                        value=str(raw[i]).strip(),
+                        params={"min": scale.min, "max": scale.max, "allowed": allowed},
+                    )
+                )
+    return codes, problems
+
+
+def _ignored(spec: Mapping[str, Any]) -> set[str]:
+    """Columns the manifest lists under ``ignore:`` (known, deliberately not loaded)."""
+    return {str(c) for c in spec.get("ignore") or []}
+
+
+def _other_columns(
+    frame: pd.DataFrame,
+    label: str,
+    instrument: Instrument,
+    named: set[str],
+    spec: Mapping[str, Any],
+) -> tuple[list[str], list[Problem]]:
+    """Unknown item-like columns are errors; identifier-like columns get hashed; the rest ignored.
+
+    Columns listed under ``ignore:`` in the manifest are skipped without a warning (identifier-
+    like ones included: they are not loaded at all).
+    """
+    problems: list[Problem] = []
+    hashed: list[str] = []
+    items = set(instrument.item_ids)
+    named = named | _ignored(spec)
+    sample = ", ".join(instrument.item_ids[:3]) + ", …"
+    for col in frame.columns:
+        if col in named or col in items:
+            continue
+        if _ITEM_LIKE.match(col):
+            problems.append(
+                Problem(
+                    "unknown_item",
+                    label,
+                    row=1,
+                    column=col,
+                    params={"instrument": instrument.ref, "allowed": sample},
+                )
+            )
+        elif looks_like_identifier(col):
+            hashed.append(col)
+            problems.append(Problem("undeclared_identifier", label, row=1, column=col))
+        else:
+            problems.append(Problem("ignored_column", label, row=1, column=col))
+    return hashed, problems
+
+
+def check_responses(
+    frame: pd.DataFrame, spec: Mapping[str, Any], instrument: Instrument
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Validate the questionnaire file; return ``teacher``, groups, identifiers, item codes."""
+    label = str(spec["file"])
+    named_groups = spec.get("groups") or {}
+    groups = {k: str(named_groups[k]) for k in GROUP_KEYS if k in named_groups}
+    identifiers = [str(c) for c in spec.get("identifiers") or []]
+    id_col = str(spec["id"])
+    problems = _require(
+        frame, label, [id_col, *groups.values(), *identifiers, *instrument.item_ids]
+    )
+    if id_col not in frame.columns:
+        return None, problems
+    named = {id_col, *groups.values(), *identifiers}
+    extra_idents, found = _other_columns(frame, label, instrument, named, spec)
+    problems += found
+
+    ids, found = _ids(frame, label, id_col)
+    problems += found + _duplicates(ids, label, id_col) + _lost_digits(ids, label, id_col)
+    out = pd.DataFrame({"teacher": ids.to_numpy()})
+    for key, col in groups.items():
+        if col not in frame.columns:
+            continue
+        vals = frame[col].astype(str).str.strip()
+        problems += [
+            Problem("missing_group", label, row=int(r), column=col)
+            for r in _rows((vals == "").to_numpy())
+        ]
+        out[key] = vals.replace("", np.nan).to_numpy()
+    for col in [*identifiers, *extra_idents]:
+        if col in frame.columns and col != id_col:
+            out[f"__ident__{col}"] = frame[col].astype(str).to_numpy()
+
+    codes, found = _items(frame, label, instrument, spec.get("labels"))
+    problems += found
+    item_frame = pd.DataFrame(
+        {i: codes.get(i, np.full(len(frame), np.nan)) for i in instrument.item_ids}
+    )
+    out = pd.concat([out, item_frame], axis=1)
+    problems += _answer_counts(item_frame, label, instrument, float(spec.get("min_answered", 0.5)))
+    return out, problems
+
+
+def _answer_counts(
+    items: pd.DataFrame, label: str, instrument: Instrument, share: float
+) -> list[Problem]:
+    answered_any = items.notna().any(axis=1).to_numpy()
+    problems = [Problem("no_answers", label, row=int(r)) for r in _rows(~answered_any)]
+    for scale, members in instrument.scales.items():
+        cols = [m for m in members if m in items.columns]
+        if not cols:
+            continue
+        needed = math.ceil(share * len(cols))
+        n = items[cols].notna().sum(axis=1).to_numpy()
+        for i in np.flatnonzero((n < needed) & answered_any):
+            problems.append(
+                Problem(
+                    "too_few_answers",
+                    label,
+                    row=int(i) + 2,
+                    params={
+                        "answered": int(n[i]),
+                        "total": len(cols),
+                        "needed": needed,
+                        "scale": scale,
+                    },
+                )
+            )
+    return problems
+
+
+def _unknown_teachers(
+    teachers: pd.Series, known: set[str] | None, label: str, column: str
+) -> list[Problem]:
+    if known is None:
+        return []
+    bad = (~teachers.isin(known)) & (teachers != "")
+    return [
+        Problem(
+            "unknown_teacher", label, row=int(i) + 2, column=column, value=str(teachers.iloc[i])
+        )
+        for i in np.flatnonzero(bad.to_numpy())
+    ]
+
+
+def check_observations(
+    frame: pd.DataFrame, spec: Mapping[str, Any], instrument: Instrument, known: set[str] | None
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Validate lesson observations: ids, observer pairs, ratings within the rubric."""
+    label = str(spec["file"])
+    cols = {k: str(spec[k]) for k in ("lesson", "teacher", "observer")}
+    problems = _require(frame, label, [*cols.values(), *instrument.item_ids])
+    if any(c not in frame.columns for c in cols.values()):
+        return None, problems
+    _, found = _other_columns(frame, label, instrument, set(cols.values()), spec)
+    problems += found
+    lesson, p1 = _ids(frame, label, cols["lesson"])
+    teacher, p2 = _ids(frame, label, cols["teacher"])
+    observer, p3 = _ids(frame, label, cols["observer"])
+    problems += p1 + p2 + p3 + _unknown_teachers(teacher, known, label, cols["teacher"])
+    problems += _duplicates(
+        lesson + "\x1f" + observer, label, cols["observer"], code="duplicate_rating", lesson=lesson
+    )
+    # one lesson, one teacher
+    first_teacher = teacher.groupby(lesson).transform("first")
+    first_row = pd.Series(np.arange(len(frame)) + 2).groupby(lesson.to_numpy()).transform("min")
+    for i in np.flatnonzero((teacher != first_teacher).to_numpy()):
+        problems.append(
+            Problem(
+                "teacher_mismatch",
+                label,
+                row=int(i) + 2,
+                column=cols["teacher"],
+                value=teacher.iloc[i],
+                params={
+                    "lesson": lesson.iloc[i],
+                    "other": first_teacher.iloc[i],
+                    "other_row": int(first_row.iloc[i]),
+                },
+            )
+        )
+    special = {str(spec[k]) for k in ("master", "consensus") if spec.get(k)}
+    regular = ~observer.isin(special)
+    per_lesson = observer[regular].groupby(lesson[regular]).nunique()
+    for les, n in per_lesson[per_lesson > 2].items():
+        row = int(np.flatnonzero((lesson == les).to_numpy())[0]) + 2
+        problems.append(
+            Problem(
+                "too_many_observers",
+                label,
+                row=row,
+                column=cols["lesson"],
+                value=str(les),
+                params={"found": int(n)},
+            )
+        )
+    codes, found = _items(frame, label, instrument, spec.get("labels"))
+    problems += found
+    out = pd.DataFrame(
+        {
+            "lesson": lesson.to_numpy(),
+            "teacher": teacher.to_numpy(),
+            "observer": observer.to_numpy(),
+        }
+    )
+    items = pd.DataFrame(
+        {i: codes.get(i, np.full(len(frame), np.nan)) for i in instrument.item_ids}
+    )
+    return pd.concat([out, items], axis=1), problems
+
+
+def check_interviews(
+    frame: pd.DataFrame, spec: Mapping[str, Any], instrument: Instrument, known: set[str] | None
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Validate coded interview themes against the codebook and stance codes."""
+    label = str(spec["file"])
+    cols = {k: str(spec[k]) for k in ("teacher", "theme", "stance")}
+    problems = _require(frame, label, list(cols.values()))
+    if problems:
+        return None, problems
+    teacher, found = _ids(frame, label, cols["teacher"])
+    problems += found + _unknown_teachers(teacher, known, label, cols["teacher"])
+    themes = frame[cols["theme"]].astype(str).str.strip().str.upper()
+    codebook = instrument.codebook
+    for i in np.flatnonzero((~themes.isin(list(codebook))).to_numpy()):
+        problems.append(
+            Problem(
+                "unknown_theme",
+                label,
+                row=int(i) + 2,
+                column=cols["theme"],
+                value=themes.iloc[i],
+                params={"instrument": instrument.ref, "allowed": ", ".join(codebook)},
+            )
+        )
+    stance_of = {normalize_label(code): code for code in instrument.stances}
+    for code, labels in instrument.stances.items():
+        stance_of.update({normalize_label(t): code for t in labels.values()})
+    stances = frame[cols["stance"]].map(lambda v: stance_of.get(normalize_label(v), ""))
+    for i in np.flatnonzero((stances == "").to_numpy()):
+        problems.append(
+            Problem(
+                "unknown_stance",
+                label,
+                row=int(i) + 2,
+                column=cols["stance"],
+                value=str(frame[cols["stance"]].iloc[i]).strip(),
+                params={"allowed": ", ".join(instrument.stances)},
+            )
+        )
+    out = pd.DataFrame(
+        {"teacher": teacher.to_numpy(), "theme": themes.to_numpy(), "stance": stances.to_numpy()}
+    )
+    return out, problems

@@ -1,0 +1,201 @@
+"""Reading raw data files (CSV in the encodings and separators people really have, and XLSX).
+
+Everything is read as text so that validation sees exactly what the user typed. Nothing here is
+ever written back: raw files are read-only to dinamika.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dinamika.data.validation import Problem
+
+__all__ = ["RawTable", "atomic_write", "read_table", "sha256_file"]
+
+_DELIMITERS = (",", ";", "\t")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A data file as text: ``frame`` has str cells ("" for empty) or is None when unreadable."""
+
+    frame: pd.DataFrame | None
+    problems: tuple[Problem, ...]
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes (used in provenance)."""
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding that read it; raises UnicodeDecodeError with the last attempt."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data[:4096]:
+        raise UnicodeDecodeError("utf-8", data, 0, 1, "the file contains NUL bytes (binary data)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252"), "cp1252"
+
+
+def _sniff_delimiter(text: str) -> str:
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def read_table(
+    path: Path,
+    *,
+    label: str,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+) -> RawTable:
+    """Read a CSV or XLSX file as a DataFrame of strings.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    label : str
+        How problems name the file (relative to the term folder).
+    delimiter, encoding, sheet : optional
+        Override detection (``None`` = detect: separator from the header row among ``,``
+        ``;`` and tab; encoding UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252).
+    """
+    if not path.is_file():
+        return RawTable(None, (Problem("missing_file", label),))
+    if path.stat().st_size == 0:
+        return RawTable(None, (Problem("empty_file", label),))
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        return _read_xlsx(path, label, sheet)
+    data = path.read_bytes()
+    try:
+        text, used = (data.decode(encoding), encoding) if encoding else _decode(data)
+    except (UnicodeDecodeError, LookupError) as exc:
+        return RawTable(
+            None, (Problem("unreadable_encoding", label, params={"detail": str(exc)[:120]}),)
+        )
+    sep = delimiter or _sniff_delimiter(text)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[],
+            skip_blank_lines=True,
+            engine="c",
+        )
+    except pd.errors.EmptyDataError:
+        return RawTable(None, (Problem("empty_file", label),), used, sep)
+    except pd.errors.ParserError as exc:
+        row = _row_from_parser_error(str(exc))
+        return RawTable(
+            None,
+            (Problem("bad_row", label, row=row, params={"detail": str(exc)[:160]}),),
+            used,
+            sep,
+        )
+    widths = np.fromiter(
+        (len(r) for r in csv.reader(io.StringIO(text), delimiter=sep) if r), dtype=np.int64
+    )
+    return _finish(frame, label, used, sep, widths[1:] if widths.size else None)
+
+
+def _row_from_parser_error(msg: str) -> int | None:
+    # pandas: "Error tokenizing data. C error: Expected 5 fields in line 7, saw 6"
+    import re
+
+    m = re.search(r"line (\d+)", msg)
+    return int(m[1]) if m else None
+
+
+def _read_xlsx(path: Path, label: str, sheet: str | int | None) -> RawTable:
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=str)
+    except ValueError as exc:  # e.g. unknown sheet
+        return RawTable(
+            None, (Problem("unreadable_file", label, params={"detail": str(exc)[:160]}),)
+        )
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        detail = f"{type(exc).__name__}: {exc}"[:160]
+        return RawTable(None, (Problem("unreadable_file", label, params={"detail": detail}),))
+    frame = frame.dropna(how="all")
+    frame = frame.fillna("")
+    # Excel stores whole numbers typed as numbers as 4.0 in some exports: keep text as typed.
+    return _finish(frame.astype(str), label, "xlsx", None)
+
+
+def _finish(
+    frame: pd.DataFrame,
+    label: str,
+    encoding: str,
+    sep: str | None,
+    widths: np.ndarray | None = None,
+) -> RawTable:
+    problems: list[Problem] = []
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.empty:
+        return RawTable(None, (Problem("empty_file", label),), encoding, sep)
+    seen: set[str] = set()
+    for col in frame.columns:
+        base = col.split(".")[0] if col.rsplit(".", 1)[-1].isdigit() else col
+        if base in seen or col in seen:
+            problems.append(Problem("duplicate_column", label, row=1, column=base))
+        seen.add(col)
+    # Rows with fewer fields than the header (a file cut off, or a broken line): pandas pads
+    # them silently, so count the fields of every data row as the CSV reader sees them.
+    if widths is not None and widths.size == len(frame):
+        for i in np.flatnonzero(widths < frame.shape[1]):
+            problems.append(
+                Problem(
+                    "truncated_file",
+                    label,
+                    row=int(i) + 2,
+                    params={"found": int(widths[i]), "expected": frame.shape[1]},
+                )
+            )
+    return RawTable(frame.fillna(""), tuple(problems), encoding, sep)
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
+    """Write a file through ``write(tmp_path)`` then rename it into place.
+
+    A reader never sees a half-written file, and a failed write leaves the old file intact.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        write(tmp_path)
+        tmp_path.chmod(0o644)
+        tmp_path.replace(path)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,85 @@
+"""Turning typed answers (codes or labels, in Indonesian or English) into integer codes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from dinamika.data.instruments import ResponseScale
+
+__all__ = ["MISSING_MARKERS", "classify_answers", "normalize_label"]
+
+#: Typed values that mean "not answered" (after normalization).
+MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", "-", ".", "tidak menjawab", "no answer"})
+
+_SPACE = re.compile(r"\s+")
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]0+)?$")
+_DECIMAL = re.compile(r"^[+-]?\d*[.,]\d+$")
+
+
+def normalize_label(text: str) -> str:
+    """Case-, accent-space- and spacing-insensitive form of a label.
+
+    >>> normalize_label("  Sangat   SETUJU ")
+    'sangat setuju'
+    """
+    return _SPACE.sub(" ", str(text).replace("\u00a0", " ")).strip().casefold()
+
+
+def label_map(scale: ResponseScale, extra: Mapping[str, int] | None = None) -> dict[str, int]:
+    """Normalized label (both languages) → code, plus user-given labels from the manifest."""
+    out = {
+        normalize_label(text): code
+        for code, texts in scale.labels.items()
+        for text in texts.values()
+    }
+    for raw, code in (extra or {}).items():
+        out[normalize_label(raw)] = int(code)
+    return out
+
+
+def classify_answers(
+    values: pd.Series, scale: ResponseScale, extra: Mapping[str, int] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Codes for typed answers, and a status per cell.
+
+    Returns
+    -------
+    codes : float array
+        The integer code, NaN for missing or invalid.
+    status : object array
+        ``""`` valid or missing; otherwise the problem code (``out_of_range``,
+        ``unknown_answer``, ``non_numeric``).
+    """
+    labels = label_map(scale, extra)
+    uniques = pd.unique(values.to_numpy(dtype=object))
+    code_of: dict[object, float] = {}
+    status_of: dict[object, str] = {}
+    for raw in uniques:  # distinct typed values only: a handful per column
+        norm = normalize_label(raw)
+        code, status = np.nan, ""
+        if norm in MISSING_MARKERS:
+            pass
+        elif norm in labels and scale.min <= labels[norm] <= scale.max:
+            code = float(labels[norm])
+        elif norm in labels:
+            status = "out_of_range"
+        elif _NUMBER.match(norm):
+            num = int(float(norm.replace(",", ".")))
+            if scale.min <= num <= scale.max:
+                code = float(num)
+            else:
+                status = "out_of_range"
+        elif _DECIMAL.match(norm):
+            status = "non_numeric"
+        elif any(ch.isalpha() for ch in norm):
+            status = "unknown_answer"
+        else:
+            status = "non_numeric"
+        code_of[raw], status_of[raw] = code, status
+    codes = values.map(code_of).to_numpy(dtype=float)
+    statuses = values.map(status_of).to_numpy(dtype=object)
+    return codes, statuses

@@ -1,0 +1,224 @@
+"""Reading and checking ``survey.yaml``: every key's type, with a fix for each mistake.
+
+The format is documented in ``docs/data-format.md``. A manifest that breaks it yields
+``bad_manifest`` problems (never a traceback); parts with a broken key are left out of loading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dinamika.data.validation import Problem
+
+__all__ = ["GROUPS", "MANIFEST", "PARTS", "read_manifest"]
+
+MANIFEST = "survey.yaml"
+GROUPS = ("school", "kkg", "district", "level")
+
+Check = Callable[[Any], str | None]  # returns what is wrong, or None
+
+
+def _text(v: Any) -> str | None:
+    return None if isinstance(v, str) and v.strip() else "must be a non-empty text"
+
+
+def _text_list(v: Any) -> str | None:
+    ok = isinstance(v, list) and all(isinstance(x, str) and x.strip() for x in v)
+    return None if ok else "must be a list of column names, e.g. [nama, nip]"
+
+
+def _groups(v: Any) -> str | None:
+    if not isinstance(v, dict) or not all(isinstance(x, str) and x.strip() for x in v.values()):
+        return "must map group kinds to column names, e.g. {school: sekolah, kkg: kkg}"
+    unknown = [k for k in v if k not in GROUPS]
+    return f"has unknown group kind(s) {unknown}; use {list(GROUPS)}" if unknown else None
+
+
+def _share(v: Any) -> str | None:
+    ok = isinstance(v, int | float) and not isinstance(v, bool) and 0 < v <= 1
+    return None if ok else "must be a share between 0 and 1, e.g. 0.5 (at least half the items)"
+
+
+def _delimiter(v: Any) -> str | None:
+    return (
+        None if v in (",", ";", "\t") else "must be ',' or ';' or '\\t' (or left out to detect it)"
+    )
+
+
+def _labels(v: Any) -> str | None:
+    ok = isinstance(v, dict) and all(
+        isinstance(k, str) and isinstance(c, int) and not isinstance(c, bool) for k, c in v.items()
+    )
+    return None if ok else "must map answer labels to whole-number codes, e.g. {Sangat Sesuai: 5}"
+
+
+def _sheet(v: Any) -> str | None:
+    ok = isinstance(v, str | int) and not isinstance(v, bool)
+    return None if ok else "must be a sheet name or number"
+
+
+def _bilingual(v: Any) -> str | None:
+    ok = isinstance(v, dict) and all(isinstance(v.get(k), str) for k in ("id", "en"))
+    return None if ok else "must have an Indonesian and an English text: {id: ..., en: ...}"
+
+
+def _population(v: Any) -> str | None:
+    t = v.get("teachers") if isinstance(v, dict) else None
+    ok = isinstance(t, int) and not isinstance(t, bool) and t > 0
+    return None if ok else "must say how many teachers were invited, e.g. {teachers: 320}"
+
+
+def _bool(v: Any) -> str | None:
+    return None if isinstance(v, bool) else "must be true or false"
+
+
+_FILE_KEYS: dict[str, Check] = {
+    "file": _text,
+    "instrument": _text,
+    "delimiter": _delimiter,
+    "encoding": _text,
+    "sheet": _sheet,
+    "labels": _labels,
+    "ignore": _text_list,
+}
+
+#: part -> (instrument kind, required keys, all keys with their checks)
+PARTS: dict[str, tuple[str, tuple[str, ...], dict[str, Check]]] = {
+    "responses": (
+        "questionnaire",
+        ("file", "instrument", "id"),
+        {
+            **_FILE_KEYS,
+            "id": _text,
+            "groups": _groups,
+            "identifiers": _text_list,
+            "min_answered": _share,
+        },
+    ),
+    "observations": (
+        "observation",
+        ("file", "instrument", "lesson", "teacher", "observer"),
+        {
+            **_FILE_KEYS,
+            "lesson": _text,
+            "teacher": _text,
+            "observer": _text,
+            "master": _text,
+            "consensus": _text,
+        },
+    ),
+    "interviews": (
+        "interview",
+        ("file", "instrument", "teacher", "theme", "stance"),
+        {**_FILE_KEYS, "teacher": _text, "theme": _text, "stance": _text},
+    ),
+}
+_TOP: dict[str, Check] = {
+    "schema": lambda v: None if v == "dinamika-survey/1" else "must be dinamika-survey/1",
+    "term": _text,
+    "title": _bilingual,
+    "description": _bilingual,
+    "synthetic": _bool,
+    "population": _population,
+}
+
+
+def _problem(detail: str, fix_en: str, fix_id: str) -> Problem:
+    return Problem(
+        "bad_manifest", MANIFEST, params={"detail": detail, "fix_en": fix_en, "fix_id": fix_id}
+    )
+
+
+def _key_problems(
+    where: str, spec: Mapping[str, Any], checks: Mapping[str, Check]
+) -> list[Problem]:
+    problems = []
+    for key, value in spec.items():
+        if key not in checks:
+            allowed = ", ".join(checks)
+            problems.append(
+                _problem(
+                    f"'{where}{key}' is not a known key",
+                    f"remove it or correct its spelling; known keys: {allowed}",
+                    f"hapus atau perbaiki ejaannya; kunci yang dikenal: {allowed}",
+                )
+            )
+            continue
+        wrong = checks[key](value)
+        if wrong:
+            problems.append(
+                _problem(
+                    f"'{where}{key}' {wrong} (found {value!r})",
+                    f"correct '{key}:' (see docs/data-format.md)",
+                    f"perbaiki '{key}:' (lihat docs/data-format.md)",
+                )
+            )
+    return problems
+
+
+def read_manifest(folder: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The manifest as a dict (None when unreadable) and every problem with it.
+
+    Parts (``responses``, ``observations``, ``interviews``) with a problem are removed from the
+    returned dict, so loading goes on with the others and reports all problems at once.
+    """
+    path = folder / MANIFEST
+    if not path.is_file():
+        return None, [Problem("missing_manifest", MANIFEST)]
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        detail = str(exc).replace("\n", " ")[:200]
+        return None, [
+            _problem(
+                detail,
+                "fix the YAML syntax (indentation, colons)",
+                "perbaiki sintaks YAML (indentasi, titik dua)",
+            )
+        ]
+    if not isinstance(raw, dict):
+        return None, [
+            _problem("it is not a mapping", "write key: value pairs", "tulis pasangan kunci: nilai")
+        ]
+    problems = _key_problems("", {k: v for k, v in raw.items() if k not in PARTS}, _TOP)
+    for part, (_, required, checks) in PARTS.items():
+        spec = raw.get(part)
+        if spec is None:
+            if part == "responses":
+                problems.append(
+                    _problem(
+                        "the section 'responses' is missing",
+                        "add a responses: section (see docs/data-format.md)",
+                        "tambahkan bagian responses: (lihat docs/data-format.md)",
+                    )
+                )
+            continue
+        if not isinstance(spec, dict):
+            problems.append(
+                _problem(
+                    f"'{part}' must be a mapping",
+                    f"write {part}: with indented keys",
+                    f"tulis {part}: dengan kunci berindentasi",
+                )
+            )
+            raw.pop(part)
+            continue
+        found = _key_problems(f"{part}.", spec, checks)
+        for key in required:
+            if key not in spec:
+                found.append(
+                    _problem(
+                        f"'{part}' has no '{key}'",
+                        f"add '{key}:' under '{part}:'",
+                        f"tambahkan '{key}:' di bawah '{part}:'",
+                    )
+                )
+        if found:
+            problems += found
+            raw.pop(part)
+    raw.setdefault("term", folder.name)
+    return raw, problems

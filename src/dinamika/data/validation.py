@@ -1,0 +1,169 @@
+"""Problems found in term data, in words a district officer can act on (Indonesian and English).
+
+Every problem names the file, the row as a spreadsheet shows it (header = row 1), the column,
+the bad value, what is wrong and what to do. :func:`dinamika.validate_survey` returns all of them
+at once; :func:`dinamika.load_survey` raises :class:`dinamika.ValidationError` carrying them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from dinamika.i18n.messages import MESSAGES
+
+__all__ = ["MESSAGES", "Problem", "ValidationReport"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in term data.
+
+    ``row`` is the spreadsheet row (header = 1) or None for file-level problems; ``params`` fill
+    the message templates in :data:`MESSAGES`.
+    """
+
+    code: str
+    file: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def severity(self) -> str:
+        """``"error"`` (the data cannot be used as is) or ``"warning"``."""
+        return MESSAGES[self.code][0]
+
+    def _fill(self, template: str) -> str:
+        fields = {"value": self.value, "column": self.column, **self.params}
+        return template.format_map(_Default(fields))
+
+    def message(self, lang: str = "en") -> str:
+        """What is wrong, in ``lang``."""
+        return self._fill(MESSAGES[self.code][1][_lang(lang)][0])
+
+    def fix(self, lang: str = "en") -> str:
+        """What to do about it, in ``lang``."""
+        return self._fill(MESSAGES[self.code][1][_lang(lang)][1])
+
+    def location(self, lang: str = "en") -> str:
+        """``file, row N, column C``."""
+        row, col = ("row", "column") if _lang(lang) == "en" else ("baris", "kolom")
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"{row} {self.row}")
+        if self.column is not None:
+            parts.append(f"{col} {self.column}")
+        return ", ".join(parts)
+
+    def render(self, lang: str = "en") -> str:
+        """One line: location: message. Fix: ..."""
+        todo = "Fix" if _lang(lang) == "en" else "Perbaikan"
+        return f"{self.location(lang)}: {self.message(lang)}. {todo}: {self.fix(lang)}."
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """Machine-readable form (``dinamika validate --format json``)."""
+        out = asdict(self)
+        out.pop("params")
+        out.update(severity=self.severity, message=self.message(lang), fix=self.fix(lang))
+        return out
+
+
+class _Default(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _lang(lang: str) -> str:
+    return "id" if lang == "id" else "en"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Every problem found in one term folder.
+
+    Examples
+    --------
+    >>> from dinamika import validate_survey
+    >>> report = validate_survey()  # the bundled example term
+    >>> report.ok
+    True
+    """
+
+    path: str
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """Problems that stop the data from being used."""
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Problems worth knowing that do not stop the analysis."""
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per problem: severity, code, file, row, column, value, message, fix."""
+        cols = ["severity", "code", "file", "row", "column", "value", "message", "fix"]
+        rows = [p.to_dict(lang) for p in self.problems]
+        return pd.DataFrame(rows, columns=cols).astype({"row": "Int64"})
+
+    def to_json(self, lang: str = "en") -> str:
+        """The report as JSON: ``{"path", "ok", "n_errors", "n_warnings", "problems": [...]}``."""
+        return json.dumps(
+            {
+                "path": self.path,
+                "ok": self.ok,
+                "n_errors": len(self.errors),
+                "n_warnings": len(self.warnings),
+                "problems": [p.to_dict(lang) for p in self.problems],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+    def summary(self, lang: str = "en", *, limit: int | None = None) -> str:
+        """Readable listing, errors first, with a count per kind of problem at the end."""
+        en = _lang(lang) == "en"
+        if not self.problems:
+            return f"{self.path}: " + ("no problems found." if en else "tidak ditemukan masalah.")
+        lines = []
+        ordered = [*self.errors, *self.warnings]
+        shown = ordered if limit is None else ordered[:limit]
+        for p in shown:
+            tag = {
+                "error": "ERROR" if en else "GALAT",
+                "warning": "WARNING" if en else "PERINGATAN",
+            }
+            lines.append(f"{tag[p.severity]}  {p.render(lang)}")
+        if len(shown) < len(ordered):
+            more = len(ordered) - len(shown)
+            lines.append(f"... {more} more" if en else f"... {more} lainnya")
+        counts = Counter(p.code for p in self.problems)
+        tally = ", ".join(f"{code}: {n}" for code, n in counts.most_common())
+        head = (
+            f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)"
+            if en
+            else f"{len(self.errors)} galat, {len(self.warnings)} peringatan"
+        )
+        lines.append(f"{self.path}: {head} ({tally})")
+        return "\n".join(lines)
+
+
+def sort_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """Stable order: by file, then row, then column."""
+    return tuple(
+        sorted(problems, key=lambda p: (p.file, p.row if p.row is not None else 0, p.column or ""))
+    )

@@ -1,0 +1,262 @@
+"""Measurement invariance across groups: configural → metric → scalar.
+
+Each step adds equality constraints across groups to the previous one (lavaan's
+``group.equal``): metric holds the loadings equal, scalar also the intercepts (ML) or the
+thresholds (WLSMV; lavaan then frees the latent means and the scale factors of groups 2..G).
+Steps are compared with the chi-square difference test (``lavTestLRT``) and the changes in CFI
+and RMSEA; a step "holds" when ΔCFI ≥ −cutoff and ΔRMSEA ≤ cutoff (Chen, 2007; Cheung &
+Rensvold, 2002). The verdict of a step requires the previous step to hold.
+
+With ML the difference test is the plain likelihood-ratio difference (``lavTestLRT``). With
+WLSMV the table reports the scaled-shifted statistics (lavaan's ``chisq.scaled``,
+``cfi.scaled``, ``tli.scaled``, ``rmsea.scaled``) and the difference test is lavaan's default
+for this estimator, the scaled-shifted Satorra (2000) test (``lavTestLRT`` method
+``"satorra.2000"``), see :func:`dinamika.psychometrics.cfa.wls.satorra2000_difference`.
+
+References
+----------
+Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack of measurement invariance.
+*Structural Equation Modeling*, 14, 464–504.
+
+Cheung, G. W., & Rensvold, R. B. (2002). Evaluating goodness-of-fit indexes for testing
+measurement invariance. *Structural Equation Modeling*, 9, 233–255.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from dinamika.errors import DinamikaError, UsageError
+from dinamika.psychometrics.blas import single_thread_blas
+from dinamika.psychometrics.cfa.api import _cfa
+from dinamika.psychometrics.cfa.result import CFAResult
+from dinamika.psychometrics.cfa.wls import satorra2000_difference
+
+__all__ = ["InvarianceResult", "invariance"]
+
+STEPS = ("configural", "metric", "scalar")
+
+
+@dataclass(frozen=True)
+class InvarianceResult:
+    """Result of :func:`invariance`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per step: ``step, chisq, df, pvalue, cfi, tli, rmsea, srmr, delta_chisq,
+        delta_df, p_delta, delta_cfi, delta_rmsea, verdict, note`` (WLSMV: scaled statistics).
+    holds : {"configural", "metric", "scalar"} or None
+        The strictest level that holds (None when even the configural model fails to converge).
+    fits : dict
+        The fitted :class:`CFAResult` of every step.
+    cutoffs : dict
+    """
+
+    table: pd.DataFrame
+    holds: str | None
+    fits: dict[str, CFAResult] = field(repr=False)
+    cutoffs: dict[str, float] = field(default_factory=dict)
+    group: str = ""
+
+    def to_frame(self) -> pd.DataFrame:
+        """The step table."""
+        return self.table.copy()
+
+    def summary(self) -> str:
+        """The verdict in words, with the comparisons it is allowed to support."""
+        cut = self.cutoffs
+        lines = [
+            f"Measurement invariance across '{self.group}' (cut-offs: ΔCFI ≥ "
+            f"-{cut['delta_cfi']}, ΔRMSEA ≤ {cut['delta_rmsea']})."
+        ]
+        for r in self.table.itertuples():
+            if r.step == "configural":
+                lines.append(
+                    f"configural: CFI = {r.cfi:.3f}, RMSEA = {r.rmsea:.3f} — the same factor "
+                    "structure is fitted in every group."
+                )
+            else:
+                lines.append(
+                    f"{r.step}: ΔCFI = {r.delta_cfi:+.3f}, ΔRMSEA = {r.delta_rmsea:+.3f}, "
+                    f"Δχ² = {r.delta_chisq:.2f} on {r.delta_df} df (p = {r.p_delta:.3g}) → "
+                    f"{r.verdict}."
+                )
+        meaning = {
+            "scalar": "Scalar invariance holds: latent means and mean scale scores may be compared "
+            "across groups.",
+            "metric": "Only metric invariance holds: relations (correlations, regressions) may be "
+            "compared across groups, but not means.",
+            "configural": "Only configural invariance holds: the groups share the factor structure; "
+            "do not compare means or loadings across groups.",
+        }
+        lines.append(
+            meaning.get(self.holds or "", "Even the configural model is not usable; no comparison.")
+        )
+        failed = next(
+            (r.step for r in self.table.itertuples() if r.verdict == "does not hold"), None
+        )
+        if failed is not None and self.fits[failed].diagnostics.converged:
+            try:
+                top = self.fits[failed].score_tests().head(3)
+            except (DinamikaError, np.linalg.LinAlgError):  # a hint only
+                top = None
+            if top is not None and len(top):
+                items = ", ".join(
+                    f"{r.lhs} {r.op} {r.rhs}".strip() + f" (X2 = {r.X2:.1f})"
+                    for r in top.itertuples()
+                )
+                lines.append(
+                    f"Least invariant parameters in the {failed} model (score tests): {items}; "
+                    "cfa(..., group_partial=[...]) fits a partial-invariance model without them."
+                )
+        return "\n".join(lines)
+
+
+def invariance(
+    model: str,
+    data: pd.DataFrame,
+    *,
+    group: str,
+    estimator: str = "ML",
+    ordered: bool | Sequence[str] = False,
+    std_lv: bool = False,
+    missing: str = "listwise",
+    cutoffs: Mapping[str, float] | None = None,
+) -> InvarianceResult:
+    """Configural, metric and scalar invariance of a CFA model across groups.
+
+    Parameters
+    ----------
+    model : str
+        lavaan syntax of the measurement model.
+    data : DataFrame
+        Items plus the ``group`` column (e.g. two terms stacked, ``group="term"``).
+    group : str
+        Column holding the group of each respondent.
+    estimator, ordered, std_lv, missing
+        As in :func:`dinamika.psychometrics.cfa` (``missing="fiml"`` with ML, ``"pairwise"`` with WLSMV).
+    cutoffs : dict, optional
+        ``{"delta_cfi": 0.01, "delta_rmsea": 0.015}`` by default.
+
+    Returns
+    -------
+    InvarianceResult
+
+    Notes
+    -----
+    Δχ² (ML) = χ²_restricted − χ²_free on df_restricted − df_free, as ``lavTestLRT``.
+    A step holds when ``CFI_step − CFI_previous ≥ −delta_cfi`` and
+    ``RMSEA_step − RMSEA_previous ≤ delta_rmsea``.
+
+    Examples
+    --------
+    >>> import dinamika
+    >>> from dinamika.psychometrics.cfa.examples import holzinger_swineford
+    >>> hs = holzinger_swineford()
+    >>> # In R: lavTestLRT(cfa(m, hs, group = "school"),
+    >>> #                  cfa(m, hs, group = "school", group.equal = "loadings"), ...)
+    >>> inv = dinamika.invariance("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
+    ...                           "speed =~ x7 + x8 + x9", hs, group="school")
+    >>> inv.table[["step", "df", "verdict"]]
+             step  df       verdict
+    0  configural  48      baseline
+    1      metric  54         holds
+    2      scalar  60  does not hold
+    >>> inv.holds
+    'metric'
+    """
+    cut = {"delta_cfi": 0.01, "delta_rmsea": 0.015}
+    if cutoffs:
+        unknown = set(cutoffs) - set(cut)
+        if unknown:
+            raise UsageError(f"cutoffs keys must be among {sorted(cut)}, got {sorted(unknown)}")
+        cut.update({k: float(v) for k, v in cutoffs.items()})
+    cache: dict[str, Any] = {}
+    with single_thread_blas():
+        return _sequence(model, data, group, estimator, ordered, std_lv, missing, cut, cache)
+
+
+def _sequence(
+    model: str,
+    data: pd.DataFrame,
+    group: str,
+    estimator: str,
+    ordered: bool | Sequence[str],
+    std_lv: bool,
+    missing: str,
+    cut: dict[str, float],
+    cache: dict[str, Any],
+) -> InvarianceResult:
+    wls = estimator == "WLSMV"
+    equal = {
+        "configural": (),
+        "metric": ("loadings",),
+        "scalar": ("loadings", "thresholds" if wls else "intercepts"),
+    }
+    fits = {
+        step: _cfa(
+            model,
+            data,
+            estimator,
+            ordered,
+            group,
+            tuple(equal[step]),
+            std_lv,
+            missing,
+            cache=cache,
+        )
+        for step in STEPS
+    }
+    recs: list[dict[str, Any]] = []
+    prev: dict[str, Any] | None = None
+    holds: str | None = "configural" if fits["configural"].diagnostics.converged else None
+    for step in STEPS:
+        f = fits[step].fit
+        chisq = f.chisq_scaled if wls else f.chisq
+        rec: dict[str, Any] = {
+            "step": step,
+            "chisq": chisq,
+            "df": f.df,
+            "pvalue": f.pvalue_scaled if wls else f.pvalue,
+            "cfi": f.cfi_scaled if wls else f.cfi,
+            "tli": f.tli_scaled if wls else f.tli,
+            "rmsea": f.rmsea_scaled if wls else f.rmsea,
+            "srmr": f.srmr,
+            "delta_chisq": math.nan,
+            "delta_df": 0,
+            "p_delta": math.nan,
+            "delta_cfi": math.nan,
+            "delta_rmsea": math.nan,
+            "verdict": "baseline",
+            "note": "",
+        }
+        if prev is not None:
+            if wls:
+                dchi, ddf, p_delta = satorra2000_difference(fits[prev["step"]], fits[step])
+                rec["note"] = "scaled-shifted difference test (Satorra, 2000)"
+            else:
+                dchi, ddf = chisq - prev["chisq"], f.df - int(prev["df"])
+                p_delta = float(stats.chi2.sf(dchi, ddf)) if ddf > 0 else math.nan
+            rec["delta_chisq"] = dchi
+            rec["delta_df"] = ddf
+            rec["p_delta"] = p_delta
+            rec["delta_cfi"] = rec["cfi"] - prev["cfi"]
+            rec["delta_rmsea"] = rec["rmsea"] - prev["rmsea"]
+            ok = rec["delta_cfi"] >= -cut["delta_cfi"] and rec["delta_rmsea"] <= cut["delta_rmsea"]
+            ok = ok and fits[step].diagnostics.converged
+            if ok and holds == prev["step"]:
+                holds = step
+                rec["verdict"] = "holds"
+            else:
+                rec["verdict"] = "does not hold" if not ok else "not tested (previous step failed)"
+        recs.append(rec)
+        prev = rec
+    return InvarianceResult(pd.DataFrame.from_records(recs), holds, fits, cut, group)
