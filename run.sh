@@ -62,7 +62,13 @@ case "$cmd" in
     command -v pdftoppm >/dev/null 2>&1 || apt_install poppler-utils
     echo "== ruff" && "$VENV/bin/ruff" check src tests benchmarks
     echo "== mypy" && "$VENV/bin/mypy"
-    echo "== pytest" && exec "$VENV/bin/pytest" -n 2 "$@"
+    # Results must not depend on how many threads BLAS uses: the whole suite runs with one BLAS
+    # thread, then the numerical tests (no kernel, no browser) again with two.
+    echo "== pytest (OPENBLAS_NUM_THREADS=1)"
+    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$VENV/bin/pytest" -n 2 "$@"
+    echo "== pytest, numerical tests again (OPENBLAS_NUM_THREADS=2)"
+    OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 exec "$VENV/bin/pytest" -n 2 -q \
+      -m "not browser and not kernel and not slow" "$@"
     ;;
   *)
     echo "usage: ./run.sh report [ARGS...] | ./run.sh test [PYTEST ARGS...]" >&2
