@@ -16,6 +16,7 @@ from scipy import special
 
 from dinamika.agreement.kappa import KappaResult, weighted_kappa
 from dinamika.agreement.krippendorff import KrippendorffResult, krippendorff_alpha
+from dinamika.core.deprecation import alpha_to_ci, renamed_argument
 from dinamika.errors import UsageError
 
 __all__ = [
@@ -66,6 +67,7 @@ def _as_wide(
         raise UsageError(f"Ratings must be numeric (NaN = missing): {exc}") from exc
 
 
+@renamed_argument("alpha", "ci", alpha_to_ci)
 def icc(
     data: Any,
     /,
@@ -74,7 +76,7 @@ def icc(
     raters: str | None = None,
     ratings: str | None = None,
     method: Literal["anova", "reml"] = "anova",
-    alpha: float = 0.05,
+    ci: float = 0.95,
 ) -> pd.DataFrame:
     r"""The six intraclass correlations of Shrout & Fleiss (1979), as ``psych::ICC`` reports them.
 
@@ -107,8 +109,9 @@ def icc(
         default ``lmer = TRUE`` (see :func:`dinamika.agreement.icc_reml.icc_reml_components`); the mean
         squares are rebuilt from the variance components as psych does. Targets without any
         rating are left out (psych would still count them in n).
-    alpha : float
-        1 − confidence level of the bounds.
+    ci : float
+        Confidence level of the bounds (default 0.95). Replaces ``alpha`` (= 1 − ``ci``), which
+        still works until the next release with a DeprecationWarning.
 
     Notes
     -----
@@ -146,8 +149,8 @@ def icc(
         raise UsageError(
             f"The value for `method` must be one of ['anova', 'reml'], not {method!r}."
         )
-    if not 0 < alpha < 1:
-        raise UsageError(f"`alpha` must lie between 0 and 1, not {alpha!r}.")
+    if not 0 < ci < 1:
+        raise UsageError(f"`ci` must lie between 0 and 1, not {ci!r}.")
     wide = _as_wide(data, targets, raters, ratings)
     # raters × targets, C-contiguous (a free transpose of pandas' column blocks)
     xt = np.ascontiguousarray(wide.to_numpy(dtype=float).T)
@@ -182,7 +185,7 @@ def icc(
         msj = n * var_r + var_e
         mse = var_e
         msw = var_e + var_r
-    table = _icc_table(msb, msj, mse, msw, n, k, alpha)
+    table = _icc_table(msb, msj, mse, msw, n, k, ci)
     table.attrs.update(
         n_targets=n,
         n_raters=k,
@@ -214,7 +217,7 @@ def _anova_ms(xt: np.ndarray) -> tuple[float, float, float, float]:
 
 
 def _icc_table(
-    msb: float, msj: float, mse: float, msw: float, n: int, k: int, alpha: float
+    msb: float, msj: float, mse: float, msw: float, n: int, k: int, ci: float
 ) -> pd.DataFrame:
     """The six ICCs, F tests and bounds from the mean squares (psych::ICC's formulas).
 
@@ -233,7 +236,7 @@ def _icc_table(
         df21n, df21d = n - 1, (n - 1) * (k - 1)
         p11 = special.fdtrc(df11n, df11d, f11)  # upper tail, as psych's -expm1(pf(log.p))
         p21 = special.fdtrc(df21n, df21d, f21)
-        q = 1 - alpha / 2
+        q = (1 + ci) / 2
         f1l = f11 / special.fdtri(df11n, df11d, q)
         f1u = f11 * special.fdtri(df11d, df11n, q)
         f3l = f21 / special.fdtri(df21n, df21d, q)

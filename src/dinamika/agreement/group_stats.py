@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from dinamika.core.deprecation import alpha_to_ci, renamed_argument
 from dinamika.errors import UsageError
 
 __all__ = ["group_icc", "rwg"]
@@ -30,12 +31,13 @@ def _group_vector(data: pd.DataFrame, group: Any) -> pd.Series:
     return g
 
 
+@renamed_argument("alpha", "ci", alpha_to_ci)
 def group_icc(
     values: Any,
     group: Any,
     *,
     group_size: Literal["mean", "adjusted"] = "mean",
-    alpha: float = 0.05,
+    ci: float = 0.95,
 ) -> pd.Series:
     r"""ICC(1) and ICC(2) of one variable from the one-way ANOVA on the group.
 
@@ -49,8 +51,8 @@ def group_icc(
     unequal-size adjusted :math:`k_0 = (N - \sum n_g^2/N)/(G-1)` (``"adjusted"``).
     Rows with a missing value or group are left out. The confidence limits of ICC(1) are the
     F-based ones (Shrout & Fleiss, 1979, case 1; exact for equal group sizes):
-    :math:`F_L = F / F_{1-\alpha/2}(G-1, N-G)`, :math:`F_U = F \cdot F_{1-\alpha/2}(N-G, G-1)`,
-    limit :math:`(F_\cdot - 1)/(F_\cdot + \bar k - 1)`.
+    :math:`F_L = F / F_{(1+c)/2}(G-1, N-G)`, :math:`F_U = F \cdot F_{(1+c)/2}(N-G, G-1)`,
+    limit :math:`(F_\cdot - 1)/(F_\cdot + \bar k - 1)`, at confidence level :math:`c` (``ci``).
 
     Parameters
     ----------
@@ -58,8 +60,9 @@ def group_icc(
         The variable (e.g. a scale score) and each row's group.
     group_size : {"mean", "adjusted"}
         The :math:`\bar k` of ICC(1) with unequal groups.
-    alpha : float
-        1 − confidence level of the ICC(1) limits.
+    ci : float
+        Confidence level of the ICC(1) limits (default 0.95). Replaces ``alpha`` (= 1 − ``ci``),
+        which still works until the next release with a DeprecationWarning.
 
     Returns
     -------
@@ -81,8 +84,8 @@ def group_icc(
     """
     if group_size not in ("mean", "adjusted"):
         raise UsageError(f"`group_size` must be 'mean' or 'adjusted', not {group_size!r}.")
-    if not 0 < alpha < 1:
-        raise UsageError(f"`alpha` must lie between 0 and 1, not {alpha!r}.")
+    if not 0 < ci < 1:
+        raise UsageError(f"`ci` must lie between 0 and 1, not {ci!r}.")
     try:
         y = pd.Series(np.asarray(values, dtype=float))
     except (TypeError, ValueError):  # pandas' NA in an object column, text
@@ -115,7 +118,7 @@ def group_icc(
         f = msb / msw
         icc1 = (msb - msw) / (msb + (k - 1) * msw)
         icc2 = (msb - msw) / msb
-        q = 1 - alpha / 2
+        q = (1 + ci) / 2
         f_lo = f / special.fdtri(df1, df2, q)
         f_hi = f * special.fdtri(df2, df1, q)
         lower = (f_lo - 1) / (f_lo + k - 1)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from dinamika.core.deprecation import alpha_to_ci, renamed_argument
 from dinamika.errors import UsageError
 
 __all__ = ["KappaResult", "kappa_weights", "weighted_kappa"]
@@ -119,13 +120,14 @@ def _codes(a: Any, b: Any, categories: Sequence[Any] | None) -> tuple[np.ndarray
     return ca, cb, cats
 
 
+@renamed_argument("alpha", "ci", alpha_to_ci)
 def weighted_kappa(
     a: Any,
     b: Any,
     *,
     weights: str | np.ndarray | None = None,
     categories: Sequence[Any] | None = None,
-    alpha: float = 0.05,
+    ci: float = 0.95,
     variance: Literal["fleiss", "psych"] = "fleiss",
 ) -> KappaResult:
     r"""Cohen's kappa for two raters, unweighted or weighted, as ``psych::cohen.kappa``.
@@ -140,8 +142,8 @@ def weighted_kappa(
 
     The variance is Fleiss, Cohen & Everitt's (1969) large-sample formula (for unweighted
     kappa identical to psych's ``var.kappa``); the bounds are
-    :math:`\kappa \pm z_{1-\alpha/2}\sqrt{\mathrm{var}}`, clipped to [-1, 1] as psych does.
-    The estimates always equal psych's. psych's ``var.weighted`` (psych 2.2.9) differs from the
+    :math:`\kappa \pm z_{(1+c)/2}\sqrt{\mathrm{var}}` (:math:`c` = ``ci``), clipped to [-1, 1] as
+    psych does. The estimates always equal psych's. psych's ``var.weighted`` (psych 2.2.9) differs from the
     published formula because R recycles a margin along the wrong axis
     (``rowSums(w * rs)``): it changes when an unused category is added and can turn negative,
     which psych then sets to 0. ``variance="psych"`` reproduces it exactly, for comparison.
@@ -159,8 +161,9 @@ def weighted_kappa(
         The full ordered scale, e.g. ``[1, 2, 3, 4]``. Categories nobody used still enter the
         confusion matrix (and the weights), as psych's ``levels=`` argument does. Default: the
         sorted values observed.
-    alpha : float
-        1 − confidence level.
+    ci : float
+        Confidence level of the bounds (default 0.95). Replaces ``alpha`` (= 1 − ``ci``), which
+        still works until the next release with a DeprecationWarning.
     variance : {"fleiss", "psych"}
         Variance of weighted kappa: the published formula (default) or psych's variant.
 
@@ -178,8 +181,8 @@ def weighted_kappa(
     >>> round(weighted_kappa(a, b, weights="quadratic", categories=[1, 2, 3, 4]).kappa, 4)
     0.7857
     """
-    if not 0 < alpha < 1:
-        raise UsageError(f"`alpha` must lie between 0 and 1, not {alpha!r}.")
+    if not 0 < ci < 1:
+        raise UsageError(f"`ci` must lie between 0 and 1, not {ci!r}.")
     ca, cb, cats = _codes(a, b, categories)
     c = len(cats)
     n = int(ca.size)
@@ -206,7 +209,7 @@ def weighted_kappa(
         counts / n, w, n, variance == "psych"
     )
     se = float(np.sqrt(var))
-    z = stats.norm.ppf(1 - alpha / 2)
+    z = stats.norm.ppf((1 + ci) / 2)
     lower, upper = float(np.clip(kappa - z * se, -1, 1)), float(np.clip(kappa + z * se, -1, 1))
     return KappaResult(kappa, se, lower, upper, n, label, po, pe, tuple(cats), table)
 

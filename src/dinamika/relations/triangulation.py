@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from dinamika.core.deprecation import alpha_to_ci, renamed_argument
 from dinamika.errors import UsageError
 
 __all__ = ["TRIANGULATION_RULE", "triangulate"]
@@ -23,11 +24,12 @@ __all__ = ["TRIANGULATION_RULE", "triangulate"]
 STANCES = ("positif", "negatif", "campuran")
 
 #: The verdict rule in words, a template filled with ``.format(share=0.6, min_mentions=3,
-#: alpha=0.05)``; :func:`triangulate` puts the filled text in ``.attrs["rule"]``.
+#: ci=0.95, alpha=0.05)`` (``alpha`` = 1 − ``ci``); :func:`triangulate` puts the filled text in
+#: ``.attrs["rule"]``.
 
 TRIANGULATION_RULE = (
-    "Each source gives a direction in {{+1, 0, -1}}. Survey: +1 when the 95% CI of the mean scale "
-    "score lies above the response-scale midpoint, -1 when below, 0 otherwise. Interviews: +1 "
+    "Each source gives a direction in {{+1, 0, -1}}. Survey: +1 when the {ci:.0%} CI of the mean "
+    "scale score lies above the response-scale midpoint, -1 when below, 0 otherwise. Interviews: +1 "
     "when at least {share:.0%} of the mentions of the construct's themes are positive, -1 when "
     "at least {share:.0%} are negative, 0 otherwise or with fewer than {min_mentions} mentions. "
     "Observation: +1 when the correlation with overall observed quality is positive with "
@@ -39,13 +41,15 @@ TRIANGULATION_RULE = (
 )
 
 
-def _survey_evidence(scores: pd.DataFrame, dims: list[str], midpoint: float) -> pd.DataFrame:
+def _survey_evidence(
+    scores: pd.DataFrame, dims: list[str], midpoint: float, ci: float
+) -> pd.DataFrame:
     vals = scores[dims].to_numpy(dtype=float)
     n = np.sum(~np.isnan(vals), axis=0)
     mean = np.nanmean(vals, axis=0) if len(vals) else np.full(len(dims), np.nan)
     sd = np.nanstd(vals, axis=0, ddof=1) if len(vals) > 1 else np.full(len(dims), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
-        half = stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n)
+        half = stats.t.ppf((1 + ci) / 2, n - 1) * sd / np.sqrt(n)
     direction = np.where(mean - half > midpoint, 1, np.where(mean + half < midpoint, -1, 0))
     return pd.DataFrame(
         {
@@ -186,6 +190,7 @@ def _verdict(survey: int, interview: int, observation: int, available: bool) -> 
     return "complement", f"no contradiction; undecided: {', '.join(missing)}"
 
 
+@renamed_argument("alpha", "ci", alpha_to_ci)
 def triangulate(
     survey: Any,
     *,
@@ -195,7 +200,7 @@ def triangulate(
     midpoint: float | None = None,
     positive_share: float = 0.6,
     min_mentions: int = 3,
-    alpha: float = 0.05,
+    ci: float = 0.95,
 ) -> pd.DataFrame:
     """Joint display of survey, observation and interview evidence with a convergence verdict.
 
@@ -218,8 +223,12 @@ def triangulate(
     midpoint : float, optional
         Neutral point of the questionnaire's response scale; by default (min + max) / 2 of the
         instrument's response scale (3 on a 1–5 scale).
-    positive_share, min_mentions, alpha
-        Thresholds of the rule (see below).
+    positive_share, min_mentions
+        Thresholds of the interview direction (see below).
+    ci : float
+        Confidence level: of the survey's t interval, and 1 − ``ci`` is the significance level
+        of the observation correlation (0.95: 95% interval, adjusted p < 0.05). Replaces
+        ``alpha=0.05``, which still works until the next release with a DeprecationWarning.
 
     Returns
     -------
@@ -238,11 +247,11 @@ def triangulate(
     Notes
     -----
     The rule (also :data:`TRIANGULATION_RULE`, filled with the thresholds): each source gives
-    a direction in {+1, 0, −1}. Survey: the 95% t interval of the mean scale score above the
-    midpoint (+1) or below it (−1). Interviews: at least ``positive_share`` of the mentions
+    a direction in {+1, 0, −1}. Survey: the ``ci`` (95%) t interval of the mean scale score above
+    the midpoint (+1) or below it (−1). Interviews: at least ``positive_share`` of the mentions
     positive (+1) or negative (−1), with at least ``min_mentions`` mentions. Observation: the
     correlation with overall observed quality positive (+1) or negative (−1) at adjusted
-    p < ``alpha``. ``diverge`` when survey and interviews are opposite or the observation
+    p < 1 − ``ci``. ``diverge`` when survey and interviews are opposite or the observation
     direction is −1; ``converge`` when survey and interviews agree (non-zero) and the
     observation direction is +1; ``complement`` otherwise.
 
@@ -273,6 +282,9 @@ def triangulate(
           construct  survey_direction  interview_direction  obs_direction   verdict
     0  kepemimpinan                 1                    1              1  converge
     """
+    if not 0 < ci < 1:
+        raise UsageError(f"`ci` must lie between 0 and 1, not {ci!r}.")
+    alpha = round(1 - ci, 12)  # 0.05, not 0.050000000000000044
     if not 0.5 < positive_share <= 1:
         raise UsageError(f"`positive_share` must be in (0.5, 1], got {positive_share!r}.")
     interviews = getattr(survey, "interviews", None)
@@ -309,7 +321,7 @@ def triangulate(
         relate = _relate(survey, scores=scores)
     correlations = getattr(relate, "correlations", None)
 
-    survey_ev = _survey_evidence(scores, [d for d in dims if d in scores.columns], midpoint)
+    survey_ev = _survey_evidence(scores, [d for d in dims if d in scores.columns], midpoint, ci)
     if reliability is None and hasattr(survey, "responses") and hasattr(survey, "manifest"):
         from dinamika.psychometrics.reliability.api import reliability_table
 
@@ -358,6 +370,6 @@ def triangulate(
     ]
     out = table[order].reset_index()
     out.attrs["rule"] = TRIANGULATION_RULE.format(
-        share=positive_share, min_mentions=min_mentions, alpha=alpha
+        share=positive_share, min_mentions=min_mentions, ci=ci, alpha=alpha
     )
     return out

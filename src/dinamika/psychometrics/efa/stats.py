@@ -105,7 +105,7 @@ def fit_statistics(
     n: int,
     n_pairs: np.ndarray,
     *,
-    alpha: float = 0.1,
+    ci: float = 0.90,
 ) -> tuple[EFAFit, list[str]]:
     """Fit statistics of pattern ``loadings`` with factor correlations ``phi``."""
     notes: list[str] = []
@@ -146,7 +146,7 @@ def fit_statistics(
     rmsea = lower = upper = bic = float("nan")
     if dof > 0:
         rmsea = float(np.sqrt(max(chisq / (dof * n) - 1 / (n - 1), 0.0)))
-        tail = alpha / 2
+        tail = round(1 - ci, 12) / 2  # the RMSEA interval at level ci (psych: 90%)
         cdf0 = float(special.chdtr(dof, chisq))
         upper = _rmsea_bound(chisq, dof, n, tail) if cdf0 > tail else 0.0
         lower = _rmsea_bound(chisq, dof, n, 1 - tail) if cdf0 > 1 - tail else 0.0
