@@ -2,6 +2,7 @@
 # dinamika's two entry points. Each creates the environment in .venv when it is absent.
 #   ./run.sh report [ARGS...]   the main job: the term report on the bundled example (or ARGS)
 #   ./run.sh test   [PYTEST ARGS...]   ruff, mypy and the whole test suite (what CI runs)
+#   ./run.sh app    [ARGS...]   the no-code page in the browser (dinamika app)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -54,7 +55,12 @@ cmd="${1:-report}"
 case "$cmd" in
   report)
     ensure_venv ""
-    exec "$VENV/bin/dinamika" report "$@"
+    "$VENV/bin/dinamika" report "$@"
+    echo "Tanpa terminal / without a terminal: ./run.sh app  (halaman di peramban / a page in the browser)" >&2
+    ;;
+  app)
+    ensure_venv ""
+    exec "$VENV/bin/dinamika" app "$@"
     ;;
   test)
     ensure_venv "[test]"
@@ -71,7 +77,7 @@ case "$cmd" in
       -m "not browser and not kernel and not slow" "$@"
     ;;
   *)
-    echo "usage: ./run.sh report [ARGS...] | ./run.sh test [PYTEST ARGS...]" >&2
+    echo "usage: ./run.sh report [ARGS...] | ./run.sh test [PYTEST ARGS...] | ./run.sh app [ARGS...]" >&2
     exit 2
     ;;
 esac

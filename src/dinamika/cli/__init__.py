@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "export",
     "cfa",
     "reliability",
+    "app",
 )
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2

@@ -1,0 +1,282 @@
+"""What the no-code page does, step by step, without any widget: testable and reusable.
+
+An :class:`AppSession` owns one data folder. Everything it writes stays inside it:
+
+- ``<data>/unggahan/<name>``: the uploaded export, as uploaded (never modified);
+- ``<data>/<term>/``: the term folder, exactly what ``dinamika import`` writes (``survey.yaml``,
+  ``kuesioner.csv``, ``mapping.csv``), so the CLI and a notebook can rerun the analysis;
+- ``<data>/laporan/``: the reports.
+
+The header matching, the checks and the messages are the CLI's own
+(:func:`dinamika.interop.import_google_forms`, :func:`dinamika.validate_survey`,
+:func:`dinamika.make_report`); the page only collects the choices the CLI takes as options.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dinamika.data.instruments import Instrument, list_instruments, load_instrument
+from dinamika.data.manifest import MANIFEST
+from dinamika.errors import UsageError
+from dinamika.i18n import check_lang, t
+from dinamika.interop._importing import ImportResult
+from dinamika.interop._matching import HeaderMatch, match_headers
+from dinamika.interop._sources import read_export
+from dinamika.interop.google_forms import import_google_forms
+from dinamika.interop.kobo import import_kobo
+
+__all__ = ["MAX_UPLOAD_BYTES", "SOURCES", "AppSession", "safe_name"]
+
+#: Largest export the page accepts (a 10,000-teacher Google Forms export is about 3 MB).
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: Export kinds the page reads, with the import function the CLI uses for each.
+SOURCES: dict[str, Callable[..., ImportResult]] = {
+    "google-forms": import_google_forms,
+    "kobo": import_kobo,
+}
+_SUFFIXES = (".csv", ".xlsx", ".tsv", ".txt")
+_UNSAFE = re.compile(r"[^a-z0-9._-]+")
+
+
+def safe_name(text: str, *, fallback: str = "semester") -> str:
+    """A file or folder name that stays where it is put: lowercase ASCII letters, digits, ``-``,
+    ``_`` and ``.``; no path separators, no leading dots.
+
+    Examples
+    --------
+    >>> safe_name("Semester 2 / 2026")
+    'semester-2-2026'
+    >>> safe_name("../../etc/passwd")
+    'etc-passwd'
+    >>> safe_name("...")
+    'semester'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    name = _UNSAFE.sub("-", ascii_text).strip("-.")
+    name = re.sub(r"-{2,}", "-", name)
+    return name[:80] or fallback
+
+
+@dataclass
+class AppSession:
+    """The state of one page: the data folder, the upload, the choices, what was written.
+
+    Parameters
+    ----------
+    data_dir : path
+        The only folder the page writes to (created when missing).
+    lang : {"id", "en"}
+        Language of the messages (Indonesian by default).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> s = AppSession(tempfile.mkdtemp())
+    >>> sorted(s.questionnaires())[:1]
+    ['komunitas-guru@1.0.0']
+    """
+
+    data_dir: Path | str
+    lang: str = "id"
+    instrument: str | None = None
+    source: str = "google-forms"
+    upload: Path | None = None
+    headers: tuple[str, ...] = ()
+    matches: tuple[HeaderMatch, ...] = ()
+    choices: dict[str, str] = field(default_factory=dict)
+    result: ImportResult | None = None
+    term_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.data_dir = Path(self.data_dir).resolve()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        check_lang(self.lang)
+
+    @property
+    def root(self) -> Path:
+        """The data folder (resolved)."""
+        return Path(self.data_dir)
+
+    # -- step 1: instrument ------------------------------------------------------------------
+    def questionnaires(self) -> list[str]:
+        """``id@version`` of every released questionnaire (the forms teachers fill in)."""
+        refs = []
+        for name, versions in list_instruments().items():
+            for version in versions:
+                if load_instrument(f"{name}@{version}").kind == "questionnaire":
+                    refs.append(f"{name}@{version}")
+        return refs
+
+    def choose_instrument(self, ref: str) -> Instrument:
+        """Choose the questionnaire the export answers; resets the header choices."""
+        inst = load_instrument(ref)
+        self.instrument = inst.ref
+        if self.upload is not None:
+            self._match()
+        return inst
+
+    # -- step 2: upload ----------------------------------------------------------------------
+    def save_upload(self, filename: str, content: bytes, *, source: str = "google-forms") -> Path:
+        """Keep the uploaded export in ``<data>/unggahan/`` and read its headers.
+
+        Refuses files over :data:`MAX_UPLOAD_BYTES` and kinds it cannot read, with the fix.
+        """
+        if source not in SOURCES:
+            raise UsageError(f"source must be one of {sorted(SOURCES)}, not {source!r}")
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise UsageError(
+                t(
+                    "app_too_big",
+                    self.lang,
+                    size=f"{len(content) / 2**20:.1f}",
+                    limit=f"{MAX_UPLOAD_BYTES / 2**20:.0f}",
+                )
+            )
+        stem, dot, suffix = Path(filename).name.rpartition(".")
+        suffix = f".{suffix.lower()}" if dot else ""
+        if suffix not in _SUFFIXES:
+            raise UsageError(t("app_bad_kind", self.lang, name=Path(filename).name))
+        folder = self.root / "unggahan"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"{safe_name(stem, fallback='ekspor')}{suffix}"
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(content)
+        tmp.replace(path)
+        self.source = source
+        self.upload = path
+        _, frame = read_export(path, self.lang)
+        self.headers = tuple(str(h) for h in frame.columns)
+        self.choices = {}
+        if self.instrument is not None:
+            self._match()
+        return path
+
+    def _match(self) -> None:
+        assert self.instrument is not None
+        inst = load_instrument(self.instrument)
+        self.matches = tuple(match_headers(list(self.headers), inst))
+
+    # -- step 3: headers ---------------------------------------------------------------------
+    def open_headers(self) -> list[HeaderMatch]:
+        """Headers the matcher could not place (``unmatched`` or ``ambiguous``): the page asks."""
+        return [m for m in self.matches if m.status in ("unmatched", "ambiguous")]
+
+    def item_options(self) -> list[tuple[str, str]]:
+        """``(label, value)`` pairs for a header's dropdown: every item, then "not an item"."""
+        if self.instrument is None:
+            return []
+        inst = load_instrument(self.instrument)
+        items = [(f"{i.id} — {i.text[self.lang]}", i.id) for i in inst.items]
+        return [*items, (t("app_not_item", self.lang), "")]
+
+    def choose_item(self, header: str, item: str) -> None:
+        """The user's answer for one header: an item id, or ``""`` for "not an item"."""
+        if header not in self.headers:
+            raise UsageError(f"no header {header!r} in the upload")
+        self.choices[header] = item
+
+    # -- step 4: import ----------------------------------------------------------------------
+    def import_term(
+        self,
+        term: str,
+        *,
+        duplicates: str = "error",
+        title: str = "",
+        population: int | None = None,
+        force: bool = True,
+    ) -> ImportResult:
+        """Write ``<data>/<term>/`` with the CLI's importer and the choices made on the page.
+
+        Raises :class:`dinamika.interop.ImportFailed` with every remaining problem (nothing is
+        written then), as the CLI does.
+        """
+        if self.upload is None or self.instrument is None:
+            raise UsageError(t("app_need_upload", self.lang))
+        out = self.root / safe_name(term)
+        importer = SOURCES[self.source]
+        result = importer(
+            self.upload,
+            instrument=self.instrument,
+            out=out,
+            mapping=dict(self.choices),
+            duplicates=duplicates,
+            force=force,
+            lang=self.lang,
+        )
+        add_to_manifest(out, title=title, population=population)
+        self.result = result
+        self.term_dir = out
+        return result
+
+    def cli_command(self, *, duplicates: str = "error") -> str:
+        """The ``dinamika import`` command that writes the same folder (shown on the page)."""
+        if self.upload is None or self.term_dir is None or self.instrument is None:
+            return ""
+        words = ["dinamika", "import", self.source, str(self.upload)]
+        words += ["--instrument", self.instrument, "--out", str(self.term_dir)]
+        for header, item in sorted(self.choices.items()):
+            words += ["--map", f"{header}={item}"] if item else ["--ignore", header]
+        if duplicates != "error":
+            words += ["--duplicates", duplicates]
+        return " ".join(shlex.quote(w) for w in words)
+
+    # -- step 5: report ----------------------------------------------------------------------
+    def make_report(
+        self, *, lang: str | None = None, progress: Callable[[int, int, str], None] | None = None
+    ) -> Path:
+        """The term report of the imported folder, in ``<data>/laporan/``."""
+        from dinamika.report import default_output, make_report
+
+        if self.term_dir is None:
+            raise UsageError(t("app_need_upload", self.lang))
+        lang = lang or self.lang
+        out = self.root / default_output([self.term_dir.name], lang=lang)
+
+        def step(text: str) -> None:
+            match = re.match(r"\[(\d+)/(\d+)\]\s*(.*)", text)
+            if progress is not None and match:
+                progress(int(match[1]), int(match[2]), match[3])
+
+        return make_report([self.term_dir], lang=lang, out=out, progress=step).path
+
+
+def add_to_manifest(
+    folder: Path, *, title: str = "", population: int | None = None, title_en: str = ""
+) -> None:
+    """Add a title and the number of teachers invited to ``survey.yaml`` when it has none.
+
+    The lines are appended (comments and order of the file are kept); values already in the
+    manifest are never replaced.
+    """
+    path = Path(folder) / MANIFEST
+    text = path.read_text(encoding="utf-8")
+    lines: list[str] = []
+    if title.strip() and not re.search(r"(?m)^title:", text):
+        en = title_en.strip() or title.strip()
+        lines += ["title:", f"  id: {json.dumps(title.strip())}", f"  en: {json.dumps(en)}"]
+    if population is not None and not re.search(r"(?m)^population:", text):
+        if population <= 0:
+            raise UsageError("population must be a positive number of teachers")
+        lines.append(f"population: {{teachers: {int(population)}}}")
+    if lines:
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(text.rstrip("\n") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+        tmp.replace(path)
+
+
+def describe(matches: tuple[HeaderMatch, ...] | list[HeaderMatch]) -> Mapping[str, int]:
+    """How many headers are items, other questions, or still open."""
+    counts = {"matched": 0, "open": 0, "other": 0}
+    for m in matches:
+        key = "matched" if m.status == "matched" else m.status
+        counts[
+            "open" if key in ("unmatched", "ambiguous") else key if key in counts else "other"
+        ] += 1
+    return counts
