@@ -254,3 +254,20 @@ def test_whole_flow_in_a_real_browser(app_server, tmp_path: Path) -> None:
     written = {p.relative_to(data).parts[0] for p in data.rglob("*") if p.is_file()}
     assert written <= {"unggahan", "2026-1", "laporan"}, written
     (ARTIFACTS / "waktu.txt").write_text(f"upload to download: {seconds:.1f} s\n", encoding="utf-8")
+
+
+def test_session_trend_report_over_earlier_terms_of_the_data_folder(tmp_path: Path) -> None:
+    from dinamika.data.resources import surveys_dir
+
+    data = tmp_path / "data"
+    shutil.copytree(surveys_dir() / "contoh-2025-1", data / "contoh-2025-1")
+    s = AppSession(data)
+    s.term_dir = data / "contoh-2025-2"
+    shutil.copytree(surveys_dir() / "contoh-2025-2", s.term_dir)
+    assert s.earlier_terms() == ["contoh-2025-1"]
+    with pytest.raises(UsageError, match="no term folder"):
+        s.make_report(earlier=["../etc"])
+    steps: list[tuple[int, int]] = []
+    path = s.make_report(earlier=["contoh-2025-1"], progress=lambda i, n, _: steps.append((i, n)))
+    assert path == data / "laporan" / "tren-contoh-2025-1_contoh-2025-2.html"
+    assert path.is_file() and steps and steps[-1][0] == steps[-1][1]

@@ -18,7 +18,7 @@ import json
 import re
 import shlex
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -228,23 +228,42 @@ class AppSession:
         return " ".join(shlex.quote(w) for w in words)
 
     # -- step 5: report ----------------------------------------------------------------------
+    def earlier_terms(self) -> list[str]:
+        """Other term folders in the data folder (each with a ``survey.yaml``), by name."""
+        current = self.term_dir.name if self.term_dir is not None else None
+        return sorted(
+            p.parent.name
+            for p in self.root.glob(f"*/{MANIFEST}")
+            if p.parent.name != current and p.parent.name not in ("unggahan", "laporan")
+        )
+
     def make_report(
-        self, *, lang: str | None = None, progress: Callable[[int, int, str], None] | None = None
+        self,
+        *,
+        lang: str | None = None,
+        progress: Callable[[int, int, str], None] | None = None,
+        earlier: Sequence[str] = (),
     ) -> Path:
-        """The term report of the imported folder, in ``<data>/laporan/``."""
+        """The term report of the imported folder in ``<data>/laporan/``; with ``earlier`` term
+        folders of the data folder, the trend report over them and this term (in that order)."""
         from dinamika.report import default_output, make_report
 
         if self.term_dir is None:
             raise UsageError(t("app_need_upload", self.lang))
         lang = lang or self.lang
-        out = self.root / default_output([self.term_dir.name], lang=lang)
+        known = set(self.earlier_terms())
+        unknown = [name for name in earlier if name not in known]
+        if unknown:
+            raise UsageError(f"no term folder {unknown[0]!r} in {self.root}")
+        folders = [*(self.root / name for name in earlier), self.term_dir]
+        out = self.root / default_output([f.name for f in folders], lang=lang)
 
         def step(text: str) -> None:
             match = re.match(r"\[(\d+)/(\d+)\]\s*(.*)", text)
             if progress is not None and match:
                 progress(int(match[1]), int(match[2]), match[3])
 
-        return make_report([self.term_dir], lang=lang, out=out, progress=step).path
+        return make_report(folders, lang=lang, out=out, progress=step).path
 
 
 def add_to_manifest(

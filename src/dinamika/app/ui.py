@@ -231,6 +231,7 @@ class App:
                 f"<p>{_esc(self._t('app_cli_same'))}<br><code>{_esc(command)}</code></p>"
             )
             self.report_button.disabled = False
+            self.earlier.options = self.session.earlier_terms()
 
         self._guard(run)
 
@@ -240,6 +241,13 @@ class App:
                                       layout=w.Layout(width="auto"))  # fmt: skip
         self.report_button.add_class("dm-report")
         self.report_button.on_click(self._on_report)
+        self.earlier = w.SelectMultiple(
+            options=self.session.earlier_terms(),
+            description=self._t("app_trend_with"),
+            style=_LABEL,
+            layout=_WIDE,
+        )
+        self.earlier.add_class("dm-earlier")
         self.progress = w.IntProgress(value=0, min=0, max=1, layout=_WIDE)
         self.progress.add_class("dm-progress")
         self.progress_label = w.HTML()
@@ -247,7 +255,14 @@ class App:
         self.download.add_class("dm-download")
         heading = w.HTML(f"<h3>{_esc(self._t('app_step_report'))}</h3>")
         return w.VBox(
-            [heading, self.report_button, self.progress, self.progress_label, self.download]
+            [
+                heading,
+                self.earlier,
+                self.report_button,
+                self.progress,
+                self.progress_label,
+                self.download,
+            ]
         )
 
     def _on_report(self, _button: w.Button) -> None:
@@ -260,7 +275,7 @@ class App:
             self.progress_label.value = f"<small>[{index}/{total}] {_esc(label)}</small>"
 
         def run() -> None:
-            path = self.session.make_report(progress=step)
+            path = self.session.make_report(progress=step, earlier=list(self.earlier.value))
             self.progress.value = self.progress.max
             data = base64.b64encode(path.read_bytes()).decode("ascii")
             self.download.value = (
