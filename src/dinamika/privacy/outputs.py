@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -247,6 +247,7 @@ def group_means(
     values: Sequence[str],
     groups: Sequence[str] = ("school", "kkg"),
     min_cell: int = 5,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Respondent counts and means per group, suppressed for publication.
 
@@ -254,6 +255,11 @@ def group_means(
     mean of each ``values`` column). When the first grouping is nested in the second (every
     school in one KKG), both tables are suppressed together with :func:`suppress_nested`, and
     the child table gets the parent column; otherwise each table against its grand total.
+    Then every table and the overall row are audited together by linear programming
+    (:mod:`dinamika.privacy.audit`) and more rows are hidden until no hidden group's count or
+    mean can be narrowed down (also when a teacher's KKG differs from the school's).
+    ``bounds`` gives each value's possible range (default: its observed range, which is
+    narrower than the scale's and so errs on the safe side).
 
     Examples
     --------
@@ -271,6 +277,7 @@ def group_means(
         table.insert(0, "n", by.size().astype(int))
         tables[g] = table.reset_index()
     cols = ["n", *values]
+    out: dict[str, pd.DataFrame] | None = None
     if len(present) >= 2:
         child, parent = present[0], present[1]
         parents = data.groupby(child)[parent].nunique()
@@ -278,7 +285,8 @@ def group_means(
             of = data.groupby(child)[parent].first()
             table = tables[child]
             table.insert(1, parent, of.reindex(table[child]).to_numpy())
-            tables[child], tables[parent] = suppress_nested(
+            out = dict(tables)
+            out[child], out[parent] = suppress_nested(
                 table,
                 tables[parent],
                 parent=parent,
@@ -286,8 +294,46 @@ def group_means(
                 values=cols,
                 parent_values=cols,
             )
-            return tables
-    return {g: suppress(t, min_cell=min_cell, values=cols) for g, t in tables.items()}
+    if out is None:
+        out = {g: suppress(t, min_cell=min_cell, values=cols) for g, t in tables.items()}
+    return _audited(data, out, present, values, min_cell, bounds)
+
+
+def _audited(
+    data: pd.DataFrame,
+    tables: dict[str, pd.DataFrame],
+    present: Sequence[str],
+    values: Sequence[str],
+    min_cell: int,
+    bounds: Mapping[str, tuple[float, float]] | None,
+) -> dict[str, pd.DataFrame]:
+    """Hide more rows until the LP audit of all tables and the overall row passes."""
+    from dinamika.privacy.audit import protect, publication_of
+
+    if not present or data.empty:
+        return tables
+    hidden = {
+        g: pd.Series(t["suppressed"].to_numpy(), index=t[g].to_numpy()) for g, t in tables.items()
+    }
+    pub, where = publication_of(
+        data.dropna(subset=list(present), how="all"),
+        groups=present,
+        values=values,
+        hidden=hidden,
+        bounds=bounds,
+        total_shown=len(data) >= min_cell,
+    )
+    mask, _ = protect(pub, min_cell=min_cell)
+    for g in present:
+        more = mask[where[g]] & ~tables[g]["suppressed"].to_numpy()
+        if more.any():
+            t = tables[g].copy()
+            for col in ["n", *values]:
+                t[col] = t[col].astype(float)
+                t.loc[more, col] = np.nan
+            t["suppressed"] = t["suppressed"].to_numpy() | more
+            tables[g] = t
+    return tables
 
 
 def _margin_sets(table: pd.DataFrame, margins: Sequence[Sequence[str]]) -> list[np.ndarray]:
