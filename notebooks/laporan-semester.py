@@ -97,7 +97,10 @@ v.text(
 if survey.problems:
     v.text(v.t("warnings_reading", n=len(survey.problems)))
     kinds = pd.DataFrame(
-        {"code": [p.code for p in survey.problems], "file": [p.file for p in survey.problems]}
+        {
+            "code": [p.code for p in survey.problems],
+            "file": [v.file_role(survey, p.file) for p in survey.problems],
+        }
     )
     kinds = kinds.value_counts(sort=False).rename("count").reset_index()
     kinds.insert(0, "kind", [v.problem_kind(code) for code in kinds.pop("code")])
@@ -346,5 +349,5 @@ else:
 v.heading("sec_provenance")
 v.text(v.t("provenance_reading"))
 v.provenance(
-    survey, {"survey_dir": survey.path.name, "lang": lang, "min_cell": min_cell, "seed": seed}
+    survey, {"lang": lang, "min_cell": min_cell, "seed": seed}
 )

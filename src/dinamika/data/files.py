@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -98,6 +99,7 @@ def read_table(
         return RawTable(
             None, (Problem("unreadable_encoding", label, params={"detail": str(exc)[:120]}),)
         )
+    text, stray = _newlines(text)
     sep = delimiter or _sniff_delimiter(text)
     try:
         frame = pd.read_csv(
@@ -119,10 +121,42 @@ def read_table(
             used,
             sep,
         )
-    widths = np.fromiter(
-        (len(r) for r in csv.reader(io.StringIO(text), delimiter=sep) if r), dtype=np.int64
-    )
-    return _finish(frame, label, used, sep, widths[1:] if widths.size else None)
+    try:
+        widths = np.fromiter(
+            (len(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep) if r),
+            dtype=np.int64,
+        )
+    except csv.Error as exc:
+        return RawTable(
+            None, (Problem("bad_row", label, params={"detail": str(exc)[:160]}),), used, sep
+        )
+    table = _finish(frame, label, used, sep, widths[1:] if widths.size else None)
+    warn = tuple(Problem("stray_cr", label, row=r) for r in stray)
+    return RawTable(table.frame, table.problems + warn, table.encoding, table.delimiter)
+
+
+def _newlines(text: str) -> tuple[str, list[int]]:
+    """Text with ``\n`` line ends: CRLF and CR-only (old Mac) endings converted; a lone CR
+    inside a quoted field becomes ``\n``, one outside quotes (a stray CR that would break the
+    row) a space. Returns the line numbers where stray CRs stood."""
+    if "\r" not in text:
+        return text, []
+    text = text.replace("\r\n", "\n")
+    if "\n" not in text.rstrip("\r"):  # CR-only line endings
+        return text.replace("\r", "\n"), []
+    # split at quotes: odd pieces are inside a quoted field ("" escapes keep the parity)
+    pieces = text.split('"')
+    rows: list[int] = []
+    line = 1
+    for i, piece in enumerate(pieces):
+        if "\r" in piece:
+            if i % 2:  # a line break inside a quoted answer: keep it as one
+                pieces[i] = piece.replace("\r", "\n")
+            else:
+                rows += [line + piece.count("\n", 0, m.start()) for m in re.finditer("\r", piece)]
+                pieces[i] = piece.replace("\r", " ")
+        line += piece.count("\n")
+    return '"'.join(pieces), sorted(set(rows))[:100]
 
 
 def _row_from_parser_error(msg: str) -> int | None:
@@ -133,7 +167,101 @@ def _row_from_parser_error(msg: str) -> int | None:
     return int(m[1]) if m else None
 
 
+#: Refuse a workbook beyond these before it is opened (a zip bomb, or not term data).
+MAX_XLSX_BYTES = 512 * 1024 * 1024  # uncompressed, all parts together
+MAX_ROWS = 1_000_000
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML (and old .xls) files
+
+
+def _xlsx_precheck(path: Path, label: str) -> Problem | None:
+    """Password protection, uncompressed size and row count, read from the zip directory and
+    the sheets' ``<dimension>`` without decompressing the data."""
+    import zipfile
+
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == _OLE:
+        return Problem("protected_workbook", label)
+    if not zipfile.is_zipfile(path):
+        return None  # let the reader say what it is
+    limit = f"{MAX_ROWS:,} rows / {MAX_XLSX_BYTES // 2**20} MB"
+    with zipfile.ZipFile(path) as zf:
+        total = sum(i.file_size for i in zf.infolist())
+        if total > MAX_XLSX_BYTES:
+            detail = f"{total / 2**20:.0f} MB uncompressed"
+            return Problem("too_large", label, params={"detail": detail, "limit": limit})
+        for info in zf.infolist():
+            if not re.fullmatch(r"xl/worksheets/sheet\d+\.xml", info.filename):
+                continue
+            with zf.open(info) as fh:
+                start = fh.read(4096).decode("utf-8", "replace")
+            m = re.search(r'<dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"', start)
+            rows = int(m[1]) if m and m[1] else 0
+            if rows > MAX_ROWS:
+                detail = f"{rows:,} rows"
+                return Problem("too_large", label, params={"detail": detail, "limit": limit})
+    return None
+
+
+def _formulas_without_values(path: Path, label: str, sheet: str | int | None) -> list[Problem]:
+    """Cells holding a formula whose result was never saved (read as blank otherwise)."""
+    import zipfile
+
+    def has_formula(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+        tail = b""
+        with zf.open(info) as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                chunk = tail + block
+                if b"<f>" in chunk or b"<f " in chunk:
+                    return True
+                tail = chunk[-3:]
+        return False
+
+    with zipfile.ZipFile(path) as zf:
+        sheets = [i for i in zf.infolist() if i.filename.startswith("xl/worksheets/sheet")]
+        if not any(has_formula(zf, i) for i in sheets):
+            return []
+    import openpyxl
+
+    wb_f = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    wb_v = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        pick = sheet if sheet is not None else 0
+        name = wb_f.sheetnames[pick] if isinstance(pick, int) else pick
+        if name not in wb_f.sheetnames:
+            return []
+        problems: list[Problem] = []
+        header: list[str] = []
+        rows_f = wb_f[name].iter_rows(values_only=True)
+        rows_v = wb_v[name].iter_rows(values_only=True)
+        for r, (fr, vr) in enumerate(zip(rows_f, rows_v, strict=False), start=1):
+            if r == 1:
+                header = [str(v) if v is not None else "" for v in vr]
+                continue
+            for c, (f, v) in enumerate(zip(fr, vr, strict=False)):
+                if isinstance(f, str) and f.startswith("=") and v is None:
+                    col = header[c] if c < len(header) else str(c + 1)
+                    problems.append(Problem("formula_without_value", label, row=r, column=col))
+                    if len(problems) >= 200:
+                        return problems
+        return problems
+    finally:
+        wb_f.close()
+        wb_v.close()
+
+
 def _read_xlsx(path: Path, label: str, sheet: str | int | None) -> RawTable:
+    try:
+        refused = _xlsx_precheck(path, label)
+        formulas = [] if refused else _formulas_without_values(path, label, sheet)
+    except Exception as exc:  # a damaged zip: the reader below says what is wrong
+        refused, formulas = None, []
+        detail = f"{type(exc).__name__}: {exc}"[:160]
+        return RawTable(None, (Problem("unreadable_file", label, params={"detail": detail}),))
+    if refused is not None:
+        return RawTable(None, (refused,))
+    if formulas:
+        return RawTable(None, tuple(formulas))
     try:
         frame = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=str)
     except ValueError as exc:  # e.g. unknown sheet

@@ -14,7 +14,7 @@ import yaml
 
 from dinamika.data.validation import Problem
 
-__all__ = ["GROUPS", "MANIFEST", "PARTS", "read_manifest"]
+__all__ = ["GROUPS", "MANIFEST", "PARTS", "inside_folder", "read_manifest"]
 
 MANIFEST = "survey.yaml"
 GROUPS = ("school", "kkg", "district", "level")
@@ -142,7 +142,7 @@ def _key_problems(
             allowed = ", ".join(checks)
             problems.append(
                 _problem(
-                    f"'{where}{key}' is not a known key",
+                    f"'{where}{_short(key, 40)}' is not a known key",
                     f"remove it or correct its spelling; known keys: {allowed}",
                     f"hapus atau perbaiki ejaannya; kunci yang dikenal: {allowed}",
                 )
@@ -152,12 +152,76 @@ def _key_problems(
         if wrong:
             problems.append(
                 _problem(
-                    f"'{where}{key}' {wrong} (found {value!r})",
+                    f"'{where}{key}' {wrong} (found {_short(value)})",
                     f"correct '{key}:' (see docs/data-format.md)",
                     f"perbaiki '{key}:' (lihat docs/data-format.md)",
                 )
             )
     return problems
+
+
+def inside_folder(folder: Path, name: str) -> Path | None:
+    """``folder / name`` when it resolves (links followed) inside ``folder``, else None.
+
+    >>> inside_folder(Path("."), "/etc/passwd") is None, inside_folder(Path("."), "../x") is None
+    (True, True)
+    """
+    try:
+        base = Path(folder).resolve()
+        target = (Path(folder) / name).resolve()
+    except (OSError, RuntimeError, ValueError):  # loops of links, NUL bytes
+        return None
+    return target if target.is_relative_to(base) and target != base else None
+
+
+#: Limits checked before anything in survey.yaml is built or printed.
+MAX_MANIFEST_BYTES = 1 << 20
+MAX_ALIASES = 20
+
+
+class _ManifestLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys and more than :data:`MAX_ALIASES` aliases."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                mark = self.peek_event().start_mark
+                raise yaml.YAMLError(
+                    f"more than {MAX_ALIASES} aliases (*name), line {mark.line + 1}: "
+                    "survey.yaml needs none (an alias bomb?)"
+                )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise yaml.YAMLError(
+                    f"the key '{key}' appears twice (lines {seen[key]} and {line}); "
+                    "only one may stay"
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    """``repr`` of a value, cut to ``limit`` characters without building the whole text."""
+    import reprlib
+
+    r = reprlib.Repr()
+    r.maxstring = r.maxother = limit
+    r.maxlevel, r.maxdict, r.maxlist = 2, 4, 4
+    text = r.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def read_manifest(folder: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -170,8 +234,10 @@ def read_manifest(folder: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     if not path.is_file():
         return None, [Problem("missing_manifest", MANIFEST)]
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            raise yaml.YAMLError(f"the file is larger than {MAX_MANIFEST_BYTES} bytes")
+        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_ManifestLoader)
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
         detail = str(exc).replace("\n", " ")[:200]
         return None, [
             _problem(

@@ -20,11 +20,12 @@ from dinamika.data.checks import (
 )
 from dinamika.data.files import RawTable, read_table, sha256_file
 from dinamika.data.instruments import Instrument, list_instruments, load_instrument
-from dinamika.data.manifest import GROUPS, MANIFEST, PARTS, _problem, read_manifest
+from dinamika.data.manifest import GROUPS, MANIFEST, PARTS, _problem, inside_folder, read_manifest
 from dinamika.data.resources import default_survey
 from dinamika.data.validation import Problem, ValidationReport, sort_problems
 from dinamika.errors import InstrumentError, UsageError, ValidationError
-from dinamika.privacy.pseudonym import pseudonymize, resolve_key
+from dinamika.privacy.identifiers import guard_groups, id_holds_identifiers, mask_problems
+from dinamika.privacy.pseudonym import key_file_inside, pseudonymize, resolve_key
 
 __all__ = ["Survey", "load_survey", "validate_survey"]
 
@@ -179,8 +180,11 @@ def _instrument_for(part: str, ref: Any) -> tuple[Instrument | None, list[Proble
     return inst, []
 
 
-def _read_part(folder: Path, spec: Mapping[str, Any]) -> RawTable:
+def _read_part(folder: Path, spec: Mapping[str, Any], part: str = "") -> RawTable:
     name = str(spec["file"])
+    if inside_folder(folder, name) is None:
+        problem = Problem("outside_folder", MANIFEST, column=f"{part}.file", value=name)
+        return RawTable(None, (problem,))
     return read_table(
         folder / name,
         label=name,
@@ -208,7 +212,7 @@ def _collect(
             continue
         inst, found = _instrument_for(part, spec["instrument"])
         problems += found
-        table = _read_part(folder, spec)
+        table = _read_part(folder, spec, part)
         problems += table.problems
         if inst is not None:
             instruments[part] = inst
@@ -217,10 +221,12 @@ def _collect(
         return None, problems, folder
 
     key_bytes, ephemeral = resolve_key(key, key_file)
+    if not ephemeral and key is None and key_file_inside(folder, key_file):
+        problems.append(Problem("key_in_data_folder", MANIFEST))
     hashes = {
         str(manifest[p]["file"]): sha256_file(folder / str(manifest[p]["file"]))
         for p in tables
-        if (folder / str(manifest[p]["file"])).is_file()
+        if tables[p].frame is not None
     }
     hashes[MANIFEST] = sha256_file(folder / MANIFEST)
 
@@ -233,10 +239,22 @@ def _collect(
         problems += found
     known_teachers = None
     id_is_identifier = False
+    identifying: set[str] = set()
     if responses is not None:
         known_teachers = set(responses["teacher"])
         spec = manifest["responses"]
-        id_is_identifier = spec["id"] in (spec.get("identifiers") or [])
+        declared = spec["id"] in (spec.get("identifiers") or [])
+        id_is_identifier = declared or id_holds_identifiers(spec["id"], responses["teacher"])
+        if id_is_identifier and not declared:
+            problems.append(
+                Problem("id_is_identifier", str(spec["file"]), row=1, column=str(spec["id"]))
+            )
+        identifying |= {str(c) for c in spec.get("identifiers") or ()}
+        if id_is_identifier:
+            identifying.add(str(spec["id"]))
+            for part in ("observations", "interviews"):
+                if isinstance(manifest.get(part), dict) and manifest[part].get("teacher"):
+                    identifying.add(str(manifest[part]["teacher"]))
     parts: dict[str, pd.DataFrame | None] = {"observations": None, "interviews": None}
     for part, check in (("observations", check_observations), ("interviews", check_interviews)):
         raw = tables.get(part)
@@ -245,8 +263,11 @@ def _collect(
         frame, found = check(raw.frame, manifest[part], instruments[part], known_teachers)
         problems += found
         parts[part] = frame
+    problems = mask_problems(problems, identifying)
     if responses is None:
         return None, problems, folder
+    rspec = manifest["responses"]
+    problems += guard_groups(responses, rspec, key_bytes, str(rspec["file"]))
 
     # Pseudonymize: identifier columns always; the teacher id too when it is an identifier.
     ident_cols = [c for c in responses.columns if c.startswith("__ident__")]

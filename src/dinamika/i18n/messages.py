@@ -389,3 +389,7 @@ MESSAGES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         },
     ),
 }
+
+from dinamika.i18n.security_messages import SECURITY_MESSAGES  # noqa: E402
+
+MESSAGES.update(SECURITY_MESSAGES)

@@ -11,6 +11,7 @@ import pandas as pd
 from dinamika.data.instruments import Instrument
 from dinamika.interop._matching import HeaderMatch
 from dinamika.interop._observations import OBS_FILE
+from dinamika.interop._safe import neutralize_header
 
 if TYPE_CHECKING:  # pragma: no cover
     from dinamika.interop._importing import Roles
@@ -45,7 +46,8 @@ def assemble(
     rows: list[dict[str, Any]] = []
 
     def name_of(header: str) -> str:
-        return _unique(roles.rename.get(header, header.strip()), taken)
+        # a header a spreadsheet would run (=HYPERLINK(…)) is written, and named, inert
+        return _unique(neutralize_header(roles.rename.get(header, header.strip())), taken)
 
     key_names = {key: name_of(h) for key, h in roles.keys.items()}
     for key, header in roles.keys.items():

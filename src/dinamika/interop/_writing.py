@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from dinamika.data.files import sha256_file
@@ -16,6 +17,7 @@ from dinamika.interop._assemble import DATA_FILE
 from dinamika.interop._importing import ImportResult
 from dinamika.interop._issues import ImportFailed, Issue, say
 from dinamika.interop._observations import OBS_FILE
+from dinamika.interop._safe import review_file
 
 __all__ = ["MAPPING_FILE", "OBS_MAPPING_FILE", "write_import"]
 
@@ -104,10 +106,8 @@ def write_import(
         (tmp / MANIFEST).write_text(
             _manifest_text(result, src, command, manifest), encoding="utf-8"
         )
-        result.data.to_csv(tmp / DATA_FILE, index=False, encoding="utf-8", lineterminator="\n")
-        result.mapping.to_csv(
-            tmp / MAPPING_FILE, index=False, encoding="utf-8", lineterminator="\n"
-        )
+        _review_csv(result.data, tmp / DATA_FILE, result)
+        _review_csv(result.mapping, tmp / MAPPING_FILE, None)
         _validated(tmp, src, lang)
         for n in names:
             (tmp / n).chmod(0o644)
@@ -122,6 +122,27 @@ def write_import(
         if tmp != out and tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+def _review_csv(frame: pd.DataFrame, path: Path, result: ImportResult | None) -> None:
+    """Write a CSV people will open: formulas neutralized (not in the columns the manifest
+    names: ids, groups, items, which validation reads as they are), CRs quoted."""
+    keep: tuple[str, ...] = ()
+    if result is not None:
+        from dinamika.data.instruments import load_instrument
+
+        named: set[str] = set()
+        for spec in result.manifest.values():
+            if not isinstance(spec, dict):
+                continue
+            roles = ("id", "lesson", "teacher", "observer")
+            named |= {str(spec[k]) for k in roles if isinstance(spec.get(k), str)}
+            named |= {str(v) for v in (spec.get("groups") or {}).values()}
+            named |= {str(v) for v in spec.get("identifiers") or ()}
+            if spec.get("instrument"):
+                named |= set(load_instrument(str(spec["instrument"])).item_ids)
+        keep = tuple(c for c in frame.columns if c in named)
+    review_file(frame, keep=keep).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
 def _validated(folder: Path, src: Path, lang: str = "en") -> None:
@@ -181,10 +202,8 @@ def _write_observations(
             if p.is_file():
                 shutil.copy2(p, tmp / p.name)
         (tmp / MANIFEST).write_text(comments + head + body, encoding="utf-8")
-        result.data.to_csv(tmp / OBS_FILE, index=False, encoding="utf-8", lineterminator="\n")
-        result.mapping.to_csv(
-            tmp / OBS_MAPPING_FILE, index=False, encoding="utf-8", lineterminator="\n"
-        )
+        _review_csv(result.data, tmp / OBS_FILE, result)
+        _review_csv(result.mapping, tmp / OBS_MAPPING_FILE, None)
         _validated(tmp, src, lang)
         for n in (*names, MANIFEST):  # the manifest last: it never names a missing file
             (tmp / n).chmod(0o644)

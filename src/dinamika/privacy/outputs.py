@@ -12,16 +12,12 @@ Three layers, each enough on its own for what it guards:
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dinamika.errors import DinamikaError, UsageError
+from dinamika.errors import UsageError
 from dinamika.privacy.pseudonym import looks_like_identifier
 
 __all__ = [
@@ -77,10 +73,6 @@ SAFE_TEXT_COLUMNS = frozenset(
         "reason",
     }
 )
-
-
-class PrivacyError(DinamikaError):
-    """An output would contain an identifier or a free-text answer; nothing was written."""
 
 
 def suppress(
@@ -389,94 +381,4 @@ def scrub(
     return frame.loc[:, keep]
 
 
-# ---------------------------------------------------------------------------------------------
-# the last line of defence: search the finished output
-
-
-def secrets_of(survey: Any, *, min_length: int = 4) -> set[str]:
-    """Every identifier and free-text value in a term's raw files.
-
-    Read from the raw files named in the manifest: the id columns (teacher, lesson, observer),
-    the declared identifiers, columns that look like identifiers, and every column that is not
-    an item, a group or a coded column (free text). Values shorter than ``min_length``, plain
-    numbers shorter than 8 digits and the published group labels are left out.
-    """
-    from dinamika.data.files import read_table
-
-    manifest = survey.manifest
-    published = {
-        str(v) for g in survey.groups for v in survey.responses[g].dropna().unique().tolist()
-    }
-    found: set[str] = set()
-    specs = {
-        "responses": (survey.instrument, ("id",), ("groups",)),
-        "observations": (survey.observation_instrument, ("lesson", "teacher", "observer"), ()),
-        "interviews": (survey.interview_instrument, ("teacher",), ("theme", "stance")),
-    }
-    for part, (inst, id_keys, coded_keys) in specs.items():
-        spec = manifest.get(part)
-        if not isinstance(spec, dict) or inst is None:
-            continue
-        raw = read_table(Path(survey.path) / str(spec["file"]), label=str(spec["file"]))
-        if raw.frame is None:
-            continue
-        coded = set(inst.item_ids)
-        for key in coded_keys:
-            val = spec.get(key)
-            coded |= set(val.values()) if isinstance(val, dict) else {str(val)}
-        for key in ("master", "consensus"):
-            coded.discard(str(spec.get(key)))
-        ids = {str(spec[k]) for k in id_keys if spec.get(k)}
-        ids |= {str(c) for c in spec.get("identifiers") or ()}
-        for col in raw.frame.columns:
-            if col in coded and col not in ids:
-                continue
-            identifying = col in ids or looks_like_identifier(str(col))
-            for value in raw.frame[col].astype(str).str.strip().unique().tolist():
-                if len(value) < min_length or value in published:
-                    continue
-                if value.replace(".", "").replace(",", "").isdigit() and len(value) < 8:
-                    continue
-                if identifying or _free_text(value):
-                    found.add(value)
-    return found
-
-
-def _free_text(value: str) -> bool:
-    """A value of an unknown column worth guarding: a sentence, markup, e-mail or long number."""
-    return (
-        (len(value) >= 15 and " " in value)
-        or any(ch in value for ch in "<>@")
-        or bool(re.search(r"\d{6,}", value.replace(" ", "").replace("-", "")))
-    )
-
-
-_DATA_URI = re.compile(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+")
-_STYLE = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL)
-_WORD = re.compile(r"[\w.@+\-]+")
-
-
-def find_leaks(text: str, secrets: Iterable[str]) -> list[str]:
-    """The secrets that occur in ``text`` (raw or HTML-escaped); embedded images are skipped.
-
-    Examples
-    --------
-    >>> find_leaks("<p>SD 1: 3,5</p>", {"Siti Rahma", "<script>x</script>"})
-    []
-    >>> find_leaks("<p>&lt;script&gt;x&lt;/script&gt;</p>", {"<script>x</script>"})
-    ['<script>x</script>']
-    """
-    body = _STYLE.sub(" ", _DATA_URI.sub(" ", text))
-    folded = html.unescape(body).casefold()
-    # One-word secrets (ids, numbers, e-mail addresses) are looked up among the words of the
-    # page (and their parts between . @ + -); longer ones are searched as substrings. Both on
-    # the unescaped text, so HTML-escaped forms are found too.
-    words = set(_WORD.findall(folded))
-    words |= {part for w in words for part in re.split(r"[.@+\-]", w) if part}
-    leaks = []
-    for secret in sorted(set(secrets)):
-        needle = secret.casefold()
-        found = needle in words if _WORD.fullmatch(needle) else needle in folded
-        if found:
-            leaks.append(secret)
-    return leaks
+from dinamika.privacy.leaks import PrivacyError, find_leaks, secrets_of  # noqa: E402

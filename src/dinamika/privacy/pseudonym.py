@@ -19,7 +19,13 @@ import pandas as pd
 
 from dinamika.errors import UsageError
 
-__all__ = ["IDENTIFIER_HINTS", "looks_like_identifier", "pseudonymize", "resolve_key"]
+__all__ = [
+    "IDENTIFIER_HINTS",
+    "key_file_inside",
+    "looks_like_identifier",
+    "pseudonymize",
+    "resolve_key",
+]
 
 ENV_KEY = "DINAMIKA_PSEUDONYM_KEY"
 ENV_KEY_FILE = "DINAMIKA_PSEUDONYM_KEY_FILE"
@@ -91,6 +97,18 @@ def resolve_key(
             "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)"
         )
     return raw, False
+
+
+def key_file_inside(folder: str | Path, key_file: str | Path | None = None) -> bool:
+    """True when the key file in use (``key_file`` or ``$DINAMIKA_PSEUDONYM_KEY_FILE``) lies
+    inside ``folder``: whoever gets the data folder would get the key with it."""
+    name = key_file if key_file is not None else os.environ.get(ENV_KEY_FILE)
+    if not name:
+        return False
+    try:
+        return Path(name).resolve().is_relative_to(Path(folder).resolve())
+    except OSError:
+        return False
 
 
 def pseudonymize(values: pd.Series, key: bytes, *, prefix: str = "p") -> pd.Series:

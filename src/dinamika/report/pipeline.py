@@ -83,6 +83,20 @@ def label_maps(*surveys: Survey) -> dict[str, dict[str, str]]:
     return labels
 
 
+def safe_name(name: str) -> str:
+    """``name`` reduced to letters, digits, ``.``, ``_`` and ``-`` for use in a file name.
+
+    >>> safe_name("../../etc/passwd"), safe_name("2025/1 <b>"), safe_name("..")
+    ('etc-passwd', '2025-1-b', 'semester')
+    """
+    import re
+
+    cleaned = re.sub(r"[^\w.\-]+", "-", str(name), flags=re.ASCII)
+    cleaned = re.sub(r"\.{2,}", ".", cleaned).strip(".-_")
+    cleaned = re.sub(r"-{2,}", "-", cleaned)[:80]
+    return cleaned or "semester"
+
+
 def default_output(terms: Sequence[str], *, lang: str = "id", fmt: str = "html") -> Path:
     """``laporan/laporan-<term>.html`` (term) or ``laporan/tren-<first>_<last>.html`` (trend),
     relative to the current folder; ``-en`` before the suffix for English.
@@ -93,8 +107,11 @@ def default_output(terms: Sequence[str], *, lang: str = "id", fmt: str = "html")
     'laporan/laporan-contoh-2025-2.html'
     >>> str(default_output(["contoh-2025-1", "contoh-2025-2"], lang="en", fmt="pdf"))
     'laporan/tren-contoh-2025-1_contoh-2025-2-en.pdf'
+    >>> str(default_output(["../../../../x"]))  # a term name never leaves laporan/
+    'laporan/laporan-x.html'
     """
-    stem = f"laporan-{terms[0]}" if len(terms) == 1 else f"tren-{terms[0]}_{terms[-1]}"
+    first, last = safe_name(terms[0]), safe_name(terms[-1])
+    stem = f"laporan-{first}" if len(terms) == 1 else f"tren-{first}_{last}"
     suffix = "" if lang == "id" else f"-{lang}"
     return Path("laporan") / f"{stem}{suffix}.{fmt}"
 

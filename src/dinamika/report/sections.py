@@ -356,6 +356,16 @@ class ReportView(View):
             self.note(self.t("triangulation_dash", themes=names), "missing")
 
     # --- provenance ---------------------------------------------------------------------------
+    def file_role(self, survey: Any, name: str) -> str:
+        """``kuesioner``/``observasi``/``wawancara``/``survey.yaml`` for a data file's name."""
+        kinds = {"responses": "kind_questionnaire", "observations": "kind_observation",
+                 "interviews": "kind_interview"}  # fmt: skip
+        for part, kind in kinds.items():
+            spec = survey.manifest.get(part)
+            if isinstance(spec, Mapping) and str(spec.get("file")) == name:
+                return self.t(kind)
+        return "survey.yaml" if name == "survey.yaml" else "?"
+
     def provenance(self, survey: Any, params: Mapping[str, Any]) -> None:
         """Versions, hashes, seed and parameters (no timestamps)."""
         rows: list[tuple[str, str]] = [
@@ -372,7 +382,8 @@ class ReportView(View):
             rows.append((self.t("prov_instrument", kind=self.t(kind)), inst.ref))
             rows.append((self.t("prov_instrument_hash", kind=self.t(kind)), inst.sha256))
         for name, digest in survey.file_hashes.items():
-            rows.append((self.t("prov_file", file=name), digest))
+            # by role, never by name: a file or folder may be named after a person
+            rows.append((self.t("prov_file", file=self.file_role(survey, name)), digest))
         for name, value in params.items():
             rows.append((self.t("prov_param", name=name), str(value)))
         frame = pd.DataFrame({"measure": [r[0] for r in rows], "value": [r[1] for r in rows]})

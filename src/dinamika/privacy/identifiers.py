@@ -1,0 +1,136 @@
+"""Identifiers in cells where they do not belong, and problems that must not print them.
+
+- :func:`identifier_cells`: cells holding an e-mail address, a NIP/NIK/NUPTK (15–18 digits,
+  also written with spaces, dots or dashes: ``19850101 201001 2 000``) or a phone number;
+- :func:`looks_like_names`: a column of person names (``id:`` pointing at ``nama``);
+- :func:`guard_groups`: group cells that hold an identifier are replaced by a keyed pseudonym at
+  load (a warning names file, row and column, never the value);
+- :func:`mask_problems`: validation problems never show the value of an identifier.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dinamika.data.validation import Problem
+from dinamika.privacy.pseudonym import looks_like_identifier, pseudonymize
+
+__all__ = [
+    "MASK",
+    "guard_groups",
+    "id_holds_identifiers",
+    "identifier_cells",
+    "looks_like_names",
+    "mask_problems",
+]
+
+#: What a problem shows instead of an identifier's value.
+MASK = "***"
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
+# a run of digits with optional single separators (space, dot, dash) between them
+_DIGIT_RUN = re.compile(r"\+?\d(?:[\s.\-/]?\d)+")
+_PHONE = re.compile(r"^(\+62|62|0)8\d{7,11}$")
+_NAME = re.compile(r"^[^\W\d_][\w'.\-]*(?: [^\W\d_][\w'.\-]*){1,5}$")
+
+
+def _has_identifier(value: str) -> bool:
+    if _EMAIL.search(value):
+        return True
+    for run in _DIGIT_RUN.findall(value):
+        digits = re.sub(r"\D", "", run)
+        if 15 <= len(digits) <= 18 or _PHONE.match(("+" if run.startswith("+") else "") + digits):
+            return True
+    return False
+
+
+def identifier_cells(values: pd.Series) -> np.ndarray:
+    """True for cells that hold an e-mail, a 15–18 digit official number or a phone number.
+
+    >>> identifier_cells(pd.Series(["SDN 1", "Siti 19850101 201001 2 000", "a@b.id",
+    ...                             "0812-3456-7890", "KKG 3", "2024"])).tolist()
+    [False, True, True, True, False, False]
+    """
+    text = values.astype(str).to_numpy(dtype=object)
+    uniq, inverse = np.unique(text, return_inverse=True)
+    hit = np.fromiter((_has_identifier(str(v)) for v in uniq), dtype=bool, count=uniq.size)
+    return hit[inverse]
+
+
+def looks_like_names(values: pd.Series) -> bool:
+    """True when most non-empty values are two to six words without digits (person names).
+
+    >>> looks_like_names(pd.Series(["Siti Rahma", "Budi Santoso", "Ani"]))
+    True
+    >>> looks_like_names(pd.Series(["G001", "G002", "G003"]))
+    False
+    """
+    text = values.astype(str).str.strip()
+    text = text[text != ""]
+    if text.empty:
+        return False
+    return bool(text.str.match(_NAME).mean() >= 0.6)
+
+
+def id_holds_identifiers(column: str, ids: pd.Series) -> bool:
+    """The id column is a name, e-mail, NIP or phone column (by its header or its values).
+
+    >>> id_holds_identifiers("nama", pd.Series(["G1"])), id_holds_identifiers("id", pd.Series(
+    ...     ["19850101 201001 2 000", "19850202 201001 2 001"]))
+    (True, True)
+    """
+    if looks_like_identifier(column) or looks_like_names(ids):
+        return True
+    hits = identifier_cells(ids.fillna(""))
+    return bool(hits.any())
+
+
+def guard_groups(
+    responses: pd.DataFrame, spec: Mapping[str, Any], key: bytes, label: str
+) -> list[Problem]:
+    """Replace group cells holding an identifier by a keyed pseudonym (in place); warn."""
+    problems: list[Problem] = []
+    named = spec.get("groups") or {}
+    for group, column in named.items():
+        if group not in responses.columns:
+            continue
+        cells = responses[group]
+        present = cells.notna().to_numpy()
+        hit = identifier_cells(cells.fillna("")) & present
+        for i in np.flatnonzero(hit):
+            problems.append(
+                Problem("identifier_in_group", label, row=int(i) + 2, column=str(column))
+            )
+        if hit.any():
+            hidden = pseudonymize(cells[hit].astype(str), key, prefix=group)
+            responses.loc[hit, group] = hidden.to_numpy()
+    return problems
+
+
+def mask_problems(problems: Iterable[Problem], identifying: Iterable[str]) -> list[Problem]:
+    """Problems with the value of every identifier replaced by :data:`MASK`.
+
+    A value is masked when its column is an identifier (``identifying``, or a header that
+    looks like one) or when the value itself holds an e-mail, NIP/NIK or phone number.
+    """
+    cols = set(identifying)
+    out = []
+    for p in problems:
+        col_ident = p.column is not None and (p.column in cols or looks_like_identifier(p.column))
+        params = dict(p.params)
+        changed = False
+        if p.value is not None and (col_ident or _has_identifier(str(p.value))):
+            p = replace(p, value=MASK)
+            changed = True
+        for k in ("other", "lesson"):
+            if k in params and (col_ident or _has_identifier(str(params[k]))):
+                params[k] = MASK
+                changed = True
+        out.append(replace(p, params=params) if changed else p)
+    return out

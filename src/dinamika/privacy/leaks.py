@@ -1,0 +1,199 @@
+"""The last line of defence: search a finished output for every secret of the raw files.
+
+:func:`secrets_of` collects the identifiers and free-text values of a term's raw files (minus
+what the report prints anyway: instrument texts, catalogue words, group labels);
+:func:`find_leaks` finds which of them occur in a text as *whole values* (the same sequence of
+words, bounded by non-word characters), in time linear in the text plus the secrets: the page is
+tokenized once, and each secret is looked up through its rarest word. ``dinamika validate``
+runs the same collection, so it predicts what a report would refuse.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from dinamika.errors import DinamikaError
+from dinamika.privacy.identifiers import identifier_cells
+from dinamika.privacy.pseudonym import looks_like_identifier
+
+__all__ = ["PrivacyError", "find_leaks", "public_tokens", "secret_cells", "secrets_of"]
+
+
+class PrivacyError(DinamikaError):
+    """An output would contain an identifier or a free-text answer; nothing was written."""
+
+
+_DATA_URI = re.compile(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+")
+_STYLE = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL)
+_TOKEN = re.compile(r"\w+")
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.casefold())
+
+
+class _Page:
+    """A text tokenized once: word counts and, on demand, positions of a word."""
+
+    def __init__(self, text: str) -> None:
+        self.words = _tokens(text)
+        self.counts = Counter(self.words)
+        self._pos: dict[str, list[int]] | None = None
+
+    def positions(self, word: str) -> list[int]:
+        if self._pos is None:
+            pos: dict[str, list[int]] = {}
+            for i, w in enumerate(self.words):
+                pos.setdefault(w, []).append(i)
+            self._pos = pos
+        return self._pos.get(word, [])
+
+    def contains(self, needle: list[str]) -> bool:
+        """Whether the word sequence ``needle`` occurs (anchored at its rarest word)."""
+        if not needle:
+            return False
+        anchor = min(range(len(needle)), key=lambda j: self.counts.get(needle[j], 0))
+        if self.counts.get(needle[anchor], 0) == 0:
+            return False
+        if len(needle) == 1:
+            return True
+        k = len(needle)
+        for p in self.positions(needle[anchor]):
+            start = p - anchor
+            if start >= 0 and self.words[start : start + k] == needle:
+                return True
+        return False
+
+
+def find_leaks(text: str, secrets: Iterable[str]) -> list[str]:
+    """The secrets that occur in ``text`` as whole values (raw or HTML-escaped).
+
+    Embedded images and style sheets are skipped. A secret matches when its words occur in
+    the same order with nothing but non-word characters between them, case-insensitively; a
+    secret inside a longer word or number does not match (``SD 1`` is not in ``SD 12``).
+    Linear in the length of the text and the total length of the secrets.
+
+    Examples
+    --------
+    >>> find_leaks("<p>SD 1: 3,5</p>", {"Siti Rahma", "<script>x</script>"})
+    []
+    >>> find_leaks("<p>&lt;script&gt;x&lt;/script&gt;</p>", {"<script>x</script>"})
+    ['<script>x</script>']
+    >>> find_leaks("<p>SD 12</p>", {"SD 1"}), find_leaks("<p>Siti  RAHMA.</p>", {"siti rahma"})
+    ([], ['siti rahma'])
+    """
+    body = _STYLE.sub(" ", _DATA_URI.sub(" ", text))
+    page = _Page(html.unescape(body))
+    return [s for s in sorted(set(secrets)) if page.contains(_tokens(s))]
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, Mapping):
+        for k, v in node.items():
+            yield str(k)
+            yield from _strings(v)
+    elif isinstance(node, list | tuple):
+        for v in node:
+            yield from _strings(v)
+
+
+def public_tokens(survey: Any) -> _Page:
+    """Everything a report prints whatever the data: catalogue, instruments, title, labels."""
+    from dinamika.i18n import COLUMNS, TEXT
+
+    parts: list[str] = []
+    parts += _strings(TEXT)
+    parts += _strings(COLUMNS)
+    for inst in (survey.instrument, survey.observation_instrument, survey.interview_instrument):
+        if inst is not None:
+            parts += _strings(inst.raw)
+    parts += _strings(dict(survey.manifest.get("title") or {}))
+    parts += _strings(dict(survey.manifest.get("description") or {}))
+    for g in survey.groups:
+        parts += [str(v) for v in survey.responses[g].dropna().unique().tolist()]
+    return _Page("\n\x00\n".join(parts))
+
+
+def secret_cells(survey: Any, *, min_length: int = 4) -> dict[str, tuple[str, int, str]]:
+    """Every secret value of a term's raw files with where it first occurs (file, row, column).
+
+    Read from the raw files named in the manifest: the id columns (teacher, lesson, observer),
+    the declared identifiers, columns that look like identifiers, and every column that is not
+    an item, a group or a coded column (free text). Left out: values shorter than
+    ``min_length``, plain numbers shorter than 8 digits, and free-text values whose whole word
+    sequence the report prints anyway (a comment reading "Komitmen kolektif" is a scale's
+    name); identifier values are always kept.
+    """
+    from dinamika.data.files import read_table
+
+    manifest = survey.manifest
+    public = public_tokens(survey)
+    found: dict[str, tuple[str, int, str]] = {}
+    specs = {
+        "responses": (survey.instrument, ("id",), ("groups",)),
+        "observations": (survey.observation_instrument, ("lesson", "teacher", "observer"), ()),
+        "interviews": (survey.interview_instrument, ("teacher",), ("theme", "stance")),
+    }
+    for part, (inst, id_keys, coded_keys) in specs.items():
+        spec = manifest.get(part)
+        if not isinstance(spec, dict) or inst is None:
+            continue
+        label = str(spec["file"])
+        raw = read_table(
+            Path(survey.path) / label,
+            label=label,
+            delimiter=spec.get("delimiter"),
+            encoding=spec.get("encoding"),
+            sheet=spec.get("sheet"),
+        )
+        if raw.frame is None:
+            continue
+        coded = set(inst.item_ids)
+        for key in coded_keys:
+            val = spec.get(key)
+            coded |= set(val.values()) if isinstance(val, dict) else {str(val)}
+        for key in ("master", "consensus"):
+            coded.discard(str(spec.get(key)))
+        ids = {str(spec[k]) for k in id_keys if spec.get(k)}
+        ids |= {str(c) for c in spec.get("identifiers") or ()}
+        for col in raw.frame.columns:
+            if col in coded and col not in ids:
+                cells = raw.frame[col].astype(str).str.strip()
+                for value in cells[identifier_cells(cells)].unique().tolist():
+                    found.setdefault(value, (label, 0, str(col)))  # an e-mail typed as a group
+                continue
+            identifying = col in ids or looks_like_identifier(str(col))
+            values = raw.frame[col].astype(str).str.strip()
+            first = values.drop_duplicates()
+            for pos, value in zip(first.index.tolist(), first.tolist(), strict=True):
+                if len(value) < min_length or value in found:
+                    continue
+                if value.replace(".", "").replace(",", "").isdigit() and len(value) < 8:
+                    continue
+                if not (identifying or _free_text(value)):
+                    continue
+                if not identifying and public.contains(_tokens(value)):
+                    continue
+                found[value] = (label, int(raw.frame.index.get_loc(pos)) + 2, str(col))
+    return found
+
+
+def secrets_of(survey: Any, *, min_length: int = 4) -> set[str]:
+    """Every identifier and free-text value in a term's raw files (see :func:`secret_cells`)."""
+    return set(secret_cells(survey, min_length=min_length))
+
+
+def _free_text(value: str) -> bool:
+    """A value of an unknown column worth guarding: a sentence, markup, e-mail or long number."""
+    return (
+        (len(value) >= 15 and " " in value)
+        or any(ch in value for ch in "<>@")
+        or bool(re.search(r"\d{6,}", value.replace(" ", "").replace("-", "")))
+    )
