@@ -13,7 +13,7 @@ import pytest
 
 import dinamika
 from dinamika.cli import main
-from dinamika.errors import ValidationError
+from dinamika.errors import SurveyError, ValidationError
 from dinamika.interop import export_survey, import_google_forms
 from tests.test_report_data import make_term
 
@@ -71,8 +71,9 @@ def test_id_pointing_at_a_name_column_is_pseudonymized(tmp_path):
     survey = dinamika.load_survey(folder, key=KEY)
     assert "id_is_identifier" in [p.code for p in survey.problems]
     assert survey.responses["teacher"].str.startswith("p-").all()
-    export_survey(survey, tmp_path / "x.csv", factor_scores=False)
-    assert "Guru Nomor" not in (tmp_path / "x.csv").read_text(encoding="utf-8-sig")
+    with pytest.raises(SurveyError, match="look like names"):
+        export_survey(survey, tmp_path / "x.csv", factor_scores=False)
+    assert not (tmp_path / "x.csv").exists()
 
 
 def test_nip_with_spaces_as_id_never_reaches_an_export(tmp_path):
@@ -86,7 +87,13 @@ def test_nip_with_spaces_as_id_never_reaches_an_export(tmp_path):
     (folder / "survey.yaml").write_text(text.split("observations:")[0])
     survey = dinamika.load_survey(folder, key=KEY)
     assert survey.responses["teacher"].str.startswith("p-").all()
-    export_survey(survey, tmp_path / "x.csv", factor_scores=False)
+    with pytest.raises(SurveyError, match="NIP/NIK/NUPTK"):
+        export_survey(survey, tmp_path / "x.csv", factor_scores=False)
+    assert not (tmp_path / "x.csv").exists()
+    # declared as an identifier, the pseudonyms are exported, never the NIPs
+    text = (folder / "survey.yaml").read_text().replace("[nama, nip]", "[nama, nip, id_guru]")
+    (folder / "survey.yaml").write_text(text)
+    export_survey(folder, tmp_path / "x.csv", factor_scores=False, key=KEY)
     assert "19850101" not in (tmp_path / "x.csv").read_text(encoding="utf-8-sig")
 
 

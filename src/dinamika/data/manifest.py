@@ -142,7 +142,7 @@ def _key_problems(
             allowed = ", ".join(checks)
             problems.append(
                 _problem(
-                    f"'{where}{_short(key, 40)}' is not a known key",
+                    f"'{where}{str(key)[:40]}' is not a known key",
                     f"remove it or correct its spelling; known keys: {allowed}",
                     f"hapus atau perbaiki ejaannya; kunci yang dikenal: {allowed}",
                 )

@@ -24,7 +24,7 @@ from dinamika.data.manifest import GROUPS, MANIFEST, PARTS, _problem, inside_fol
 from dinamika.data.resources import default_survey
 from dinamika.data.validation import Problem, ValidationReport, sort_problems
 from dinamika.errors import InstrumentError, UsageError, ValidationError
-from dinamika.privacy.identifiers import guard_groups, id_holds_identifiers, mask_problems
+from dinamika.privacy.identifiers import guard_groups, id_identifier_kind, mask_problems
 from dinamika.privacy.pseudonym import key_file_inside, pseudonymize, resolve_key
 
 __all__ = ["Survey", "load_survey", "validate_survey"]
@@ -244,10 +244,17 @@ def _collect(
         known_teachers = set(responses["teacher"])
         spec = manifest["responses"]
         declared = spec["id"] in (spec.get("identifiers") or [])
-        id_is_identifier = declared or id_holds_identifiers(spec["id"], responses["teacher"])
-        if id_is_identifier and not declared:
+        kind = None if declared else id_identifier_kind(spec["id"], responses["teacher"])
+        id_is_identifier = declared or kind is not None
+        if kind is not None:
             problems.append(
-                Problem("id_is_identifier", str(spec["file"]), row=1, column=str(spec["id"]))
+                Problem(
+                    "id_is_identifier",
+                    str(spec["file"]),
+                    row=1,
+                    column=str(spec["id"]),
+                    params={"what": kind},
+                )
             )
         identifying |= {str(c) for c in spec.get("identifiers") or ()}
         if id_is_identifier:

@@ -35,7 +35,7 @@ def neutralize(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def neutralize_header(name: str) -> str:
-    """A column name a spreadsheet would run as a formula gets a leading ``'``.
+    r"""A column name a spreadsheet would run as a formula gets a leading ``'``.
 
     >>> neutralize_header('=HYPERLINK("http://x")'), neutralize_header("KEP1")
     ('\'=HYPERLINK("http://x")', 'KEP1')
@@ -44,7 +44,7 @@ def neutralize_header(name: str) -> str:
 
 
 def review_file(frame: pd.DataFrame, *, keep: tuple[str, ...] = ()) -> pd.DataFrame:
-    """A table about to be written as CSV for people to open (``mapping.csv``, the imported
+    r"""A table about to be written as CSV for people to open (``mapping.csv``, the imported
     ``kuesioner.csv``): formulas neutralized in headers and text cells (except the ``keep``
     columns, e.g. answers that validation reads as they are), and carriage returns inside
     cells turned into ``\n`` so the CSV writer quotes them and the file reads back.

@@ -67,12 +67,16 @@ def _check_pseudonymous(ids: pd.Series, column: str) -> None:
     for pattern, what in ((_EMAIL, "e-mail addresses"), (_LONG_NUMBER, "NIP/NIK/NUPTK numbers"), (_PHONE, "phone numbers")):  # fmt: skip
         share = (digits if pattern is not _EMAIL else text).str.match(pattern).mean()
         if share > 0:
-            raise SurveyError(
-                f"the respondent ids (column '{column}' in survey.yaml) look like {what}; exports "
-                "carry pseudonymized ids only. Fix: list the column under identifiers: in "
-                "survey.yaml so it is replaced by a keyed pseudonym at load / id responden "
-                f"tampak seperti {what}; cantumkan kolomnya di identifiers: pada survey.yaml"
-            )
+            raise SurveyError(_not_pseudonymous(column, what))
+
+
+def _not_pseudonymous(column: str, what: str) -> str:
+    return (
+        f"the respondent ids (column '{column}' in survey.yaml) look like {what}; exports "
+        "carry pseudonymized ids only. Fix: list the column under identifiers: in "
+        "survey.yaml so it is replaced by a keyed pseudonym at load / id responden "
+        f"tampak seperti {what}; cantumkan kolomnya di identifiers: pada survey.yaml"
+    )
 
 
 Note = tuple[str, str]  # (English, Indonesian)
@@ -171,7 +175,11 @@ def scored_frame(
     from dinamika.psychometrics.scoring import score
 
     r = survey.responses
-    _check_pseudonymous(r["teacher"], str(survey.manifest["responses"]["id"]))
+    column = str(survey.manifest["responses"]["id"])
+    for p in survey.problems:  # pseudonymized at load, but the manifest must say so
+        if p.code == "id_is_identifier":
+            raise SurveyError(_not_pseudonymous(column, str(p.params.get("what", "names"))))
+    _check_pseudonymous(r["teacher"], column)
     keep = ["teacher", *survey.groups, *survey.item_columns]
     data = r[keep].copy()
     scores = score(survey)

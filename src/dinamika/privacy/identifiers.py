@@ -24,7 +24,7 @@ from dinamika.privacy.pseudonym import looks_like_identifier, pseudonymize
 __all__ = [
     "MASK",
     "guard_groups",
-    "id_holds_identifiers",
+    "id_identifier_kind",
     "identifier_cells",
     "looks_like_names",
     "mask_problems",
@@ -78,17 +78,25 @@ def looks_like_names(values: pd.Series) -> bool:
     return bool(text.str.match(_NAME).mean() >= 0.6)
 
 
-def id_holds_identifiers(column: str, ids: pd.Series) -> bool:
-    """The id column is a name, e-mail, NIP or phone column (by its header or its values).
+def id_identifier_kind(column: str, ids: pd.Series) -> str | None:
+    """What the id column holds when it is a personal identifier (by header or values), else None.
 
-    >>> id_holds_identifiers("nama", pd.Series(["G1"])), id_holds_identifiers("id", pd.Series(
+    >>> id_identifier_kind("nama", pd.Series(["G1"])), id_identifier_kind("id", pd.Series(
     ...     ["19850101 201001 2 000", "19850202 201001 2 001"]))
-    (True, True)
+    ('names', 'NIP/NIK/NUPTK numbers')
+    >>> id_identifier_kind("id_guru", pd.Series(["G001", "G002"])) is None
+    True
     """
-    if looks_like_identifier(column) or looks_like_names(ids):
-        return True
-    hits = identifier_cells(ids.fillna(""))
-    return bool(hits.any())
+    text = ids.fillna("").astype(str).str.strip()
+    if text.str.contains(_EMAIL).any():
+        return "e-mail addresses"
+    hits = identifier_cells(text)
+    if hits.any():
+        digits = text[hits].str.replace(r"\D", "", regex=True)
+        return "NIP/NIK/NUPTK numbers" if (digits.str.len() >= 15).any() else "phone numbers"
+    if looks_like_identifier(column) or looks_like_names(text):
+        return "names"
+    return None
 
 
 def guard_groups(
