@@ -17,6 +17,7 @@ from dinamika import __version__
 from dinamika.data.files import atomic_write
 from dinamika.data.instruments import Instrument, load_instrument
 from dinamika.errors import UsageError
+from dinamika.i18n import t
 from dinamika.interop._templates import template
 
 __all__ = ["CODEBOOK_COLUMNS", "codebook", "value_labels", "write_codebook"]
@@ -194,6 +195,7 @@ def codebook_html(frame: pd.DataFrame, inst: Instrument, *, lang: str = "id") ->
     return template("codebook.html.j2").render(
         lang=lang, rows=rows, title=inst.title(lang), ref=inst.ref, version=__version__,
         licence=inst.raw.get("licence", ""), citation=inst.raw.get("citation", ""),
+        source_citation=t("citation_source", lang),
     )  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from dinamika import __version__
 from dinamika.data.files import atomic_write
 from dinamika.data.instruments import Instrument, load_instrument
 from dinamika.errors import UsageError
+from dinamika.i18n import t
 from dinamika.interop._templates import template
 from dinamika.report.browser import print_pdf
 
@@ -81,6 +82,7 @@ def _context(inst: Instrument, lang: str) -> dict[str, Any]:
         "fields": _FIELDS[kind][lang],
         "licence": raw.get("licence", ""),
         "citation": raw.get("citation", ""),
+        "source_citation": t("citation_source", lang),
         "parts": [],
         "options": [],
     }

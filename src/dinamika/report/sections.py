@@ -388,3 +388,9 @@ class ReportView(View):
             rows.append((self.t("prov_param", name=name), str(value)))
         frame = pd.DataFrame({"measure": [r[0] for r in rows], "value": [r[1] for r in rows]})
         self.table(frame, keep_text=["measure", "value"], code=["value"])
+        for head, body in (
+            ("prov_cite_software", self.t("citation_software", version=__version__)),
+            ("prov_cite_instruments", self.t("citation_instruments")),
+            ("prov_cite_source", self.t("citation_source")),
+        ):
+            self.text(f"{self.t(head)}: {body}")
