@@ -41,6 +41,7 @@ from scipy import stats
 
 import dinamika
 from dinamika import privacy
+from dinamika.i18n import join
 from dinamika.report import plots
 from dinamika.report.pipeline import View, label_maps
 
@@ -94,6 +95,9 @@ v.text(
         interviewed=v.num(n_interviewed, 0),
     )
 )
+missing = [v.t(f"missing_{k}") for k in ("title", "population") if not survey.manifest.get(k)]
+if missing:
+    v.note(v.t("manifest_incomplete", missing=join(missing, lang)), "missing")
 if survey.problems:
     v.text(v.t("warnings_reading", n=len(survey.problems)))
     kinds = pd.DataFrame(

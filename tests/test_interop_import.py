@@ -59,7 +59,13 @@ def test_google_forms_import_is_a_valid_pseudonymized_term(tmp_path: Path) -> No
     out = tmp_path / "2026-2"
     result = import_google_forms(src, instrument=REF, out=out, duplicates="keep-last")
     assert _sha(src) == before  # the export is never modified
-    assert sorted(p.name for p in out.iterdir()) == ["kuesioner.csv", "mapping.csv", "survey.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "groups.csv",
+        "kuesioner.csv",
+        "mapping.csv",
+        "rows.csv",
+        "survey.yaml",
+    ]
     assert result.n_read == 31 and result.n_written == 30
 
     manifest = yaml.safe_load((out / "survey.yaml").read_text(encoding="utf-8"))
@@ -479,6 +485,8 @@ def test_observations_join_an_imported_term(tmp_path: Path) -> None:
     assert manifest["observations"] == {
         "file": "observasi.csv", "instrument": rubric,
         "lesson": "id_pelajaran", "teacher": "id_guru", "observer": "id_pengamat",
+        "ignore": ["waktu_isi", "baris_asli"],  # shown to people, not analysed
+        "origin": {"file": "rubrik.csv", "row": "baris_asli", "time": "waktu_isi"},
     }  # fmt: skip
     assert (term / "survey.yaml").read_text(encoding="utf-8").startswith("# Dibuat oleh")
     assert (term / "kuesioner.csv").read_bytes() == before

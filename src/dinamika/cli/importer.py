@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from dinamika.cli.common import add_lang
@@ -77,6 +78,17 @@ def register(sub: Any) -> None:
         a.add_argument(
             "--sheet", metavar="NAME", help="lembar XLSX / XLSX sheet (default: the first)"
         )
+        a.add_argument("--generate-ids", action="store_true",
+                       help="beri nomor responden R0001… bila tidak ada kolom id unik (nama tidak pernah jadi id) / number respondents when there is no unique id column")  # fmt: skip
+        a.add_argument("--test-rows", choices=("error", "drop", "keep"), default="error",
+                       help="kiriman uji coba/kosong / test or blank submissions (default: error = ask)")  # fmt: skip
+        a.add_argument("--start-date", metavar="YYYY-MM-DD",
+                       help="hari pertama pengisian; kiriman sebelumnya dianggap uji coba / first real day")  # fmt: skip
+        a.add_argument("--school-list", metavar="FILE",
+                       help="daftar sekolah kabupaten (mis. ekspor Dapodik dengan NPSN) / district school list")  # fmt: skip
+        a.add_argument("--title", metavar="TEXT", help="judul survei / survey title")
+        a.add_argument("--population", type=int, metavar="N",
+                       help="jumlah guru yang diundang (untuk tingkat respons) / teachers invited")  # fmt: skip
         add_lang(a)
         a.set_defaults(func=_runner(func))
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
@@ -107,6 +119,7 @@ def _runner(func: Any) -> Any:
             for key in ("school", "kkg", "district", "level")
             if getattr(args, f"{key}_column")
         }
+        title, population = _ask(args)
         result = func(
             args.file,
             instrument=args.instrument,
@@ -125,9 +138,42 @@ def _runner(func: Any) -> Any:
             date_order=args.date_order,
             force=args.force,
             sheet=args.sheet,
+            generate_ids=args.generate_ids,
+            test_rows=args.test_rows,
+            start_date=args.start_date,
+            school_list=args.school_list,
+            title=title,
+            population=population,
             lang=args.lang,
         )
         print(result.summary(args.lang))
         return 0
 
     return run
+
+
+def _ask(args: argparse.Namespace) -> tuple[str | None, int | None]:
+    """Title and population: the options, else asked when a person is at the terminal."""
+    title, population = args.title, args.population
+    observation = args.instrument.split("@")[0].startswith("observasi")
+    if observation or not sys.stdin.isatty():
+        return title, population
+    en = args.lang == "en"
+    if title is None:
+        text = input(
+            "Survey title (Enter to skip): " if en else "Judul survei (Enter untuk melewati): "
+        ).strip()
+        title = text or None
+    while population is None:
+        text = input(
+            "Number of teachers invited, for the response rate (Enter to skip): "
+            if en
+            else "Jumlah guru yang diundang, untuk tingkat respons (Enter untuk melewati): "
+        ).strip()
+        if not text:
+            break
+        if text.isdigit() and int(text) > 0:
+            population = int(text)
+        else:
+            print("Write a whole number, e.g. 320" if en else "Tulis bilangan bulat, mis. 320")
+    return title, population

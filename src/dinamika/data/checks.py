@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dinamika.data.group_names import apply_group_names, similar_names
 from dinamika.data.instruments import Instrument
 from dinamika.data.likert import classify_answers, normalize_label
 from dinamika.data.validation import Problem
@@ -153,9 +154,18 @@ def _other_columns(
 
 
 def check_responses(
-    frame: pd.DataFrame, spec: Mapping[str, Any], instrument: Instrument
+    frame: pd.DataFrame,
+    spec: Mapping[str, Any],
+    instrument: Instrument,
+    group_names: Mapping[str, Mapping[str, str]] | None = None,
+    checked: frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Validate the questionnaire file; return ``teacher``, groups, identifiers, item codes."""
+    """Validate the questionnaire file; return ``teacher``, groups, identifiers, item codes.
+
+    ``group_names`` (from ``groups.csv``: kind → typed name → group) replaces typed school and
+    KKG names by their group; pairs of group names that look alike are warned about unless a
+    person marked them ``checked``.
+    """
     label = str(spec["file"])
     named_groups = spec.get("groups") or {}
     groups = {k: str(named_groups[k]) for k in GROUP_KEYS if k in named_groups}
@@ -181,6 +191,8 @@ def check_responses(
             Problem("missing_group", label, row=int(r), column=col)
             for r in _rows((vals == "").to_numpy())
         ]
+        vals = apply_group_names(vals, (group_names or {}).get(key, {}))
+        problems += _similar_groups(vals, label, col, checked)
         out[key] = vals.replace("", np.nan).to_numpy()
     for col in [*identifiers, *extra_idents]:
         if col in frame.columns and col != id_col:
@@ -194,6 +206,27 @@ def check_responses(
     out = pd.concat([out, item_frame], axis=1)
     problems += _answer_counts(item_frame, label, instrument, float(spec.get("min_answered", 0.5)))
     return out, problems
+
+
+def _similar_groups(
+    vals: pd.Series, label: str, column: str, checked: frozenset[str]
+) -> list[Problem]:
+    """A warning for each pair of group names that probably name one group."""
+    first = pd.Series(np.arange(len(vals)) + 2, index=vals.index).groupby(vals.to_numpy()).min()
+    first = first.drop("", errors="ignore")
+    pairs = similar_names(first.index)
+    return [
+        Problem(
+            "similar_groups",
+            label,
+            row=int(first[b]),
+            column=column,
+            value=b,
+            params={"other": a, "other_row": int(first[a])},
+        )
+        for a, b in pairs
+        if not (a in checked and b in checked)
+    ]
 
 
 def _answer_counts(

@@ -72,6 +72,16 @@ def _population(v: Any) -> str | None:
     return None if ok else "must say how many teachers were invited, e.g. {teachers: 320}"
 
 
+def _origin(v: Any) -> str | None:
+    ok = isinstance(v, dict) and set(v) <= {"file", "row", "time"} and "row" in v
+    ok = ok and all(isinstance(x, str) and x.strip() for x in v.values())
+    return (
+        None
+        if ok
+        else "must name the export and its row column, e.g. {file: jawaban.csv, row: baris_asli, time: waktu_isi}"
+    )
+
+
 def _bool(v: Any) -> str | None:
     return None if isinstance(v, bool) else "must be true or false"
 
@@ -84,6 +94,7 @@ _FILE_KEYS: dict[str, Check] = {
     "sheet": _sheet,
     "labels": _labels,
     "ignore": _text_list,
+    "origin": _origin,
 }
 
 #: part -> (instrument kind, required keys, all keys with their checks)
@@ -97,6 +108,7 @@ PARTS: dict[str, tuple[str, tuple[str, ...], dict[str, Check]]] = {
             "groups": _groups,
             "identifiers": _text_list,
             "min_answered": _share,
+            "group_names": _text,
         },
     ),
     "observations": (

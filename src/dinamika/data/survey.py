@@ -19,8 +19,10 @@ from dinamika.data.checks import (
     check_responses,
 )
 from dinamika.data.files import RawTable, read_table, sha256_file
+from dinamika.data.group_names import read_group_names
 from dinamika.data.instruments import Instrument, list_instruments, load_instrument
 from dinamika.data.manifest import GROUPS, MANIFEST, PARTS, _problem, inside_folder, read_manifest
+from dinamika.data.origin import trace
 from dinamika.data.resources import default_survey
 from dinamika.data.validation import Problem, ValidationReport, sort_problems
 from dinamika.errors import InstrumentError, UsageError, ValidationError
@@ -233,10 +235,24 @@ def _collect(
     responses = None
     rtable: RawTable | None = tables.get("responses")
     if rtable is not None and rtable.frame is not None and "responses" in instruments:
+        spec = manifest["responses"]
+        names: dict[str, dict[str, str]] = {}
+        checked: set[str] = set()
+        if spec.get("group_names"):
+            where = inside_folder(folder, str(spec["group_names"]))  # never outside the term
+            names, checked, wrong = (
+                read_group_names(folder, str(spec["group_names"]))
+                if where is not None
+                else ({}, set(), "the file must be inside the term folder")
+            )
+            if wrong:
+                problems.append(
+                    Problem("bad_group_names", str(spec["group_names"]), params={"detail": wrong})
+                )
         responses, found = check_responses(
-            rtable.frame, manifest["responses"], instruments["responses"]
+            rtable.frame, spec, instruments["responses"], names, frozenset(checked)
         )
-        problems += found
+        problems += trace(found, rtable.frame, spec)
     known_teachers = None
     id_is_identifier = False
     identifying: set[str] = set()
@@ -268,7 +284,7 @@ def _collect(
         if raw is None or raw.frame is None or part not in instruments:
             continue
         frame, found = check(raw.frame, manifest[part], instruments[part], known_teachers)
-        problems += found
+        problems += trace(found, raw.frame, manifest[part])
         parts[part] = frame
     problems = mask_problems(problems, identifying)
     if responses is None:

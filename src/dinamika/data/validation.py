@@ -34,6 +34,8 @@ class Problem:
     column: str | None = None
     value: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
+    #: where the row came from when the file was imported: (export file, its row, time)
+    origin: tuple[str, int, str] | None = None
 
     @property
     def severity(self) -> str:
@@ -58,6 +60,13 @@ class Problem:
         parts = [self.file]
         if self.row is not None:
             parts.append(f"{row} {self.row}")
+        if self.origin is not None:
+            source, source_row, time = self.origin
+            when = f", {time.replace('T', ' ')[:16]}" if time else ""
+            said = "= row" if _lang(lang) == "en" else "= baris"
+            parts[-1] += (
+                f" ({said} {source_row} {'of' if _lang(lang) == 'en' else 'di'} {source}{when})"
+            )
         if self.column is not None:
             parts.append(f"{col} {self.column}")
         return ", ".join(parts)

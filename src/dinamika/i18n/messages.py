@@ -280,6 +280,32 @@ MESSAGES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             ),
         },
     ),
+    "similar_groups": (
+        "warning",
+        {
+            "en": (
+                "the group name '{value}' looks like '{other}' (row {other_row}); typed names of one school or KKG split it into two groups",
+                "if they are one group, write the same name in the 'group' column of groups.csv for both (or correct the data file); if they are different, set their 'status' in groups.csv to checked",
+            ),
+            "id": (
+                "nama kelompok '{value}' mirip dengan '{other}' (baris {other_row}); nama yang diketik berbeda untuk satu sekolah atau KKG memecahnya menjadi dua kelompok",
+                "jika keduanya satu kelompok, tulis nama yang sama di kolom 'group' groups.csv untuk keduanya (atau perbaiki berkas data); jika memang berbeda, isi kolom 'status' keduanya di groups.csv dengan checked",
+            ),
+        },
+    ),
+    "bad_group_names": (
+        "error",
+        {
+            "en": (
+                "the group-name file named in survey.yaml (group_names) cannot be used: {detail}",
+                "restore groups.csv (columns kind, name_in_file, group) or remove group_names: from survey.yaml",
+            ),
+            "id": (
+                "berkas nama kelompok yang disebut di survey.yaml (group_names) tidak dapat dipakai: {detail}",
+                "pulihkan groups.csv (kolom kind, name_in_file, group) atau hapus group_names: dari survey.yaml",
+            ),
+        },
+    ),
     "too_few_answers": (
         "warning",
         {

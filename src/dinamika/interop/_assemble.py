@@ -16,11 +16,13 @@ from dinamika.interop._safe import neutralize_header
 if TYPE_CHECKING:  # pragma: no cover
     from dinamika.interop._importing import Roles
 
-__all__ = ["DATA_FILE", "ID_COLUMN", "TIME_COLUMN", "assemble"]
+__all__ = ["DATA_FILE", "ID_COLUMN", "ROW_COLUMN", "TIME_COLUMN", "assemble"]
 
 DATA_FILE = "kuesioner.csv"
 TIME_COLUMN = "waktu_isi"
 ID_COLUMN = "id_responden"
+#: The row of the original export (spreadsheet numbering, header = 1) each row came from.
+ROW_COLUMN = "baris_asli"
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -91,6 +93,9 @@ def assemble(
         rows.append(
             {"column_in_file": roles.timestamp, "column_in_data": name, "role": "timestamp"}
         )
+    row_name = _unique(ROW_COLUMN, taken)
+    unloaded.append(row_name)
+    cols[row_name] = pd.Series(frame.index.to_numpy() + 2, index=frame.index)
     by_item = {m.item: m for m in matches if m.status == "matched" and m.item}
     for item_id in inst.item_ids:
         m = by_item[item_id]
@@ -129,10 +134,16 @@ def assemble(
     )
     order = {h: i for i, h in enumerate(frame.columns)}
     mapping = mapping.sort_values("column_in_file", key=lambda s: s.map(order), kind="stable")
+    origin = {
+        "row": row_name,
+        **({"time": cols_time} if (cols_time := _time_name(unloaded)) else {}),
+    }
     if roles.keys:
         obs: dict[str, Any] = {"file": OBS_FILE, "instrument": inst.ref, **key_names}
         if labels:
             obs["labels"] = {str(k): int(v) for k, v in labels.items()}
+        obs["ignore"] = [c for c in unloaded if c in (row_name, TIME_COLUMN)]
+        obs["origin"] = origin
         return data, mapping.reset_index(drop=True), {"observations": obs}
     spec: dict[str, Any] = {"file": DATA_FILE, "instrument": inst.ref, "id": id_name}
     if groups:
@@ -141,7 +152,11 @@ def assemble(
         spec["identifiers"] = identifiers
     if labels:
         spec["labels"] = {str(k): int(v) for k, v in labels.items()}
-    if unloaded:
-        spec["ignore"] = unloaded
+    spec["ignore"] = unloaded
+    spec["origin"] = origin
     manifest: dict[str, Any] = {"schema": "dinamika-survey/1", "term": "", "responses": spec}
     return data, mapping.reset_index(drop=True), manifest
+
+
+def _time_name(unloaded: list[str]) -> str | None:
+    return TIME_COLUMN if TIME_COLUMN in unloaded else None

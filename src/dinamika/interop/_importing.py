@@ -7,7 +7,6 @@ then writes the folder atomically (a temporary folder, validated, then moved int
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,11 +28,24 @@ from dinamika.interop._checks import (
     missing_item_issues,
 )
 from dinamika.interop._issues import ImportFailed, rows_text
-from dinamika.interop._matching import HeaderMatch, match_headers, normalize_text
+from dinamika.interop._matching import HeaderMatch, match_headers
 from dinamika.interop._notes import column_notes
 from dinamika.interop._observations import observation_ids
+from dinamika.interop._roles import (
+    detect_group,
+    holds_identifiers,
+    is_id_name,
+    is_identifier,
+    is_person_name,
+)
+from dinamika.interop._screening import (
+    ROW_COLUMNS,
+    generated_ids,
+    ledger_frame,
+    name_id_issue,
+    select_rows,
+)
 from dinamika.interop._timestamps import parse_timestamps
-from dinamika.privacy.pseudonym import looks_like_identifier
 
 __all__ = [
     "DUPLICATES",
@@ -42,88 +54,11 @@ __all__ = [
     "build_import",
     "detect_group",
     "holds_identifiers",
+    "is_id_name",
     "is_identifier",
 ]
 
 DUPLICATES = ("error", "keep-last", "keep-first")
-
-_GROUP_NAMES = {
-    "school": {"sekolah", "nama sekolah", "asal sekolah", "satuan pendidikan", "unit kerja",
-               "nama satuan pendidikan", "instansi", "school", "school name"},
-    "kkg": {"kkg", "mgmp", "kkg mgmp", "gugus", "nama kkg", "nama mgmp", "kkg gugus",
-            "kelompok kerja guru", "komunitas guru", "teacher community"},
-    "district": {"kabupaten", "kabupaten kota", "kab kota", "kota", "kota kabupaten", "district"},
-    "level": {"jenjang", "jenjang sekolah", "jenjang pendidikan", "level", "school level"},
-}  # fmt: skip
-_ID_NAMES = {"id guru", "kode guru", "id responden", "kode responden", "teacher id", "teacher code"}
-_MORE_IDENT = re.compile(
-    r"^(nama (guru|responden|bapak ibu)|no (hp|wa|telepon|telp)|nomor (hp|wa|whatsapp|telepon)|"
-    r"alamat e ?mail|e ?mail address|nomor induk pegawai)$"
-)
-#: A word anywhere in the header that names contact details or an official number
-#: ("Nomor HP / WA (opsional)", "NIP Bapak/Ibu", "Email aktif").
-_IDENT_WORD = re.compile(
-    r"\b(e ?mail|surel|whatsapp|wa|hp|ponsel|handphone|telepon|telp|phone|nip|nik|nuptk|nisn)\b"
-)
-#: "Nama ..." is a person's name unless it names a place, group or subject.
-_NAME_OF = re.compile(r"^nama\b")
-_NOT_A_PERSON = re.compile(
-    r"\b(sekolah|madrasah|satuan|unit|instansi|lembaga|kkg|mgmp|gugus|kabupaten|kota|"
-    r"kecamatan|desa|provinsi|mata pelajaran|mapel|kelas|kegiatan)\b"
-)
-#: Cell values that identify a person whatever the header says.
-_EMAIL_VALUE = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
-_NUMBER_VALUE = re.compile(r"^(\d{15,18}|(\+62|62|0)8\d{7,11})$")  # NIK/NIP/NUPTK, phone
-
-
-def detect_group(header: str) -> str | None:
-    """``school``, ``kkg``, ``district`` or ``level`` when the header names one, else None.
-
-    >>> detect_group("Asal Sekolah "), detect_group("KKG/MGMP"), detect_group("Usia")
-    ('school', 'kkg', None)
-    """
-    norm = normalize_text(header)
-    for key, names in _GROUP_NAMES.items():
-        if norm in names:
-            return key
-    return None
-
-
-def is_identifier(header: str) -> bool:
-    """Direct identifiers: names, NIP, NUPTK, NIK, e-mail, phone numbers.
-
-    >>> is_identifier("Alamat email"), is_identifier("Nama Guru"), is_identifier("Nama Sekolah")
-    (True, True, False)
-    >>> is_identifier("Nomor HP / WA (opsional)"), is_identifier("Nama Bapak/Ibu Guru")
-    (True, True)
-    """
-    norm = normalize_text(header)
-    if looks_like_identifier(header) or _MORE_IDENT.match(norm) or _IDENT_WORD.search(norm):
-        return True
-    person = "kepala" in norm.split() or not _NOT_A_PERSON.search(norm)  # head teacher: a person
-    return bool(_NAME_OF.match(norm)) and person
-
-
-def holds_identifiers(values: pd.Series) -> bool:
-    """True when most answered cells are e-mail addresses, phone numbers or NIP/NIK numbers.
-
-    >>> holds_identifiers(pd.Series(["siti@guru.id", "0812 3456 7890", ""]))
-    True
-    >>> holds_identifiers(pd.Series(["Setuju", "12", "budi@guru.id"]))
-    False
-    """
-    text = values.astype(str).str.strip()
-    text = text[text != ""]
-    if text.empty:
-        return False
-    digits = text.str.replace(r"[\s.()-]", "", regex=True)
-    hits = text.str.match(_EMAIL_VALUE) | digits.str.match(_NUMBER_VALUE)
-    return bool(hits.mean() >= 0.5)
-
-
-def is_id_name(header: str) -> bool:
-    """Headers that hold a respondent code (``id_guru``, ``Kode Guru``)."""
-    return normalize_text(header.replace("_", " ")) in _ID_NAMES
 
 
 @dataclass
@@ -143,6 +78,10 @@ class Roles:
     id_note: str = ""
     #: observations: lesson, teacher, observer → header
     keys: dict[str, str] = field(default_factory=dict)
+    #: the consent question (submissions answering no, or nothing, are left out)
+    consent: str | None = None
+    #: number the respondents R0001… (an explicit choice when the only id would be a name)
+    generate_ids: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,6 +106,14 @@ class ImportResult:
         ``kept_row``.
     notes, notes_id : tuple of str
         What the import assumed or dropped (date order, generated ids, ...).
+    rows : DataFrame
+        ``rows.csv``: every export row left out or flagged: ``row`` (spreadsheet row),
+        ``waktu_isi``, ``status`` (dropped/kept), ``reason``, ``decision``.
+    groups : DataFrame
+        ``groups.csv``: each typed school/KKG name, its group and how that was decided.
+    choices : tuple of str
+        The choices the import was made with (id, duplicates, test rows, ...), recorded at the
+        head of ``survey.yaml``.
     """
 
     out: Path
@@ -178,6 +125,11 @@ class ImportResult:
     duplicates: pd.DataFrame = field(repr=False)
     notes: tuple[str, ...] = ()
     notes_id: tuple[str, ...] = ()
+    rows: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=ROW_COLUMNS), repr=False
+    )
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    choices: tuple[str, ...] = ()
 
     def summary(self, lang: str = "en") -> str:
         """A few lines for the terminal."""
@@ -185,17 +137,19 @@ class ImportResult:
         methods = items["method"].value_counts().to_dict()
         how = ", ".join(f"{k} {v}" for k, v in sorted(methods.items()))
         mapping = "mapping-observasi.csv" if "observations" in self.manifest else "mapping.csv"
+        files = [mapping] + (["rows.csv"] if "responses" in self.manifest else [])
+        files += ["groups.csv"] if len(self.groups) else []
         if lang == "id":
             lines = [
                 f"Diimpor ke {self.out}: {self.n_written} dari {self.n_read} baris, "
                 f"{len(items)} butir dicocokkan ({how}).",
-                f"Tinjau {self.out / mapping} sebelum analisis.",
+                f"Tinjau {', '.join(files)} di {self.out} sebelum analisis.",
             ]
         else:
             lines = [
                 f"Imported into {self.out}: {self.n_written} of {self.n_read} rows, "
                 f"{len(items)} items matched ({how}).",
-                f"Review {self.out / mapping} before analysis.",
+                f"Review {', '.join(files)} in {self.out} before analysis.",
             ]
         notes = self.notes_id if lang == "id" and self.notes_id else self.notes
         return "\n".join(lines + [f"- {n}" for n in notes])
@@ -214,6 +168,8 @@ def build_import(
     threshold: float,
     date_order: str,
     lang: str,
+    test_rows: str = "error",
+    start_date: pd.Timestamp | None = None,
 ) -> ImportResult:
     """Check one export against ``instrument`` and prepare the term folder (nothing written)."""
     observation = instrument.kind == "observation"
@@ -222,12 +178,14 @@ def build_import(
             f"{instrument.ref} is an {instrument.kind} instrument; imports bring in a "
             "questionnaire (komunitas-guru) or an observation rubric (observasi-pembelajaran)"
         )
+    n_read = len(frame)
     empty = frame.apply(lambda col: col.astype(str).str.strip() == "").all(axis=1).to_numpy()
     skipped = frame.index.to_numpy()[empty] + 2
     frame = frame[~empty]  # rows with nothing in any cell (left behind in a sheet)
     headers = [str(h) for h in frame.columns]
     issues = check_manual(manual, headers, instrument)
     known = {roles.id, roles.timestamp, *roles.groups.values(), *roles.identifiers, *roles.dropped}
+    known.add(roles.consent)
     known |= set(roles.keys.values())
     known |= set(roles.items)
     rest = [h for h in headers if h not in known]
@@ -254,6 +212,9 @@ def build_import(
     issues += missing_item_issues(missing, matches, instrument)
 
     notes: list[tuple[str, str]] = []  # (English, Indonesian)
+    ledger: list[dict[str, Any]] = [
+        {"row": int(r), "status": "dropped", "reason": "empty row / baris kosong"} for r in skipped
+    ]
     if len(skipped):
         rows = rows_text(skipped)
         notes.append(
@@ -262,28 +223,33 @@ def build_import(
                 f"{len(skipped)} baris kosong dilewati: baris {rows}",
             )
         )
+    times, time_notes = _times(frame, roles.timestamp, date_order)
+    notes += time_notes
+    frame, times, found = select_rows(
+        frame, roles, [by_item[i] for i in instrument.item_ids if i in by_item], times,
+        test_rows=test_rows, start=start_date, ledger=ledger, notes=notes,
+    )  # fmt: skip
+    issues += found
     n = len(frame)
     id_header = roles.id
+    dup_key: pd.Series | None = None
     if observation:
         ids, key_issues = observation_ids(frame, roles.keys)
         issues += key_issues
         id_header = " + ".join(roles.keys.get(k, "?") for k in ("lesson", "observer"))
     elif id_header is None:
         ids = pd.Series([f"R{i:04d}" for i in range(1, n + 1)], index=frame.index)
-        notes.append(
-            (
-                f"no respondent id, e-mail or NIP column: rows were numbered {ID_COLUMN} R0001… "
-                "in file order, and repeated submissions cannot be detected (give --id-column)",
-                f"tidak ada kolom id, email atau NIP: baris diberi nomor {ID_COLUMN} R0001… "
-                "menurut urutan berkas, dan kiriman berulang tidak dapat dikenali (--id-column)",
-            )
-        )
+        dup_key, id_header, found, id_notes = generated_ids(frame, roles)
+        issues += found
+        notes += id_notes
     else:
         ids = frame[id_header].astype(str).str.strip()
         blank = frame.index.to_numpy()[(ids == "").to_numpy()] + 2
         lost = lost_digits_issue(ids, id_header)
         if lost is not None:
             issues.append(lost)
+        if is_person_name(id_header):
+            issues.append(name_id_issue(id_header))
         if len(blank):
             issues.append(
                 issue(
@@ -312,30 +278,9 @@ def build_import(
         )
     issues += answer_issues(frame, by_item, instrument, labels)
 
-    times = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    if roles.timestamp is not None:
-        parsed = parse_timestamps(frame[roles.timestamp], date_order=date_order)
-        times = parsed.values
-        if len(parsed.bad_rows):
-            rows = rows_text(frame.index.to_numpy()[parsed.bad_rows] + 2)
-            notes.append(
-                (
-                    f"timestamps in column '{roles.timestamp}' could not be read in row(s) "
-                    f"{rows}; they are left empty in {TIME_COLUMN}",
-                    f"waktu di kolom '{roles.timestamp}' tidak terbaca pada baris {rows}; "
-                    f"dibiarkan kosong di {TIME_COLUMN}",
-                )
-            )
-        if parsed.assumed:
-            notes.append(
-                (
-                    f"dates in '{roles.timestamp}' were read day-first (27/11/2026); no date "
-                    "showed the order — use --date-order mdy if the form used US dates",
-                    f"tanggal di '{roles.timestamp}' dibaca hari-bulan (27/11/2026); tidak ada "
-                    "tanggal yang menunjukkan urutannya — pakai --date-order mdy untuk format AS",
-                )
-            )
-    keep, dup_table, dup_issues = find_duplicates(ids, times, duplicates, id_header or ID_COLUMN)
+    keep, dup_table, dup_issues = find_duplicates(
+        ids if dup_key is None else dup_key, times, duplicates, id_header or ID_COLUMN
+    )
     if observation:  # the message says "same respondent"; for ratings it is lesson and observer
         dup_issues = [
             replace(i, what_en=i.what_en.replace("the same respondent", "the same lesson and observer"),
@@ -348,6 +293,11 @@ def build_import(
     if len(dup_table):
         dropped = dup_table.loc[~dup_table["kept"], "row"]
         rows = rows_text(dropped)
+        kept_row = dup_table.loc[~dup_table["kept"], "kept_row"]
+        ledger += [
+            {"row": int(r), "status": "dropped", "reason": f"repeated submission; row {k} kept / kiriman berulang; baris {k} dipakai", "decision": f"--duplicates {duplicates}"}
+            for r, k in zip(dropped, kept_row, strict=True)
+        ]  # fmt: skip
         notes.append(
             (
                 f"{len(dropped)} repeated submission(s) dropped ({duplicates}): row(s) {rows}",
@@ -357,6 +307,8 @@ def build_import(
 
     data, mapping, manifest = assemble(frame, instrument, roles, matches, ids, times, keep, labels)
     notes += column_notes(mapping)
+    part = manifest["observations" if observation else "responses"]
+    part["origin"] = {"file": source, **part["origin"]}
     if not observation:
         manifest["term"] = out.name
     return ImportResult(
@@ -364,9 +316,42 @@ def build_import(
         manifest=manifest,
         data=data,
         mapping=mapping,
-        n_read=n + len(skipped),
+        n_read=n_read,
         n_written=int(keep.sum()),
         duplicates=dup_table,
         notes=tuple(en for en, _ in notes),
         notes_id=tuple(id_ for _, id_ in notes),
+        rows=ledger_frame(ledger, times),
     )
+
+
+def _times(
+    frame: pd.DataFrame, header: str | None, date_order: str
+) -> tuple[pd.Series, list[tuple[str, str]]]:
+    """Submission times (NaT when unread) and what reading them assumed."""
+    notes: list[tuple[str, str]] = []
+    times = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    if header is None:
+        return times, notes
+    parsed = parse_timestamps(frame[header], date_order=date_order)
+    times = parsed.values
+    if len(parsed.bad_rows):
+        rows = rows_text(frame.index.to_numpy()[parsed.bad_rows] + 2)
+        notes.append(
+            (
+                f"timestamps in column '{header}' could not be read in row(s) "
+                f"{rows}; they are left empty in {TIME_COLUMN}",
+                f"waktu di kolom '{header}' tidak terbaca pada baris {rows}; "
+                f"dibiarkan kosong di {TIME_COLUMN}",
+            )
+        )
+    if parsed.assumed:
+        notes.append(
+            (
+                f"dates in '{header}' were read day-first (27/11/2026); no date "
+                "showed the order — use --date-order mdy if the form used US dates",
+                f"tanggal di '{header}' dibaca hari-bulan (27/11/2026); tidak ada "
+                "tanggal yang menunjukkan urutannya — pakai --date-order mdy untuk format AS",
+            )
+        )
+    return times, notes

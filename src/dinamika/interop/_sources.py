@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +15,7 @@ from dinamika.data.survey import GROUPS
 from dinamika.errors import UsageError
 from dinamika.interop._importing import (
     DUPLICATES,
+    ImportResult,
     Roles,
     detect_group,
     holds_identifiers,
@@ -21,14 +24,17 @@ from dinamika.interop._importing import (
 )
 from dinamika.interop._issues import ImportFailed, Issue, say
 from dinamika.interop._observations import detect_keys
+from dinamika.interop._screening import TEST_ROWS
 
 __all__ = [
     "GroupColumns",
     "apply_options",
     "check_choices",
+    "check_screening",
     "detect_keys",
     "manual_mapping",
     "read_export",
+    "record_choices",
 ]
 
 GroupColumns = Mapping[str, str]
@@ -63,6 +69,57 @@ def check_choices(duplicates: str, date_order: str, threshold: float) -> None:
         raise UsageError(f"date_order must be 'auto', 'dmy' or 'mdy', not {date_order!r}")
     if not 0.5 <= threshold <= 1:
         raise UsageError(f"threshold must be between 0.5 and 1, not {threshold}")
+
+
+def check_screening(
+    test_rows: str, start_date: str | None, lang: str = "en"
+) -> pd.Timestamp | None:
+    """Refuse unknown ``test_rows``; read ``start_date`` (YYYY-MM-DD)."""
+    if test_rows not in TEST_ROWS:
+        raise UsageError(f"test_rows must be one of {list(TEST_ROWS)}, not {test_rows!r}")
+    if start_date is None:
+        return None
+    try:
+        return pd.Timestamp(dt.date.fromisoformat(str(start_date).strip()))
+    except ValueError:
+        raise UsageError(
+            say(
+                lang,
+                f"--start-date {start_date!r}: write the date as YYYY-MM-DD, e.g. 2026-11-04",
+                f"--start-date {start_date!r}: tulis tanggal sebagai TTTT-BB-HH, mis. 2026-11-04",
+            )
+        ) from None
+
+
+def record_choices(
+    result: ImportResult,
+    roles: Roles,
+    *,
+    duplicates: str,
+    test_rows: str,
+    start_date: str | None,
+    school_list: str | Path | None,
+) -> ImportResult:
+    """The choices an import was made with, for the head of ``survey.yaml``."""
+    if roles.id is not None:
+        ident = f"id = '{roles.id}' ({roles.id_note or 'given'})"
+    elif roles.keys:
+        ident = "id = " + " + ".join(f"'{h}'" for h in roles.keys.values())
+    else:
+        ident = (
+            "id = generated R0001… (--generate-ids)"
+            if roles.generate_ids
+            else "id = generated R0001… (no id column)"
+        )
+    choices = [
+        ident,
+        f"--duplicates {duplicates}",
+        f"--test-rows {test_rows}" + (f" --start-date {start_date}" if start_date else ""),
+        f"consent = '{roles.consent}'" if roles.consent else "consent: no consent question found",
+    ]
+    if school_list is not None:
+        choices.append(f"--school-list {Path(school_list).name}")
+    return replace(result, choices=tuple(choices))
 
 
 def manual_mapping(
@@ -176,8 +233,9 @@ def apply_options(
         ]
         if code:
             roles.id, roles.id_note = code[0], "respondent code"
-        elif roles.identifiers:
+        else:  # e-mail, NIP, NUPTK, NIK: unique per person; names and phones never
             ranked = sorted(roles.identifiers, key=lambda c: _id_preference(lookup.get(c) or c))
-            best = ranked[0]
-            roles.id, roles.id_note = best, "identifier (pseudonymized at load)"
+            unique = [c for c in ranked if _id_preference(lookup.get(c) or c) < 9]
+            if unique:
+                roles.id, roles.id_note = unique[0], "identifier (pseudonymized at load)"
     return roles

@@ -11,6 +11,7 @@ import pandas as pd
 import yaml
 
 from dinamika.data.files import sha256_file
+from dinamika.data.group_names import GROUPS_FILE
 from dinamika.data.survey import MANIFEST, validate_survey
 from dinamika.errors import UsageError
 from dinamika.interop._assemble import DATA_FILE
@@ -19,10 +20,11 @@ from dinamika.interop._issues import ImportFailed, Issue, say
 from dinamika.interop._observations import OBS_FILE
 from dinamika.interop._safe import review_file
 
-__all__ = ["MAPPING_FILE", "OBS_MAPPING_FILE", "write_import"]
+__all__ = ["MAPPING_FILE", "OBS_MAPPING_FILE", "ROWS_FILE", "write_import"]
 
 MAPPING_FILE = "mapping.csv"
 OBS_MAPPING_FILE = "mapping-observasi.csv"
+ROWS_FILE = "rows.csv"
 
 
 def _other_parts(out: Path) -> dict[str, object]:
@@ -46,6 +48,13 @@ def _manifest_text(
         f"# Dibuat oleh / written by: dinamika import {command}\n"
         f"# Sumber / source: {source.name} (sha256 {sha256_file(source)[:16]}…)\n"
         f"# Tinjau / review {MAPPING_FILE}: header → item, how each was matched.\n"
+        f"# Tinjau / review {ROWS_FILE}: export rows left out or flagged, and why.\n"
+        + (
+            f"# Tinjau / review {GROUPS_FILE}: typed school/KKG names → groups (edit 'group').\n"
+            if len(result.groups)
+            else ""
+        )
+        + "".join(f"# Pilihan / choice: {c}\n" for c in result.choices)
     )
     body = yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100)
     return head + body
@@ -66,7 +75,9 @@ def write_import(
     src = Path(source).resolve()
     if "observations" in result.manifest:
         return _write_observations(result, src, command, force=force, lang=lang)
-    names = (MANIFEST, DATA_FILE, MAPPING_FILE)
+    names: tuple[str, ...] = (MANIFEST, DATA_FILE, MAPPING_FILE, ROWS_FILE)
+    if len(result.groups):
+        names += (GROUPS_FILE,)
     if out.exists() and not out.is_dir():
         raise UsageError(
             say(
@@ -108,6 +119,11 @@ def write_import(
         )
         _review_csv(result.data, tmp / DATA_FILE, result)
         _review_csv(result.mapping, tmp / MAPPING_FILE, None)
+        _review_csv(result.rows, tmp / ROWS_FILE, None)
+        if len(result.groups):  # typed names as in the data file, so they match at load
+            review_file(result.groups, keep=("name_in_file",)).to_csv(
+                tmp / GROUPS_FILE, index=False, encoding="utf-8", lineterminator="\n"
+            )
         _validated(tmp, src, lang)
         for n in names:
             (tmp / n).chmod(0o644)

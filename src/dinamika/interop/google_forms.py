@@ -12,15 +12,19 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from dinamika.data.instruments import load_instrument
+from dinamika.interop._complete import complete_import
 from dinamika.interop._importing import ImportResult, Roles, build_import
 from dinamika.interop._matching import THRESHOLD, normalize_text
+from dinamika.interop._screening import consent_column
 from dinamika.interop._sources import (
     GroupColumns,
     apply_options,
     check_choices,
+    check_screening,
     detect_keys,
     manual_mapping,
     read_export,
+    record_choices,
 )
 from dinamika.interop._writing import write_import
 
@@ -52,6 +56,12 @@ def import_google_forms(
     observer_column: str | None = None,
     force: bool = False,
     sheet: str | int | None = None,
+    generate_ids: bool = False,
+    test_rows: str = "error",
+    start_date: str | None = None,
+    school_list: str | Path | None = None,
+    title: str | None = None,
+    population: int | None = None,
     lang: str = "en",
 ) -> ImportResult:
     """Make a term folder from a Google Forms export; the export itself is never modified.
@@ -127,6 +137,7 @@ def import_google_forms(
     ['2026-11-27T14:03:12', '2026-11-27T15:10:00']
     """
     check_choices(duplicates, date_order, threshold)
+    start = check_screening(test_rows, start_date, lang)
     inst = load_instrument(instrument)
     source, frame = read_export(path, lang, sheet)
     roles = Roles()
@@ -139,6 +150,9 @@ def import_google_forms(
         elif norm in _QUIZ:
             roles.dropped.append(header)
     email = list(roles.identifiers)
+    roles.consent = consent_column(frame)
+    if roles.consent is not None:
+        roles.dropped.append(roles.consent)
     all_groups = dict(groups or {})
     if school_column is not None:
         all_groups["school"] = school_column
@@ -155,6 +169,7 @@ def import_google_forms(
             identifiers=[*email, *identifiers],
             lang=lang,
         )
+        roles.generate_ids = generate_ids
     result = build_import(
         frame,
         inst,
@@ -167,6 +182,13 @@ def import_google_forms(
         threshold=threshold,
         date_order=date_order,
         lang=lang,
+        test_rows=test_rows,
+        start_date=start,
     )
+    result = complete_import(
+        result, title=title, population=population, school_list=school_list, lang=lang
+    )
+    result = record_choices(result, roles, duplicates=duplicates, test_rows=test_rows,
+                            start_date=start_date, school_list=school_list)  # fmt: skip
     write_import(result, source, "google-forms", force=force, lang=lang)
     return result

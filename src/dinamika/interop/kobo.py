@@ -17,19 +17,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 from dinamika.data.instruments import Instrument, load_instrument
+from dinamika.interop._complete import complete_import
 from dinamika.interop._importing import ImportResult, Roles, build_import
-from dinamika.interop._issues import rows_text
 from dinamika.interop._matching import THRESHOLD, normalize_text
+from dinamika.interop._screening import consent_column
 from dinamika.interop._sources import (
     GroupColumns,
     apply_options,
     check_choices,
+    check_screening,
     detect_keys,
     manual_mapping,
     read_export,
+    record_choices,
 )
 from dinamika.interop._writing import write_import
 from dinamika.interop.xlsform_export import xlsform
@@ -46,10 +47,6 @@ _META = {
     "_total_media", "_media_all_received", "_edited", "formhub/uuid", "uuid", "consent",
     "_submission__id", "_submission__uuid", "_submission__submission_time",
 }  # fmt: skip
-
-
-_CONSENT = {"persetujuan", "consent", "informed_consent"}
-_DECLINED = {"tidak", "no", "0", "false", "tidak bersedia", "tidak setuju"}
 
 
 def field_name(header: str) -> str:
@@ -110,6 +107,12 @@ def import_kobo(
     observer_column: str | None = None,
     force: bool = False,
     sheet: str | int | None = None,
+    generate_ids: bool = False,
+    test_rows: str = "error",
+    start_date: str | None = None,
+    school_list: str | Path | None = None,
+    title: str | None = None,
+    population: int | None = None,
     lang: str = "en",
 ) -> ImportResult:
     """Make a term folder from a KoboToolbox or ODK Central export.
@@ -140,6 +143,7 @@ def import_kobo(
     ('id_guru', ['id_guru', 'waktu_isi', 'KEP1'])
     """
     check_choices(duplicates, date_order, threshold)
+    start = check_screening(test_rows, start_date, lang)
     inst = load_instrument(instrument)
     source, frame = read_export(path, lang, sheet)
     roles = Roles()
@@ -158,13 +162,9 @@ def import_kobo(
             roles.items[header] = item_ids[key]
         elif key in _META or header.casefold() in _META or key.startswith("meta/"):
             roles.dropped.append(header)
-    consent = next((h for h, n in names.items() if n.casefold() in _CONSENT), None)
-    declined = np.zeros(len(frame), dtype=bool)
-    if consent is not None:
-        roles.dropped.append(consent)
-        answer = frame[consent].astype(str).str.strip().str.casefold()
-        declined = answer.isin(_DECLINED).to_numpy()
-        frame = frame[~declined]  # the index keeps each row's place in the export
+    roles.consent = consent_column(frame, names)
+    if roles.consent is not None and roles.consent not in roles.dropped:
+        roles.dropped.append(roles.consent)
     roles.rename = {h: n for h, n in names.items() if n != h}
     if len(set(roles.rename.values())) != len(roles.rename):  # two groups, one field name
         roles.rename = {}
@@ -184,6 +184,7 @@ def import_kobo(
             names=names,
             lang=lang,
         )
+        roles.generate_ids = generate_ids
     notes_uuid = False
     if roles.id is None and uuid is not None and not roles.keys:
         roles.id, roles.id_note = uuid, "_uuid (one per submission)"
@@ -202,13 +203,10 @@ def import_kobo(
         threshold=threshold,
         date_order=date_order,
         lang=lang,
+        test_rows=test_rows,
+        start_date=start,
     )
     notes, notes_id = list(result.notes), list(result.notes_id)
-    if declined.any():
-        rows = rows_text(np.flatnonzero(declined) + 2)
-        k = int(declined.sum())
-        notes.append(f"{k} submission(s) without consent ({consent}) left out: row(s) {rows}")
-        notes_id.append(f"{k} kiriman tanpa persetujuan ({consent}) tidak dipakai: baris {rows}")
     if notes_uuid:
         notes.append(
             "no respondent code field (id_guru): Kobo's _uuid is used as the id, one per "
@@ -219,11 +217,11 @@ def import_kobo(
             "tidak ada kolom kode guru (id_guru): _uuid Kobo dipakai sebagai id, satu per "
             "kiriman, sehingga kiriman berulang tidak dapat dikenali (--id-column)"
         )
-    result = replace(  # rows left out for want of consent were read too
-        result,
-        n_read=result.n_read + int(declined.sum()),
-        notes=tuple(notes),
-        notes_id=tuple(notes_id),
+    result = replace(result, notes=tuple(notes), notes_id=tuple(notes_id))
+    result = complete_import(
+        result, title=title, population=population, school_list=school_list, lang=lang
     )
+    result = record_choices(result, roles, duplicates=duplicates, test_rows=test_rows,
+                            start_date=start_date, school_list=school_list)  # fmt: skip
     write_import(result, source, "kobo", force=force, lang=lang)
     return result

@@ -1,0 +1,353 @@
+"""Which submissions of an export count: consent, test and blank submissions, namesakes.
+
+Every decision is made on whole columns (no per-row Python loops over answers) and is kept for
+``rows.csv``: one row per export row left out or flagged, with the spreadsheet row, the
+submission time, what was found and what was decided.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from dinamika.data.group_names import group_key
+from dinamika.interop._issues import Issue, rows_text
+from dinamika.interop._matching import normalize_text
+from dinamika.interop._roles import is_person_name
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dinamika.interop._importing import Roles
+
+__all__ = [
+    "CONSENT_FIELDS",
+    "ROW_COLUMNS",
+    "TEST_ROWS",
+    "Screen",
+    "consent_column",
+    "consent_status",
+    "generated_ids",
+    "ledger_frame",
+    "name_duplicate_key",
+    "name_id_issue",
+    "select_rows",
+    "test_submissions",
+]
+
+TEST_ROWS = ("error", "drop", "keep")
+#: ``rows.csv``: export rows left out or flagged, with what was decided.
+ROW_COLUMNS = ["row", "waktu_isi", "status", "reason", "decision"]
+#: Kobo/XLSForm field names of the consent question.
+CONSENT_FIELDS = {"persetujuan", "consent", "informed_consent", "kesediaan"}
+_CONSENT_WORDS = re.compile(r"\b(?:persetujuan|bersedia|kesediaan|consent|izin|ijin)\b")
+_YES = re.compile(r"^(?:ya|yes|y|iya|bersedia|setuju|saya bersedia|saya setuju|1|true|ok)\b")
+_NO = re.compile(r"^(?:tidak|tdk|no|n|tak|enggan|0|false)\b|\btidak (?:bersedia|setuju)\b")
+_TEST_WORD = re.compile(r"\b(?:tes|test|testing|tester|coba|cobacoba|percobaan|uji ?coba|dummy)\b")
+
+
+@dataclass(frozen=True)
+class Screen:
+    """Rows (by position in the frame) a screening step flags, and why (both languages)."""
+
+    positions: np.ndarray
+    reasons_en: tuple[str, ...]
+    reasons_id: tuple[str, ...]
+
+
+def consent_column(frame: pd.DataFrame, names: Mapping[str, str] | None = None) -> str | None:
+    """The consent question: a Kobo field ``persetujuan``/``consent``, or a header that asks for
+    consent ("Persetujuan", "Apakah Bapak/Ibu bersedia …") whose answers are yes/no words.
+
+    >>> df = pd.DataFrame({"Apakah Anda bersedia mengisi?": ["Ya, saya bersedia", "Tidak"],
+    ...                    "Nama": ["a", "b"]})
+    >>> consent_column(df)
+    'Apakah Anda bersedia mengisi?'
+    """
+    names = dict(names or {})
+    for header in map(str, frame.columns):
+        if names.get(header, header).strip().casefold() in CONSENT_FIELDS:
+            return header
+    for header in map(str, frame.columns):
+        if not _CONSENT_WORDS.search(normalize_text(names.get(header, header))):
+            continue
+        answers = frame[header].astype(str).map(normalize_text)
+        answers = answers[answers != ""]
+        yes_no = answers.str.contains(_YES) | answers.str.contains(_NO)
+        if len(answers) and yes_no.mean() >= 0.9:
+            return header
+    return None
+
+
+def consent_status(values: pd.Series) -> np.ndarray:
+    """``"yes"``, ``"no"`` (declined) or ``"blank"`` (unanswered) per submission.
+
+    >>> consent_status(pd.Series(["Ya, saya bersedia", "Tidak bersedia", "", "no", "Setuju"])).tolist()
+    ['yes', 'no', 'blank', 'no', 'yes']
+    """
+    text = values.astype(str).map(normalize_text)
+    out = np.full(len(text), "yes", dtype=object)
+    out[text.str.contains(_NO).to_numpy()] = "no"
+    out[(text == "").to_numpy()] = "blank"
+    return out
+
+
+def test_submissions(
+    frame: pd.DataFrame,
+    item_headers: Sequence[str],
+    text_headers: Iterable[str],
+    times: pd.Series,
+    start: pd.Timestamp | None,
+) -> tuple[Screen, pd.Timestamp | None]:
+    """Submissions that look like tests: every item empty, "tes"/"test"/"coba" typed in a name,
+    id or group cell, or sent before the first day of data collection (``start``; without it,
+    the first one or two submissions when at least ten follow after a pause of three days or
+    more). Returns the first day used.
+    """
+    n = len(frame)
+    en: list[list[str]] = [[] for _ in range(n)]
+    id_: list[list[str]] = [[] for _ in range(n)]
+    if item_headers:
+        items = frame[list(item_headers)].astype(str).apply(lambda c: c.str.strip() == "")
+        for pos in np.flatnonzero(items.all(axis=1).to_numpy()):
+            en[pos].append("every item is empty")
+            id_[pos].append("semua butir kosong")
+    for header in text_headers:
+        text = frame[header].astype(str).map(normalize_text)
+        hit = text.str.contains(_TEST_WORD).to_numpy()
+        for pos in np.flatnonzero(hit):
+            value = str(frame[header].iloc[pos]).strip()
+            en[pos].append(f"'{value}' in '{header}'")
+            id_[pos].append(f"'{value}' di kolom '{header}'")
+    day = times.dt.normalize()
+    if start is None:
+        start = _first_day(times)
+    if start is not None:
+        early = (day < start).to_numpy() & day.notna().to_numpy()
+        first = start.strftime("%Y-%m-%d")
+        for pos in np.flatnonzero(early):
+            en[pos].append(f"sent before the first day of data collection ({first})")
+            id_[pos].append(f"dikirim sebelum hari pertama pengisian ({first})")
+    flagged = np.array([k for k in range(n) if en[k]], dtype=int)
+    return (
+        Screen(flagged, tuple("; ".join(en[k]) for k in flagged),
+               tuple("; ".join(id_[k]) for k in flagged)),
+        start,
+    )  # fmt: skip
+
+
+def _first_day(times: pd.Series) -> pd.Timestamp | None:
+    """The first day of collection when one or two early submissions (tests of the form) are
+    followed by a pause of at least three days and then at least ten submissions."""
+    sent = times.dropna().sort_values()
+    if len(sent) < 12:
+        return None
+    gaps = sent.diff().iloc[1:3].to_numpy()  # after the first and after the second submission
+    for k, gap in enumerate(gaps, start=1):
+        if gap >= np.timedelta64(3, "D"):
+            return pd.Timestamp(sent.iloc[k]).normalize()
+    return None
+
+
+def name_duplicate_key(frame: pd.DataFrame, name: str, school: str | None) -> pd.Series:
+    """Name plus school (normalized) for finding repeated submissions when the ids are
+    generated: namesakes in different schools stay different people."""
+    key = frame[name].astype(str).map(normalize_text)
+    if school is not None:
+        key = key + "\x1f" + frame[school].map(group_key)
+    return key.where(frame[name].astype(str).str.strip() != "", "")
+
+
+def screen_issue(where: str, reason_en: str, reason_id: str) -> Issue:
+    """A flagged submission that needs the user's choice."""
+    return Issue(
+        where,
+        f"looks like a test or blank submission: {reason_en}",
+        "choose --test-rows drop (leave such rows out) or --test-rows keep, or --start-date "
+        "YYYY-MM-DD for the first real day, or delete the row in a copy of the file",
+        f"tampak seperti kiriman uji coba atau kosong: {reason_id}",
+        "pilih --test-rows drop (tidak dipakai) atau --test-rows keep (tetap dipakai), atau "
+        "--start-date TTTT-BB-HH untuk hari pertama pengisian, atau hapus baris itu di salinan berkas",
+    )
+
+
+def rows_with_times(rows: Sequence[int], times: Sequence[str]) -> str:
+    """``"7 (2026-11-04 08:12)"`` for messages: spreadsheet rows with their submission time."""
+    shown = [
+        f"{r} ({t.replace('T', ' ')[:16]})" if t else str(r)
+        for r, t in zip(rows, times, strict=True)
+    ]
+    return rows_text(shown)  # type: ignore[arg-type]
+
+
+def _time_text(times: pd.Series, index: Iterable[int]) -> list[str]:
+    return [
+        "" if pd.isna(t) else pd.Timestamp(t).strftime("%Y-%m-%dT%H:%M:%S")
+        for t in times.loc[list(index)]
+    ]
+
+
+def select_rows(
+    frame: pd.DataFrame,
+    roles: Roles,
+    item_headers: Sequence[str],
+    times: pd.Series,
+    *,
+    test_rows: str,
+    start: pd.Timestamp | None,
+    ledger: list[dict[str, Any]],
+    notes: list[tuple[str, str]],
+) -> tuple[pd.DataFrame, pd.Series, list[Issue]]:
+    """Leave out submissions without consent; flag test and blank ones (``test_rows``).
+
+    Every row left out or flagged goes into ``ledger`` (for ``rows.csv``) and ``notes``.
+    """
+    issues: list[Issue] = []
+    keep = np.ones(len(frame), dtype=bool)
+    if roles.consent is not None:
+        status = consent_status(frame[roles.consent])
+        for code, en, id_ in (
+            ("no", "without consent", "tanpa persetujuan"),
+            ("blank", "with the consent question unanswered", "dengan pertanyaan persetujuan tidak dijawab"),
+        ):  # fmt: skip
+            pos = np.flatnonzero(status == code)
+            if not len(pos):
+                continue
+            keep[pos] = False
+            rows = frame.index.to_numpy()[pos] + 2
+            stamps = _time_text(times, frame.index[pos])
+            shown = rows_with_times(rows.tolist(), stamps)
+            notes.append(
+                (
+                    f"{len(pos)} submission(s) {en} ({roles.consent}) left out: row(s) {shown}",
+                    f"{len(pos)} kiriman {id_} ({roles.consent}) tidak dipakai: baris {shown}",
+                )
+            )
+            ledger += [
+                {"row": int(r), "waktu_isi": t, "status": "dropped", "decision": "consent / persetujuan",
+                 "reason": f"{en} / {id_}: '{roles.consent}'"}
+                for r, t in zip(rows, stamps, strict=True)
+            ]  # fmt: skip
+    texts = [
+        h for h in (roles.id, *roles.identifiers, *roles.groups.values(), *roles.keys.values()) if h
+    ]
+    sub = frame[keep]
+    screen, first_day = test_submissions(
+        sub, item_headers, dict.fromkeys(texts), times[keep], start
+    )
+    if len(screen.positions):
+        index = sub.index[screen.positions]
+        rows = index.to_numpy() + 2
+        stamps = _time_text(times, index)
+        for r, t, en, id_ in zip(rows, stamps, screen.reasons_en, screen.reasons_id, strict=True):
+            ledger.append({"row": int(r), "waktu_isi": t, "status": "dropped" if test_rows == "drop" else "kept",
+                           "reason": f"test or blank? {en} / uji coba atau kosong? {id_}",
+                           "decision": f"--test-rows {test_rows}"})  # fmt: skip
+            if test_rows == "error":
+                where = f"row {r}" + (f" ({t.replace('T', ' ')[:16]})" if t else "")
+                issues.append(screen_issue(where, en, id_))
+        shown = rows_with_times(rows.tolist(), stamps)
+        if test_rows == "drop":
+            keep[np.flatnonzero(keep)[screen.positions]] = False
+            notes.append(
+                (
+                    f"{len(rows)} test or blank submission(s) left out (--test-rows drop): row(s) {shown}",
+                    f"{len(rows)} kiriman uji coba atau kosong tidak dipakai (--test-rows drop): baris {shown}",
+                )
+            )  # fmt: skip
+        elif test_rows == "keep":
+            notes.append(
+                (
+                    f"{len(rows)} submission(s) that look like tests or are blank were kept (--test-rows keep): row(s) {shown}",
+                    f"{len(rows)} kiriman yang tampak uji coba atau kosong tetap dipakai (--test-rows keep): baris {shown}",
+                )
+            )  # fmt: skip
+    del first_day
+    return frame[keep], times[keep], issues
+
+
+def generated_ids(
+    frame: pd.DataFrame, roles: Roles
+) -> tuple[pd.Series | None, str | None, list[Issue], list[tuple[str, str]]]:
+    """With no id column: the key for repeated submissions, its description, issues, notes.
+
+    A name is never the id: when the form holds names but no e-mail, NIP/NUPTK or code, the
+    import asks for ``--id-column`` or ``--generate-ids``. With generated ids, repeated
+    submissions are found by name and school together, so namesakes in different schools stay
+    two teachers.
+    """
+    names = [h for h in roles.identifiers if is_person_name(h)]
+    if names and not roles.generate_ids:
+        listed = ", ".join(f"'{h}'" for h in frame.columns if h not in names)[:160]
+        return None, None, [
+            Issue(
+                f"column '{names[0]}'",
+                "the form has names but no unique respondent id (e-mail, NIP/NUPTK or a teacher code); a name is never used as the id, because two teachers can share one",
+                f"choose the id with --id-column (a NIP, NUPTK, e-mail or code column; columns: {listed}), or number the respondents with --generate-ids",
+                "formulir memuat nama tetapi tidak ada id responden yang unik (email, NIP/NUPTK atau kode guru); nama tidak pernah dipakai sebagai id karena dua guru bisa bernama sama",
+                f"pilih id dengan --id-column (kolom NIP, NUPTK, email atau kode; kolom: {listed}), atau beri nomor responden dengan --generate-ids",
+            )
+        ], []  # fmt: skip
+    if not names:
+        return (
+            None,
+            None,
+            [],
+            [
+                (
+                    "no respondent id, e-mail or NIP column: rows were numbered id_responden R0001… "
+                    "in file order, and repeated submissions cannot be detected (give --id-column)",
+                    "tidak ada kolom id, email atau NIP: baris diberi nomor id_responden R0001… "
+                    "menurut urutan berkas, dan kiriman berulang tidak dapat dikenali (--id-column)",
+                )
+            ],
+        )
+    school = roles.groups.get("school")
+    key = name_duplicate_key(frame, names[0], school)
+    by = names[0] + (f" + {school}" if school else "")
+    notes = [
+        (
+            f"respondents numbered id_responden R0001… (--generate-ids); repeated submissions are "
+            f"recognized by {by} together, never by the name alone",
+            f"responden diberi nomor id_responden R0001… (--generate-ids); kiriman berulang "
+            f"dikenali dari {by} bersama-sama, tidak pernah dari nama saja",
+        )
+    ]
+    name_only = frame[names[0]].astype(str).map(normalize_text)
+    same_name = name_only.duplicated(keep=False) & (name_only != "") & ~key.duplicated(keep=False)
+    if same_name.any():
+        rows = rows_text(frame.index.to_numpy()[same_name.to_numpy()] + 2)
+        notes.append(
+            (
+                f"the same name appears in different schools (kept as different teachers): row(s) {rows}",
+                f"nama yang sama muncul di sekolah berbeda (dianggap guru yang berbeda): baris {rows}",
+            )
+        )  # fmt: skip
+    return key, by, [], notes
+
+
+def name_id_issue(header: str) -> Issue:
+    """``--id-column`` names a column of people's names."""
+    return Issue(
+        f"--id-column '{header}'",
+        "this column holds names; a name is not a unique id (namesakes would be merged as repeated submissions)",
+        "choose a NIP, NUPTK, e-mail or teacher-code column, or --generate-ids",
+        "kolom ini berisi nama; nama bukan id yang unik (guru yang bernama sama akan dianggap kiriman berulang)",
+        "pilih kolom NIP, NUPTK, email atau kode guru, atau --generate-ids",
+    )  # fmt: skip
+
+
+def ledger_frame(ledger: list[dict[str, Any]], times: pd.Series) -> pd.DataFrame:
+    """``rows.csv`` sorted by row, with each row's submission time when it was read."""
+    table = pd.DataFrame(ledger, columns=ROW_COLUMNS)
+    if table.empty:
+        return table
+    known = {
+        int(i) + 2: t for i, t in zip(times.index, _time_text(times, times.index), strict=True)
+    }
+    fill = table["row"].map(known)
+    table["waktu_isi"] = table["waktu_isi"].where(table["waktu_isi"].notna(), fill).fillna("")
+    return table.sort_values("row", kind="stable").fillna("").reset_index(drop=True)
