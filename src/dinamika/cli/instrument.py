@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from dinamika.cli.common import add_lang
 from dinamika.data.instruments import list_instruments, load_instrument
 from dinamika.data.versions import check_lock, diff_instruments, update_lock
-from dinamika.errors import UsageError
+from dinamika.errors import InstrumentError, UsageError
 
 
 def register(sub: Any) -> None:
@@ -28,9 +29,18 @@ def register(sub: Any) -> None:
     show.add_argument("ref", metavar="ID[@VERSION]")
     add_lang(show)
     show.set_defaults(func=_show)
-    diff = isub.add_parser("diff", help="bandingkan dua versi / compare two versions: ID@A ID@B")
-    diff.add_argument("old", metavar="ID@A")
-    diff.add_argument("new", metavar="ID@B")
+    diff = isub.add_parser(
+        "diff",
+        help="bandingkan dua versi / compare two versions: ID@A ID@B (or .yaml file paths)",
+        description=(
+            "Bandingkan dua versi instrumen butir demi butir: teks butir baru, keterbandingan skor "
+            "per skala, dan apakah nomor versi baru sesuai perubahannya (keluar 1 jika tidak). / "
+            "Compare two versions item by item: new item texts, comparability per scale, and "
+            "whether the new version number fits the changes (exit 1 if not)."
+        ),
+    )
+    diff.add_argument("old", metavar="ID@A|FILE")
+    diff.add_argument("new", metavar="ID@B|FILE")
     add_lang(diff)
     diff.set_defaults(func=_diff)
     lock = isub.add_parser(
@@ -48,8 +58,15 @@ def register(sub: Any) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
+    broken = 0
     for inst_id, versions in list_instruments().items():
-        inst = load_instrument(f"{inst_id}@{versions[-1]}")
+        try:
+            inst = load_instrument(f"{inst_id}@{versions[-1]}")
+        except InstrumentError as exc:  # one broken file must not hide the others
+            broken += 1
+            word = "TIDAK VALID" if args.lang == "id" else "INVALID"
+            print(f"{inst_id:<24} {', '.join(versions):<12} {word}: {exc}")
+            continue
         n = len(inst.items) or len(inst.questions)
         unit = (
             {"id": "butir", "en": "items"}[args.lang]
@@ -59,7 +76,7 @@ def _list(args: argparse.Namespace) -> int:
         print(
             f"{inst_id:<24} {', '.join(versions):<12} {inst.kind:<14} {n:>3} {unit}  {inst.title(args.lang)}"
         )
-    return 0
+    return 1 if broken else 0
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -94,12 +111,18 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    if "@" not in args.old or "@" not in args.new:
-        raise UsageError(
-            "name both versions, e.g. `dinamika instrument diff komunitas-guru@1.0.0 komunitas-guru@1.1.0`"
-        )
-    print(diff_instruments(args.old, args.new).summary(args.lang))
-    return 0
+    for ref in (args.old, args.new):
+        if "@" not in ref and Path(ref).suffix not in (".yaml", ".yml"):
+            raise UsageError(
+                "name both versions or files, e.g. `dinamika instrument diff komunitas-guru@1.0.0 "
+                "komunitas-guru@1.1.0` or `... komunitas-guru@1.0.0 saya/komunitas-guru/2.0.0.yaml`"
+                if args.lang == "en"
+                else "sebut kedua versi atau berkasnya, mis. `dinamika instrument diff "
+                "komunitas-guru@1.0.0 saya/komunitas-guru/2.0.0.yaml`"
+            )
+    result = diff_instruments(args.old, args.new)
+    print(result.summary(args.lang))
+    return 0 if result.ok else 1
 
 
 def _lock(args: argparse.Namespace) -> int:

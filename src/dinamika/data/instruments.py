@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from dinamika.data.adaptation import check_languages
 from dinamika.data.resources import instruments_dir, schema_path
 from dinamika.errors import InstrumentError
 
@@ -343,6 +344,7 @@ def _load_path(path: Path) -> Instrument:
         # Released files were checked against the schema when released (and by the tests);
         # any other file (a draft version, a user's own instrument) is checked here.
         _check(raw, path)
+        raw = check_languages(raw, path)  # Indonesian-only local adaptations: a warning
     return _build(raw, path, digest)
 
 
