@@ -58,6 +58,7 @@ def test_similar_names_finds_typos_and_word_order_not_other_numbers() -> None:
     )
     assert ("SDN Serang 3", "SDN Serng 3") in pairs and ("SDN 3 Serang", "SDN Serang 3") in pairs
     assert not any("13" in a + b or "4" in a + b for a, b in pairs)
+    assert similar_names(["SDN Contoh 01", "SMPN Contoh 01", "MI Contoh 1"]) == []  # other kinds
 
 
 def test_similar_names_stays_fast_for_a_national_school_list() -> None:

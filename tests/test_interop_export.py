@@ -10,6 +10,7 @@ import pyreadstat
 import pytest
 from openpyxl import load_workbook
 
+import dinamika
 from dinamika import load_instrument, load_survey
 from dinamika.cli import main
 from dinamika.errors import SurveyError, UsageError
@@ -44,7 +45,8 @@ def test_sav_round_trip_keeps_labels_and_values(term: Path, tmp_path: Path) -> N
     assert list(df.columns) == expected
     labels = meta.column_names_to_labels
     for item in inst.items:
-        assert labels[item.id] == item.text["id"]
+        mark = "[terbalik] " if item.reverse else ""  # issue 12: reverse-keyed items marked
+        assert labels[item.id] == mark + item.text["id"]
         assert meta.variable_value_labels[item.id] == {
             float(c): t["id"] for c, t in item.response_scale.labels.items()
         }
@@ -71,7 +73,7 @@ def test_dta_round_trip_in_english(term: Path, tmp_path: Path) -> None:
     inst = load_instrument(REF)
     for item in inst.items:
         label = meta.column_names_to_labels[item.id]
-        text = item.text["en"]
+        text = ("[reverse-keyed] " if item.reverse else "") + item.text["en"]
         assert label == (text if len(text) <= 80 else text[:79] + "…")  # Stata's 80-character limit
         assert meta.variable_value_labels[item.id] == {
             c: t["en"] for c, t in item.response_scale.labels.items()
@@ -132,33 +134,82 @@ def test_raw_identifiers_as_ids_are_refused(term: Path, tmp_path: Path) -> None:
 
 
 def test_factor_scores_on_the_bundled_term(tmp_path: Path) -> None:
+    # Issue 12: factor scores for every teacher with enough answers (was: ML on the 149 of 309
+    # complete rows). WLSMV EBM scores, kept where the scale score exists.
     from dinamika.psychometrics.cfa import cfa_survey
 
     result = export_survey(None, tmp_path / "ex.sav", key=KEY)
     fs_cols = [c for c in result.data.columns if c.startswith("fs_")]
     survey = load_survey(key=KEY)
     assert fs_cols == [f"fs_{s}" for s in survey.instrument.scales]
-    expected = (
-        cfa_survey(survey, estimator="ML", missing="listwise")
-        .scores()
-        .reindex(survey.responses.index)
-    )
+    expected = cfa_survey(survey).scores().reindex(survey.responses.index)
+    scores = dinamika.score(survey)
     df, meta = pyreadstat.read_sav(str(tmp_path / "ex.sav"))
     for s in survey.instrument.scales:
-        np.testing.assert_allclose(
-            df[f"fs_{s}"].to_numpy(), expected[s].to_numpy(), rtol=1e-8, atol=1e-10
-        )
+        want = expected[s].where(scores[s].notna())
+        np.testing.assert_allclose(df[f"fs_{s}"].to_numpy(), want.to_numpy(), rtol=1e-8, atol=1e-10)
+        # every teacher with a scale score has a factor score
+        assert (df[f"fs_{s}"].notna() == scores[s].notna()).all()
+    assert df["fs_kepemimpinan"].notna().sum() == len(survey.responses) == 309
     assert (
         "factor score" not in meta.column_names_to_labels["fs_kepemimpinan"]
     )  # labels in Indonesian
     assert "skor faktor" in meta.column_names_to_labels["fs_kepemimpinan"]
-    assert any("complete rows" in n for n in result.notes)
+    assert any(
+        "for every teacher with at least 50% of a scale's items answered" in n for n in result.notes
+    )
+
+
+def test_sav_and_dta_store_likert_items_as_labelled_integers_and_mark_reverse_items(
+    tmp_path: Path,
+) -> None:
+    survey = load_survey(key=KEY)
+    inst = survey.instrument
+    export_survey(survey, tmp_path / "x.sav", factor_scores=False)
+    export_survey(survey, tmp_path / "x.dta", factor_scores=False, lang="en")
+    _, sav_meta = pyreadstat.read_sav(str(tmp_path / "x.sav"))
+    dta, dta_meta = pyreadstat.read_dta(str(tmp_path / "x.dta"))
+    for item in inst.items:
+        assert sav_meta.original_variable_types[item.id] == "F1.0"  # not F8.2
+        assert dta_meta.readstat_variable_types[item.id] in ("int8", "int16", "int32")
+        assert set(sav_meta.variable_value_labels[item.id]) == {1, 2, 3, 4, 5}
+        assert dta_meta.variable_value_labels[item.id][5] == "Strongly agree"
+        np.testing.assert_array_equal(
+            dta[item.id].to_numpy(dtype=float), survey.responses[item.id].to_numpy()
+        )
+        label_id = sav_meta.column_names_to_labels[item.id]
+        label_en = dta_meta.column_names_to_labels[item.id]
+        assert label_id.startswith("[terbalik] ") == item.reverse
+        assert label_en.startswith("[reverse-keyed] ") == item.reverse
+    assert sav_meta.original_variable_types["kepemimpinan_n"] == "F1.0"
+    assert sav_meta.original_variable_types["kepemimpinan"] != "F1.0"  # a mean stays a decimal
+
+
+def test_observation_export_counts_lessons(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DINAMIKA_PSEUDONYM_KEY", KEY)
+    survey = load_survey(key=KEY)
+    assert survey.observations is not None
+    result = export_survey(survey, tmp_path / "obs.dta", part="observations")
+    lessons = survey.observations["lesson"].nunique()
+    assert lessons < len(survey.observations)  # some lessons were rated twice
+    text = result.summary("id")
+    assert f"{lessons} pelajaran yang diamati ({len(survey.observations)} penilaian oleh" in text
+    assert "responden" not in text
+    assert (
+        main(["export", "--part", "observations", "--out", str(tmp_path / "o.csv"), "--lang", "en"])
+        == 0
+    )
+    assert f"{lessons} observed lessons" in capsys.readouterr().out
 
 
 def test_small_term_exports_without_factor_scores_and_says_why(term: Path, tmp_path: Path) -> None:
     result = export_survey(term, tmp_path / "t.csv", key=KEY)
     assert not any(c.startswith("fs_") for c in result.data.columns)
-    assert any(n.startswith("factor scores not included") for n in result.notes)
+    assert any(
+        n.startswith("factor scores not included: 30 respondents are too few") for n in result.notes
+    )
     assert "skor faktor tidak disertakan" in result.summary("id")
 
 
@@ -237,6 +288,7 @@ def test_failed_cfa_says_why_without_warnings_on_stderr(
         raise ValueError("math domain error")
 
     monkeypatch.setattr(cfa_module, "cfa_survey", broken)
+    monkeypatch.setattr("dinamika.interop.export.MIN_PER_ITEM", 0)  # reach the CFA on 30 rows
     result = export_survey(term, tmp_path / "t.csv", key=KEY)
     assert not any(c.startswith("fs_") for c in result.data.columns)
     note = result.summary("id")

@@ -115,6 +115,17 @@ def unify_names(values: pd.Series) -> pd.DataFrame:
     return table.drop(columns="_order").reset_index(drop=True)
 
 
+#: The kind of school a key starts with; names of different kinds are never one group.
+_KINDS = {"sd", "sdn", "sds", "sdit", "smp", "smpn", "smps", "smpit", "sma", "sman", "smk",
+          "smkn", "mi", "min", "mis", "mts", "mtsn", "mtss", "ma", "man", "slb", "tk", "paud",
+          "gugus", "kkg", "mgmp"}  # fmt: skip
+
+
+def _kind(key: str) -> str:
+    first = key.split(" ", 1)[0]
+    return first if first in _KINDS else ""
+
+
 def _digits(key: str) -> str:
     return " ".join(sorted(re.findall(r"\d+", key)))
 
@@ -123,8 +134,9 @@ def similar_names(names: Iterable[str], *, threshold: float = 0.85) -> list[tupl
     """Pairs of distinct group names that probably name one group (not merged automatically).
 
     Two names are suspected when their keys (:func:`group_key`) are equal, hold the same words
-    in another order, or read alike (difflib ratio ≥ ``threshold``) with the same numbers:
-    "SDN Serang 3" and "SDN Serang 13" are never suspected. Names are compared only within
+    in another order, or read alike (difflib ratio ≥ ``threshold``) with the same numbers and
+    the same kind of school: "SDN Serang 3" and "SDN Serang 13", or "SDN Contoh 1" and
+    "SMPN Contoh 1", are never suspected. Names are compared only within
     blocks of equal numbers (ratios only in blocks of at most 300 names), so thousands of schools stay fast.
 
     Examples
@@ -134,9 +146,9 @@ def similar_names(names: Iterable[str], *, threshold: float = 0.85) -> list[tupl
     """
     unique = sorted({str(n).strip() for n in names if str(n).strip()})
     keys = {n: group_key(n) for n in unique}
-    blocks: dict[str, list[str]] = {}
+    blocks: dict[tuple[str, str], list[str]] = {}
     for n in unique:
-        blocks.setdefault(_digits(keys[n]), []).append(n)
+        blocks.setdefault((_kind(keys[n]), _digits(keys[n])), []).append(n)
     pairs: list[tuple[str, str]] = []
     for members in blocks.values():
         if len(members) > 300:  # a national list: only equal or reordered keys, no ratios

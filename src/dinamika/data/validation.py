@@ -80,6 +80,9 @@ class Problem:
         """Machine-readable form (``dinamika validate --format json``)."""
         out = asdict(self)
         out.pop("params")
+        origin = out.pop("origin")
+        if origin is not None:  # the row of the original export, for imported data
+            out["origin"] = dict(zip(("file", "row", "time"), origin, strict=True))
         out.update(severity=self.severity, message=self.message(lang), fix=self.fix(lang))
         return out
 

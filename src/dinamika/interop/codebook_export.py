@@ -139,8 +139,8 @@ def codebook(
     for scale in factor_scores:
         lid, len_ = inst.scale_label(scale, "id"), inst.scale_label(scale, "en")
         add(
-            f"fs_{scale}", "factor_score", f"{lid}: skor faktor (CFA ML, metode regresi)",
-            f"{len_}: factor score (CFA ML, regression method)", scale=scale, type="number",
+            f"fs_{scale}", "factor_score", f"{lid}: skor faktor (CFA WLSMV, EBM)",
+            f"{len_}: factor score (CFA WLSMV, EBM)", scale=scale, type="number",
         )  # fmt: skip
     return pd.DataFrame(rows).reindex(columns=list(CODEBOOK_COLUMNS))
 

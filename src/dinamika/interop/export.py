@@ -3,7 +3,7 @@
 The dataset has one row per respondent: ``teacher`` (pseudonymized when the manifest names the
 id column as an identifier), the group columns, the item codes, the scale scores with the
 number of items answered (:func:`dinamika.score`), and, when asked for and estimable, CFA factor
-scores ``fs_<scale>`` (ML, regression method). Identifier columns are never exported.
+scores ``fs_<scale>`` (WLSMV, EBM). Identifier columns are never exported.
 Variable labels and value labels travel with the file: natively in ``.sav`` and ``.dta``
 (pyreadstat), as a ``variables`` sheet in ``.xlsx``, as field metadata in ``.parquet``, and as a
 ``<name>.codebook.csv`` beside a ``.csv``. Text cells of CSV and XLSX files that start with
@@ -12,7 +12,6 @@ Variable labels and value labels travel with the file: natively in ``.sav`` and 
 
 from __future__ import annotations
 
-import json
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -22,11 +21,13 @@ import numpy as np
 import pandas as pd
 
 from dinamika.data.files import atomic_write
-from dinamika.data.instruments import Instrument
 from dinamika.data.survey import Survey, load_survey
 from dinamika.errors import SurveyError, UsageError
+from dinamika.interop._labelled import Part as _Part
+from dinamika.interop._labelled import write_parquet as _write_parquet
+from dinamika.interop._labelled import write_readstat as _write_readstat
 from dinamika.interop._safe import neutralize
-from dinamika.interop.codebook_export import codebook, value_labels
+from dinamika.interop.codebook_export import codebook
 
 __all__ = ["FORMATS", "ExportResult", "export_survey", "scored_frame"]
 
@@ -47,15 +48,27 @@ class ExportResult:
     extra_files: tuple[Path, ...] = ()
     notes: tuple[str, ...] = ()
     notes_id: tuple[str, ...] = ()
+    part: str = "responses"
 
     def summary(self, lang: str = "en") -> str:
-        """A few lines for the terminal."""
+        """A few lines for the terminal (respondents, or lessons for ``part="observations"``)."""
         n, k = self.data.shape
-        head = (
-            f"Ditulis {self.path}: {n} responden, {k} variabel."
-            if lang == "id"
-            else f"Wrote {self.path}: {n} respondents, {k} variables."
-        )
+        if self.part == "observations":
+            lessons = self.data["lesson"].nunique()
+            observers = self.data["observer"].nunique()
+            head = (
+                f"Ditulis {self.path}: {lessons} pelajaran yang diamati ({n} penilaian oleh "
+                f"{observers} pengamat), {k} variabel."
+                if lang == "id"
+                else f"Wrote {self.path}: {lessons} observed lessons ({n} ratings by {observers} "
+                f"observers), {k} variables."
+            )
+        else:
+            head = (
+                f"Ditulis {self.path}: {n} responden, {k} variabel."
+                if lang == "id"
+                else f"Wrote {self.path}: {n} respondents, {k} variables."
+            )
         more = [str(p) for p in self.extra_files]
         notes = self.notes_id if lang == "id" and self.notes_id else self.notes
         return "\n".join([head, *more, *(f"- {x}" for x in notes)])
@@ -82,22 +95,30 @@ def _not_pseudonymous(column: str, what: str) -> str:
 Note = tuple[str, str]  # (English, Indonesian)
 
 
-@dataclass(frozen=True)
-class _Part:
-    """What a writer needs to know about the exported table."""
-
-    instrument: Instrument
-    term: str
-    nominal: tuple[str, ...]
+#: Factor scores need a CFA estimated on at least this many respondents per item.
+MIN_PER_ITEM = 5
 
 
 def _factor_scores(survey: Survey) -> tuple[pd.DataFrame | None, Note]:
+    """EBM factor scores of the WLSMV CFA (pairwise polychorics, reverse-keyed items recoded),
+    kept for every teacher with a scale score (enough answers: the term's ``min_answered``)."""
     from dinamika.psychometrics.cfa import cfa_survey
+    from dinamika.psychometrics.scoring import score
 
+    n_items, n_resp = len(survey.item_columns), len(survey.responses)
+    if n_resp < MIN_PER_ITEM * n_items:
+        return None, (
+            f"factor scores not included: {n_resp} respondents are too few for a stable CFA of "
+            f"{n_items} items (at least {MIN_PER_ITEM} per item, {MIN_PER_ITEM * n_items}); the "
+            "items and scale scores are exported",
+            f"skor faktor tidak disertakan: {n_resp} responden terlalu sedikit untuk CFA yang "
+            f"stabil atas {n_items} butir (minimal {MIN_PER_ITEM} per butir, "
+            f"{MIN_PER_ITEM * n_items}); butir dan skor skala tetap diekspor",
+        )
     with warnings.catch_warnings(record=True) as caught:  # reported in the note, not on stderr
         warnings.simplefilter("always")
         try:
-            fit = cfa_survey(survey, estimator="ML", missing="listwise")
+            fit = cfa_survey(survey)  # WLSMV, pairwise: every questionnaire counts
             fs = fit.scores()
         except Exception as exc:  # a CFA that cannot be fitted must not stop the export
             why = f"{type(exc).__name__}: {str(exc)[:200]}"
@@ -110,10 +131,26 @@ def _factor_scores(survey: Survey) -> tuple[pd.DataFrame | None, Note]:
                 "bagian struktur faktor di laporan, atau tambahkan --no-factor-scores",
             )
     fs = fs.reindex(survey.responses.index)
+    scored = score(survey).reindex(survey.responses.index)
+    for scale in fs.columns:  # too few answers for a scale score: no factor score either
+        if scale in scored:
+            fs.loc[scored[scale].isna().to_numpy(), scale] = np.nan
     fs.columns = [f"fs_{c}" for c in fs.columns]
-    n = int(fs.notna().all(axis=1).sum())
-    en = f"factor scores from a one-factor-per-scale CFA (ML, regression method) on {n} complete rows"
-    id_ = f"skor faktor dari CFA satu faktor per skala (ML, metode regresi) pada {n} baris lengkap"
+    n, total = int(fs.notna().all(axis=1).sum()), len(fs)
+    short = total - int(fs.notna().any(axis=1).sum())
+    pct = f"{survey.min_answered:.0%}"
+    en = (
+        f"factor scores (empirical Bayes modal, lavPredict's EBM) from a one-factor-per-scale CFA "
+        f"(WLSMV, pairwise polychorics) for every teacher with at least {pct} of a scale's items "
+        f"answered: {n} of {total} teachers on every scale"
+        + (f"; {short} with too few answers have none" if short else "")
+    )
+    id_ = (
+        f"skor faktor (modus Bayes empiris, EBM seperti lavPredict) dari CFA satu faktor per "
+        f"skala (WLSMV, polikorik berpasangan) untuk setiap guru yang menjawab sedikitnya {pct} "
+        f"butir skala: {n} dari {total} guru pada semua skala"
+        + (f"; {short} guru dengan jawaban terlalu sedikit tidak mendapat skor" if short else "")
+    )
     diag = fit.diagnostics
     problems = []
     if not diag.converged:
@@ -198,67 +235,6 @@ def scored_frame(
     return data.reset_index(drop=True), fs_scales, notes
 
 
-def _labels(cb: pd.DataFrame, lang: str, limit: int | None = None) -> list[str | None]:
-    labels: list[str | None] = cb[f"label_{lang}"].fillna("").astype(str).tolist()
-    if limit:
-        labels = [t if t is None or len(t) <= limit else t[: limit - 1] + "…" for t in labels]
-    return labels
-
-
-def _write_readstat(
-    data: pd.DataFrame, cb: pd.DataFrame, part: _Part, path: Path, fmt: str, lang: str
-) -> None:
-    import pyreadstat
-
-    inst = part.instrument
-    frame = data.copy()
-    for col in frame.columns:
-        if isinstance(frame[col].dtype, pd.Int64Dtype):
-            frame[col] = frame[col].astype(float)
-        elif not pd.api.types.is_numeric_dtype(frame[col]):
-            frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
-    vlabels = {
-        i: {float(c): t for c, t in value_labels(inst, i, lang).items()} for i in inst.item_ids
-    }
-    title = f"{part.term} — {inst.ref}"
-    if fmt == "sav":
-        measure = {c: "scale" for c in frame.columns}
-        measure.update({c: "nominal" for c in part.nominal})
-        measure.update({i: "ordinal" for i in inst.item_ids})
-        pyreadstat.write_sav(
-            frame, str(path), file_label=title, column_labels=_labels(cb, lang),
-            variable_value_labels=vlabels, variable_measure=measure,
-        )  # fmt: skip
-    else:  # Stata: labels at most 80 characters, value labels on integer-valued variables
-        pyreadstat.write_dta(
-            frame, str(path), file_label=title[:80], column_labels=_labels(cb, lang, limit=80),
-            variable_value_labels=vlabels, version=15,
-        )  # fmt: skip
-
-
-def _write_parquet(
-    data: pd.DataFrame, cb: pd.DataFrame, part: _Part, path: Path, lang: str
-) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pandas(data, preserve_index=False)
-    fields = []
-    meta = cb.set_index("variable")
-    for f in table.schema:
-        row = meta.loc[f.name]
-        md = {"label_id": str(row["label_id"]), "label_en": str(row["label_en"])}
-        if isinstance(row["value_labels_id"], str):
-            md["value_labels"] = json.dumps(
-                value_labels(part.instrument, f.name, lang), ensure_ascii=False
-            )
-        fields.append(f.with_metadata({k: v.encode("utf-8") for k, v in md.items()}))
-    schema = pa.schema(fields, metadata={
-        b"dinamika": json.dumps({"term": part.term, "instrument": part.instrument.ref}).encode("utf-8"),
-    })  # fmt: skip
-    pq.write_table(table.cast(schema), str(path))
-
-
 def export_survey(
     survey: str | Path | Survey | None,
     out: str | Path,
@@ -283,8 +259,10 @@ def export_survey(
     lang : {"id", "en"}
         Language of variable and value labels.
     factor_scores : bool, default True
-        Add CFA factor scores ``fs_<scale>`` (ML, regression method, one factor per scale,
-        respondents with every item answered; others empty); when the CFA cannot be fitted
+        Add CFA factor scores ``fs_<scale>`` (one factor per scale, WLSMV with pairwise
+        polychorics, empirical Bayes modal scores as lavPredict's EBM) for every teacher with a
+        scale score (enough answers); with fewer than 5 respondents per item, or when the CFA
+        cannot be fitted
         the export goes on without them and the notes say why, as they report non-convergence,
         Heywood cases and non-positive-definite matrices.
     part : {"responses", "observations"}
@@ -380,5 +358,5 @@ def export_survey(
             )
         )
     return ExportResult(
-        out, data, cb, tuple(extra), tuple(n[0] for n in notes), tuple(n[1] for n in notes)
+        out, data, cb, tuple(extra), tuple(n[0] for n in notes), tuple(n[1] for n in notes), part
     )

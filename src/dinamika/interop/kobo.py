@@ -140,7 +140,7 @@ def import_kobo(
     >>> frame.to_csv(d / "kobo.csv", sep=";", index=False)
     >>> result = import_kobo(d / "kobo.csv", instrument=inst.ref, out=d / "term")
     >>> result.manifest["responses"]["id"], list(result.data.columns[:3])
-    ('id_guru', ['id_guru', 'waktu_isi', 'KEP1'])
+    ('id_guru', ['id_guru', 'waktu_isi', 'baris_asli'])
     """
     check_choices(duplicates, date_order, threshold)
     start = check_screening(test_rows, start_date, lang)
