@@ -259,7 +259,8 @@ def diff_instruments(old: str | Path | Instrument, new: str | Path | Instrument)
     bump = max((_BUMP[c] for c in changes["change"]), key=lambda s: _RANK[s], default="none")
     scale_rows = []
     for scale in dict.fromkeys([*a.scales, *b.scales]):
-        mine = changes[[scale in str(x).split(", ") for x in changes["scale"]]]
+        hit = changes["scale"].map(lambda x, sc=scale: sc in str(x).split(", ")).astype(bool)
+        mine = changes.loc[hit]
         step = max((_BUMP[c] for c in mine["change"]), key=lambda s: _RANK[s], default="none")
         if scale not in a.scales or scale not in b.scales:
             step = "major"
