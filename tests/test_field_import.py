@@ -121,7 +121,7 @@ def test_messy_export_imports_with_every_choice_recorded(tmp_path: Path) -> None
     # every choice in reviewable files
     ledger = pd.read_csv(out / "rows.csv", dtype=str, keep_default_na=False)
     assert ledger["row"].tolist() == ["2", "6", "18", "22"]
-    assert ledger["decision"].tolist() == ["--test-rows drop", "--duplicates keep-last", "consent / persetujuan", "--duplicates keep-last"]  # fmt: skip
+    assert ledger["decision"].tolist() == ["test-rows drop (--test-rows)", "duplicates keep-last (--duplicates)", "consent: no / persetujuan: tidak", "duplicates keep-last (--duplicates)"]  # fmt: skip
     assert ledger.loc[2, "waktu_isi"] == "2026-11-07T07:30:00"
     head = (out / "survey.yaml").read_text(encoding="utf-8")
     for choice in ("id = generated R0001… (--generate-ids)", "--duplicates keep-last", "--test-rows drop", "consent = 'Apakah Bapak/Ibu"):  # fmt: skip

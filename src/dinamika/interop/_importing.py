@@ -295,7 +295,7 @@ def build_import(
         rows = rows_text(dropped)
         kept_row = dup_table.loc[~dup_table["kept"], "kept_row"]
         ledger += [
-            {"row": int(r), "status": "dropped", "reason": f"repeated submission; row {k} kept / kiriman berulang; baris {k} dipakai", "decision": f"--duplicates {duplicates}"}
+            {"row": int(r), "status": "dropped", "reason": f"repeated submission; row {k} kept / kiriman berulang; baris {k} dipakai", "decision": f"duplicates {duplicates} (--duplicates)"}
             for r, k in zip(dropped, kept_row, strict=True)
         ]  # fmt: skip
         notes.append(

@@ -227,7 +227,7 @@ def select_rows(
                 )
             )
             ledger += [
-                {"row": int(r), "waktu_isi": t, "status": "dropped", "decision": "consent / persetujuan",
+                {"row": int(r), "waktu_isi": t, "status": "dropped", "decision": f"consent: {code} / persetujuan: {'tidak' if code == 'no' else 'kosong'}",
                  "reason": f"{en} / {id_}: '{roles.consent}'"}
                 for r, t in zip(rows, stamps, strict=True)
             ]  # fmt: skip
@@ -245,7 +245,7 @@ def select_rows(
         for r, t, en, id_ in zip(rows, stamps, screen.reasons_en, screen.reasons_id, strict=True):
             ledger.append({"row": int(r), "waktu_isi": t, "status": "dropped" if test_rows == "drop" else "kept",
                            "reason": f"test or blank? {en} / uji coba atau kosong? {id_}",
-                           "decision": f"--test-rows {test_rows}"})  # fmt: skip
+                           "decision": f"test-rows {test_rows} (--test-rows)"})  # fmt: skip
             if test_rows == "error":
                 where = f"row {r}" + (f" ({t.replace('T', ' ')[:16]})" if t else "")
                 issues.append(screen_issue(where, en, id_))
