@@ -99,13 +99,16 @@ def test_item_statistics_match_psych(ref, data, key):
     assert_allclose(it["sd"], r["stats"]["sd"], atol=CLOSED)
 
 
-@pytest.mark.parametrize("key", PEARSON)
+@pytest.mark.parametrize("key", [k for k in PEARSON if "pairwise" not in k and k != "sim_nokeys"])
 def test_omega_matches_one_factor_minres(ref, data, key):
     items, kwargs = _select(data, key)
     res = reliability(items, n_boot=0, **kwargs)
     r = ref[key]
-    # l <- fa(R, 1, fm = "minres")$loadings; sum(l)^2 / (sum(l)^2 + sum(1 - l^2))
-    assert res.omega_total == pytest.approx(r["omega_total"], abs=ITER)
+    # l <- fa(R, 1, fm = "minres")$loadings; sum(l)^2 / (sum(l)^2 + sum(1 - l^2)): the
+    # model-implied omega (omega_total is psych::omega's, tested in test_psych_omega.py).
+    # Complete data only: with missing answers the fit now uses cor(x, use = "pairwise") as
+    # psych::omega does (reference values in psych_omega_reference.json), not cov2cor(C).
+    assert res.omega_implied == pytest.approx(r["omega_total"], abs=ITER)
     assert_allclose(res.items["loading"], r["loadings"], atol=ITER)
 
 
@@ -206,9 +209,13 @@ class TestBootstrap:
         x = sim.to_numpy()
         obs = ~np.isnan(x)
         x0 = np.where(obs, x - np.nanmean(x, axis=0), 0.0)
-        covs = np.concatenate(list(jackknife_covariances(x0, obs.astype(float))))
+        blocks = list(jackknife_covariances(x0, obs.astype(float)))
+        covs = np.concatenate([c for c, _ in blocks])
+        cors = np.concatenate([r for _, r in blocks])
         for i in (0, 7, 39):
             assert_allclose(covs[i], sim.drop(index=sim.index[i]).cov().to_numpy(), atol=1e-12)
+            # pairwise correlations with each pair's own SDs (R's cor(use = "pairwise"))
+            assert_allclose(cors[i], sim.drop(index=sim.index[i]).corr().to_numpy(), atol=1e-12)
 
     def test_ordinal_bootstrap(self, data):
         res = reliability(data["sim"], reverse=["s5"], ordinal=True, n_boot=100, seed=5)
@@ -327,6 +334,7 @@ def test_reliability_table_uses_instrument_keys():
     assert list(tab.columns) == [
         "scale", "n", "n_items", "alpha", "alpha_lower", "alpha_upper", "omega_total",
         "omega_lower", "omega_upper", "std_alpha", "lambda6", "average_r", "flagged_items",
+        "notes",
     ]  # fmt: skip
     for row in tab.itertuples():
         items = list(inst.scales[row.scale])
@@ -435,3 +443,67 @@ def test_bootstrap_on_weakly_correlated_items_is_quiet() -> None:
             df = pd.DataFrame(rng.integers(1, 6, (40, 6)).astype(float), columns=list("abcdef"))
             res = dinamika.reliability(df, n_boot=200, seed=1)
             assert np.isfinite(res.alpha)
+
+
+def _small(n: int, p: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    f = rng.normal(size=(n, 1))
+    x = np.clip(np.round(3 + f + rng.normal(size=(n, p))), 1, 5)
+    return pd.DataFrame(x, columns=[f"q{i}" for i in range(p)])
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize(("n", "p", "seed"), [(4, 6, 3), (10, 5, 1), (10, 6, 2), (29, 4, 0)])
+def test_bootstrap_below_the_minimum_n_is_not_reported(n, p, seed):
+    from dinamika.sample_size import MINIMUMS
+
+    x = _small(n, p, seed)
+    x.iloc[0] = [1, 5] * (p // 2) + [3] * (p % 2)  # no item without variance
+    res = reliability(x, n_boot=300, seed=1)
+    assert n < MINIMUMS["reliability_bootstrap"].minimum
+    for iv in (res.alpha_ci_boot, res.alpha_ci_bca, res.omega_ci_boot, res.omega_ci_bca):
+        assert iv is not None and np.isnan(iv).all()
+    assert any("bootstrap intervals are not reported" in d for d in res.diagnostics)
+    assert res.alpha_ci_feldt[1] <= 1  # Feldt is still reported, inside its range
+    assert "—" in res.summary()
+    row = res.to_frame().query("statistic == 'alpha' and ci == 'bca'")
+    assert row["lower"].isna().all()
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("seed", range(12))
+def test_bootstrap_bounds_never_exceed_one(seed):
+    rng = np.random.default_rng(seed)
+    n, p = int(rng.integers(30, 40)), int(rng.integers(3, 8))
+    x = _small(n, p, seed)
+    x = x.mask(rng.random(x.shape) < 0.1 * (seed % 2))
+    res = reliability(x, n_boot=300, seed=seed, ordinal=seed % 4 == 0)
+    for iv in (
+        res.alpha_ci_feldt,
+        res.alpha_ci_boot,
+        res.alpha_ci_bca,
+        res.omega_ci_boot,
+        res.omega_ci_bca,
+    ):
+        assert iv is not None
+        assert not np.isfinite(iv).all() or iv[0] <= iv[1] <= 1
+
+
+def test_bca_and_percentile_cap_replicates_at_one():
+    from dinamika.psychometrics.reliability.bootstrap import bca_interval, percentile_interval
+
+    boot = np.array([0.8, 0.9, 1.02, 1.04, 0.95, 0.97, 1.1, np.nan, 0.85, 0.99])
+    jack = np.array([0.9, 0.93, 1.01, 0.95])
+    assert percentile_interval(boot, 0.95)[1] == 1.0
+    assert bca_interval(boot, 0.96, jack, 0.95)[1] <= 1.0
+    assert np.isnan(percentile_interval(np.array([np.nan, 0.5]), 0.95)).all()
+
+
+def test_reliability_table_below_the_minimum_says_why():
+    from dinamika import load_survey, reliability_table
+
+    survey = load_survey()
+    few = survey.responses.iloc[:20]
+    tab = reliability_table(few, instrument=survey.instrument, n_boot=100, seed=1)
+    assert tab["omega_lower"].isna().all() and tab["alpha_lower"].notna().all()
+    assert tab["notes"].str.contains("bootstrap intervals are not reported").all()

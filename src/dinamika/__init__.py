@@ -11,6 +11,7 @@ Public API (everything else is private):
   :func:`write_xlsform`, :func:`write_printable`, :func:`codebook`, :func:`write_codebook`
 - reports: :func:`make_report` (term and trend reports; also ``dinamika.report.pipeline``), privacy
   in outputs: :func:`suppress`, :func:`suppress_nested`, :func:`scrub`
+- minimum sample sizes of every analysis: :func:`minimum_sample_sizes`
 - errors: :class:`DinamikaError` and its subclasses
 """
 
@@ -88,6 +89,7 @@ from dinamika.relations.linking import (
 )
 from dinamika.relations.triangulation import TRIANGULATION_RULE, triangulate
 from dinamika.report import make_report
+from dinamika.sample_size import minimum_sample_sizes
 from dinamika.simulation.term import SimulatedTerm, simulate
 
 __all__ = [
@@ -146,6 +148,7 @@ __all__ = [
     "load_instrument",
     "load_survey",
     "make_report",
+    "minimum_sample_sizes",
     "multilevel",
     "observation_scores",
     "p_adjust",

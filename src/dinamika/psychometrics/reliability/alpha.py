@@ -112,7 +112,8 @@ class OneFactor:
     """One-factor minres (unweighted least squares) solutions for a stack of correlation matrices."""
 
     loadings: Array  # (..., p)
-    omega_total: Array  # (...)
+    omega_total: Array  # (...) psych::omega(nfactors = 1)$omega.tot: 1 − Σψ / 1ᵀ(DRD)1
+    omega_implied: Array  # (...) (Σλ)² / ((Σλ)² + Σψ), the model-implied denominator
     converged: NDArray[np.bool_]  # (...)
     heywood: NDArray[np.bool_]  # (...) some loading² ≥ 1
 
@@ -126,14 +127,39 @@ def one_factor(
     psych's ``fa(r, 1, fm = "minres")`` converges to): a few fixed-point sweeps
     :math:`\lambda_k \leftarrow \sum_{j\ne k} r_{kj}\lambda_j / \sum_{j \ne k}\lambda_j^2`, then
     Newton steps until :math:`\max|\Delta\lambda| <` ``tol``. Signs make :math:`\sum\lambda \ge 0`.
-    Then, with :math:`\psi_i = 1 - \lambda_i^2`,
+    Then, with :math:`\psi_i = 1 - \lambda_i^2` and D the diagonal of the loadings' signs
+    (psych's ``flip``: an item loading negatively counts reversed),
 
-    .. math:: \omega_t = \frac{(\sum_i \lambda_i)^2}{(\sum_i \lambda_i)^2 + \sum_i \psi_i}.
+    .. math:: \omega_t = 1 - \frac{\sum_i \psi_i}{1^\top D R D 1}
+        \quad\text{(psych::omega(R, nfactors = 1)\$omega.tot)},\qquad
+        \omega_{\text{implied}} = \frac{(\sum_i \lambda_i)^2}{(\sum_i \lambda_i)^2 + \sum_i \psi_i}.
+
+    The two differ only in the denominator (observed total variance against the one the
+    model implies) and agree when the one-factor model fits.
     """
     r = np.asarray(r, dtype=np.float64)
     batch = r.shape[:-2]
     p = r.shape[-1]
     rr = r.reshape(-1, p, p)
+    finite = np.isfinite(rr).all(axis=(1, 2))
+    if not finite.all():  # a matrix with undefined correlations has no fit: NaN
+        nan = np.full(rr.shape[0], np.nan)
+        lam_all = np.full((rr.shape[0], p), np.nan)
+        conv = np.zeros(rr.shape[0], dtype=bool)
+        out = [nan.copy(), nan.copy()]
+        if finite.any():
+            st = None if start is None else np.broadcast_to(start, (rr.shape[0], p))[finite]
+            sub = one_factor(rr[finite], st, tol=tol, max_iter=max_iter)
+            lam_all[finite] = sub.loadings
+            out[0][finite], out[1][finite] = sub.omega_total, sub.omega_implied
+            conv[finite] = sub.converged
+        return OneFactor(
+            loadings=lam_all.reshape(*batch, p),
+            omega_total=out[0].reshape(batch),
+            omega_implied=out[1].reshape(batch),
+            converged=conv.reshape(batch),
+            heywood=(np.nan_to_num(lam_all) ** 2 >= 1).any(axis=1).reshape(batch),
+        )
     eye = np.eye(p, dtype=bool)
     off = np.where(eye, 0.0, rr)
     if start is None:
@@ -201,11 +227,15 @@ def one_factor(
     lam = lam * sign[:, None]
     s = lam.sum(axis=1)
     psi = 1.0 - lam * lam
+    flip = np.where(lam < 0, -1.0, 1.0)
+    total = np.einsum("bi,bij,bj->b", flip, rr, flip)
     with np.errstate(invalid="ignore", divide="ignore"):
-        omega = s * s / (s * s + psi.sum(axis=1))
+        implied = s * s / (s * s + psi.sum(axis=1))
+        omega = 1.0 - psi.sum(axis=1) / total
     return OneFactor(
         loadings=lam.reshape(*batch, p),
         omega_total=omega.reshape(batch),
+        omega_implied=implied.reshape(batch),
         converged=converged.reshape(batch),
         heywood=(lam * lam >= 1.0).any(axis=1).reshape(batch),
     )

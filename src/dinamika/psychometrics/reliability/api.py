@@ -2,9 +2,10 @@
 
 ``reliability(items)`` works on one scale's items (a DataFrame); ``reliability_table(survey)``
 runs it for every scale of a loaded term with the instrument's reverse keys. Closed-form
-statistics equal ``psych::alpha``; omega total comes from a one-factor minres model;
-confidence intervals are Feldt's (``psych::alpha.ci``) and a seeded, vectorized bootstrap
-(percentile and BCa).
+statistics equal ``psych::alpha``; omega total equals ``psych::omega(x, nfactors = 1)$omega.tot``
+(one-factor minres model); confidence intervals are Feldt's (``psych::alpha.ci``) and a seeded,
+vectorized bootstrap (percentile and BCa), reported from
+:data:`dinamika.sample_size.MINIMUMS` ``["reliability_bootstrap"]`` respondents on.
 """
 
 from __future__ import annotations
@@ -19,8 +20,14 @@ import pandas as pd
 from dinamika.data.instruments import Instrument, load_instrument
 from dinamika.errors import UsageError
 from dinamika.psychometrics.blas import single_thread_blas
-from dinamika.psychometrics.reliability.core import Estimate, estimate, pearson_intervals
+from dinamika.psychometrics.reliability.core import (
+    NAN_INTERVAL,
+    Estimate,
+    estimate,
+    pearson_intervals,
+)
 from dinamika.psychometrics.reliability.ordinal import ordinal_bootstrap
+from dinamika.sample_size import MINIMUMS
 
 if TYPE_CHECKING:  # pragma: no cover
     from dinamika.data.survey import Survey
@@ -32,7 +39,7 @@ Interval = tuple[float, float]
 
 @dataclass(frozen=True)
 class Reliability:
-    """Reliability of one scale. Every CI is ``(lower, upper)`` at level ``ci``; None if not computed.
+    r"""Reliability of one scale. Every CI is ``(lower, upper)`` at level ``ci``; None if not computed.
 
     Attributes
     ----------
@@ -40,7 +47,12 @@ class Reliability:
         Cronbach's alpha (raw), standardized alpha, Guttman's λ6 (psych ``G6(smc)``) and the
         mean inter-item correlation, as ``psych::alpha``.
     omega_total : float
-        McDonald's omega total from a one-factor minres model (see :func:`reliability`).
+        McDonald's omega total, ``psych::omega(x, nfactors = 1)$omega.tot``: one-factor minres
+        loadings, observed total variance in the denominator (see :func:`reliability`).
+    omega_implied : float
+        The same loadings with the model-implied total variance in the denominator
+        (:math:`(\sum\lambda)^2 / ((\sum\lambda)^2 + \sum\psi)`); equal to ``omega_total``
+        when the one-factor model fits.
     n : int
         Respondents used (with at least one answer; with ``listwise``, complete ones).
     n_items : int
@@ -48,7 +60,9 @@ class Reliability:
     alpha_ci_feldt : tuple
         Feldt's interval (``psych::alpha.ci``).
     alpha_ci_boot, alpha_ci_bca, omega_ci_boot, omega_ci_bca : tuple or None
-        Bootstrap percentile and BCa intervals.
+        Bootstrap percentile and BCa intervals (None with ``n_boot=0``; NaN bounds, with the
+        reason in ``diagnostics``, below the minimum n or when not computable). No bound
+        exceeds 1.
     items : DataFrame
         One row per item: ``reversed``, ``n``, ``missing``, ``mean``, ``sd``, ``item_total_r``,
         ``item_rest_r``, ``alpha_if_deleted``, ``std_alpha_if_deleted``,
@@ -66,6 +80,7 @@ class Reliability:
     lambda6: float
     average_r: float
     omega_total: float
+    omega_implied: float
     n: int
     n_items: int
     alpha_ci_feldt: Interval
@@ -92,7 +107,7 @@ class Reliability:
             ],
             "omega_total": [("percentile", self.omega_ci_boot), ("bca", self.omega_ci_bca)],
         }
-        for stat in ("alpha", "std_alpha", "lambda6", "average_r", "omega_total"):
+        for stat in ("alpha", "std_alpha", "lambda6", "average_r", "omega_total", "omega_implied"):
             est = float(getattr(self, stat))
             found = [(m, iv) for m, iv in intervals.get(stat, []) if iv is not None]
             if not found:
@@ -106,7 +121,7 @@ class Reliability:
         pct = round(100 * self.ci)
 
         def iv(v: Interval | None) -> str:
-            return "—" if v is None else f"[{v[0]:.3f}, {v[1]:.3f}]"
+            return "—" if v is None or not np.isfinite(v).all() else f"[{v[0]:.3f}, {v[1]:.3f}]"
 
         kind = "ordinal (polychoric)" if self.ordinal else "Pearson"
         lines = [
@@ -134,6 +149,7 @@ def reliability(
     n_boot: int = 2000,
     seed: int | np.random.Generator | None = None,
     item_range: tuple[float, float] | None = None,
+    feldt_n: Literal["rows", "used"] = "rows",
 ) -> Reliability:
     r"""Alpha, omega and item analysis of one scale — the numbers of ``psych::alpha``.
 
@@ -161,6 +177,11 @@ def reliability(
         Lowest and highest possible code, used for reverse keying and the response
         distribution. Default: the lowest and highest code observed in any of the items — the
         rule of psych's ``keys`` argument.
+    feldt_n : {"rows", "used"}, default "rows"
+        n of Feldt's interval: ``"rows"`` the number of rows of ``items`` (``nrow(x)``, as
+        ``psych::alpha`` passes to ``alpha.ci``; with ``missing="listwise"`` the complete
+        rows, as ``psych::alpha(na.omit(x))``); ``"used"`` the respondents with at least
+        one answer (differs only when some rows are empty).
 
     Returns
     -------
@@ -177,15 +198,19 @@ def reliability(
       ``item_total_r`` (psych ``raw.r``) correlates the item with each respondent's mean of
       the items answered. With ``ordinal=True`` both come from the polychoric matrix
       (psych ``r.drop`` and ``r`` of a correlation matrix).
-    - ``omega_total`` :math:`= (\sum\lambda)^2 / ((\sum\lambda)^2 + \sum(1-\lambda_i^2))` with
-      λ the one-factor minres loadings of R — the value of
-      ``l <- fa(R, 1, fm = "minres")$loadings; sum(l)^2 / (sum(l)^2 + sum(1 - l^2))``.
-      (``psych::omega(x, 1)$omega.tot`` divides by the observed ``sum(R)`` instead of the
-      model-implied total; the two agree when the one-factor model fits.)
+    - ``omega_total`` :math:`= 1 - \sum(1-\lambda_i^2) / 1^\top DRD1` with λ the one-factor
+      minres loadings of R = ``cor(x, use = "pairwise")`` (each pair's own SDs; the polychoric
+      matrix with ``ordinal=True``) and D their signs — ``psych::omega(x, nfactors =
+      1)$omega.tot``, which flips negatively loading items. ``omega_implied``
+      :math:`= (\sum\lambda)^2 / ((\sum\lambda)^2 + \sum(1-\lambda_i^2))` divides by the
+      model-implied total instead; the two agree when the one-factor model fits.
     - Feldt: :math:`1 - (1-\alpha)F_{1-q}` and :math:`1 - (1-\alpha)F_{q}`, F with
-      (n − 1, (n − 1)(p − 1)) degrees of freedom, q = (1 − ci)/2 (``psych::alpha.ci``). n is
-      the number of respondents with at least one answer; psych passes ``nrow(x)``, the same
-      unless some rows are empty.
+      (n − 1, (n − 1)(p − 1)) degrees of freedom, q = (1 − ci)/2 (``psych::alpha.ci``), n as
+      ``feldt_n``.
+    - Bootstrap intervals need at least ``MINIMUMS["reliability_bootstrap"].minimum``
+      respondents (:mod:`dinamika.sample_size`); below that they are NaN with the reason in
+      ``diagnostics``. Replicates above 1 (Heywood cases, non-positive-definite pairwise
+      matrices) count as 1, so no bound exceeds 1.
     - Bootstrap: respondents are resampled ``n_boot`` times; each draw's pairwise covariance
       matrix comes from multinomial-weighted sums, all draws of a block in one matrix product.
       Percentile intervals use R's quantile type 7; BCa takes its acceleration from the exact
@@ -215,8 +240,34 @@ def reliability(
     >>> [round(v, 2) for v in res.alpha_ci_feldt]  # psych::alpha.ci(res.alpha, 400, 4)
     [0.74, 0.81]
     """
-    with single_thread_blas():
-        return _reliability(items, reverse, missing, ordinal, ci, n_boot, seed, item_range)
+    if feldt_n not in ("rows", "used"):
+        raise UsageError(f"`feldt_n` must be 'rows' or 'used', but {feldt_n!r} was passed.")
+    # floating-point edge cases (an item constant in a bootstrap draw, a polychoric pair at
+    # the boundary) become NaN or capped values that the diagnostics report: no raw warnings
+    with single_thread_blas(), np.errstate(all="ignore"):
+        return _reliability(items, reverse, missing, ordinal, ci, n_boot, seed, item_range, feldt_n)
+
+
+def _feldt_rows(items: pd.DataFrame, missing: str, feldt_n: str) -> int | None:
+    """Feldt's n: nrow(x) (complete rows with listwise) or None for the respondents used."""
+    if feldt_n == "used":
+        return None
+    if missing == "listwise":
+        return int(items.notna().all(axis=1).sum())
+    return len(items)
+
+
+def _too_few(est: Estimate) -> bool:
+    """Below the bootstrap minimum: say so in the diagnostics."""
+    rule = MINIMUMS["reliability_bootstrap"]
+    n = est.mom.n_rows
+    if n >= rule.minimum:
+        return False
+    est.diagnostics.append(
+        f"bootstrap intervals are not reported: {n} respondents, fewer than the minimum "
+        f"{rule.minimum:g} ({rule.reference})"
+    )
+    return True
 
 
 def _reliability(
@@ -228,14 +279,21 @@ def _reliability(
     n_boot: int,
     seed: int | np.random.Generator | None,
     item_range: tuple[float, float] | None,
+    feldt_n: str,
 ) -> Reliability:
     if n_boot < 0 or int(n_boot) != n_boot:
         raise UsageError(f"`n_boot` must be a whole number ≥ 0, but {n_boot!r} was passed.")
-    est = estimate(items, reverse, missing, ordinal, ci, item_range)
+    est = estimate(
+        items, reverse, missing, ordinal, ci, item_range, _feldt_rows(items, missing, feldt_n)
+    )
     boot: dict[str, Interval | None] = dict.fromkeys(
         ["alpha_boot", "alpha_bca", "omega_boot", "omega_bca"]
     )
-    if n_boot > 0:
+    if n_boot > 0 and _too_few(est):
+        boot = dict.fromkeys(boot, NAN_INTERVAL)
+        if est.fit is None:
+            boot["omega_boot"] = boot["omega_bca"] = None
+    elif n_boot > 0:
         rng = np.random.default_rng(seed)
         if est.poly is not None:
             names = est.names
@@ -272,6 +330,7 @@ def _assemble(
         lambda6=est.stats["lambda6"],
         average_r=est.stats["average_r"],
         omega_total=est.omega,
+        omega_implied=est.omega_implied,
         n=est.mom.n_rows,
         n_items=len(est.names),
         alpha_ci_feldt=est.feldt,
@@ -320,7 +379,8 @@ def reliability_table(
     -------
     DataFrame
         Columns ``scale, n, n_items, alpha, alpha_lower, alpha_upper, omega_total,
-        omega_lower, omega_upper, std_alpha, lambda6, average_r, flagged_items``.
+        omega_lower, omega_upper, std_alpha, lambda6, average_r, flagged_items, notes``
+        (``notes``: the scale's diagnostics joined by "; ").
         ``alpha_lower``/``alpha_upper`` are Feldt's interval; ``omega_lower``/``omega_upper``
         the bootstrap BCa interval (the percentile interval when BCa is not available, see
         :func:`reliability`; NaN with ``n_boot=0``).
@@ -334,7 +394,7 @@ def reliability_table(
     >>> bool((tab["alpha"] > 0.6).all())
     True
     """
-    with single_thread_blas():
+    with single_thread_blas(), np.errstate(all="ignore"):
         return _reliability_table(
             survey_or_items, instrument, ordinal, missing, ci, n_boot, seed, flag_below
         )
@@ -375,16 +435,27 @@ def _reliability_table(
         lo = min(inst.item(i).min for i in item_ids)
         hi = max(inst.item(i).max for i in item_ids)
         rev = [i for i in item_ids if i in reverse_keyed]
-        ests.append(estimate(responses[list(item_ids)], rev, missing, ordinal, ci, (lo, hi)))
+        sub = responses[list(item_ids)]
+        ests.append(
+            estimate(sub, rev, missing, ordinal, ci, (lo, hi), _feldt_rows(sub, missing, "rows"))
+        )
     boots: list[dict[str, Interval | None]] = [
         dict.fromkeys(["alpha_boot", "alpha_bca", "omega_boot", "omega_bca"]) for _ in ests
     ]
-    if n_boot > 0 and not ordinal:
-        shared = pearson_intervals(ests, len(responses), n_boot, np.random.default_rng(seed), ci)
-        for b, got in zip(boots, shared, strict=True):
+    few = [n_boot > 0 and _too_few(est) for est in ests]
+    for b, small in zip(boots, few, strict=True):
+        if small:
+            b.update(dict.fromkeys(b, NAN_INTERVAL))
+    enough = [est for est, small in zip(ests, few, strict=True) if not small]
+    if n_boot > 0 and not ordinal and enough:
+        shared = pearson_intervals(enough, len(responses), n_boot, np.random.default_rng(seed), ci)
+        todo = [b for b, small in zip(boots, few, strict=True) if not small]
+        for b, got in zip(todo, shared, strict=True):
             b.update(got)
-    elif n_boot > 0:
-        for b, est in zip(boots, ests, strict=True):
+    elif n_boot > 0 and ordinal:
+        for b, est, small in zip(boots, ests, few, strict=True):
+            if small:
+                continue
             poly = est.poly
             if poly is None:  # pragma: no cover - ordinal estimates always have one
                 continue
@@ -423,6 +494,7 @@ def _reliability_table(
                 "lambda6": res.lambda6,
                 "average_r": res.average_r,
                 "flagged_items": ", ".join(flagged),
+                "notes": "; ".join(res.diagnostics),
             }
         )
     return pd.DataFrame(rows)

@@ -16,7 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
-from dinamika.psychometrics.reliability.moments import pairwise_cov
+from dinamika.psychometrics.reliability.alpha import cov_to_cor
+from dinamika.psychometrics.reliability.moments import pairwise_cor, pairwise_cov
 
 __all__ = ["bca_interval", "boot_covariances", "jackknife_covariances", "percentile_interval"]
 
@@ -54,11 +55,16 @@ def _columns(x0: Array, obs: Array | None) -> tuple[Array, NDArray[np.intp], NDA
         return np.concatenate([x0, xx], axis=1), iu, ju
     mm = obs[:, iu] * obs[:, ju]
     xm = (x0[:, :, None] * obs[:, None, :]).reshape(len(x0), p * p)
-    return np.concatenate([mm, xm, xx], axis=1), iu, ju
+    x2m = (x0[:, :, None] ** 2 * obs[:, None, :]).reshape(len(x0), p * p)
+    return np.concatenate([mm, xm, xx, x2m], axis=1), iu, ju
 
 
-def _sums_to_cov(s: Array, p: int, n: float, has_missing: bool) -> Array:
-    """Turn weighted column sums (b, k) into covariance matrices (b, p, p)."""
+def _sums_to_cov(s: Array, p: int, n: float, has_missing: bool) -> tuple[Array, Array]:
+    """Turn weighted column sums (b, k) into covariance and correlation matrices (b, p, p).
+
+    The correlations are R's ``cor(use = "pairwise")`` (each pair's own SDs) when answers are
+    missing, ``cov2cor`` of the covariances otherwise.
+    """
     b = s.shape[0]
     iu, ju = np.triu_indices(p)
     q = len(iu)
@@ -72,21 +78,24 @@ def _sums_to_cov(s: Array, p: int, n: float, has_missing: bool) -> Array:
     if not has_missing:
         sx = np.broadcast_to(s[:, :p, None], (b, p, p))
         cnt = np.full((b, p, p), n)
-        return pairwise_cov(cnt, sx, sym(s[:, p:]))
+        cov = pairwise_cov(cnt, sx, sym(s[:, p:]))
+        return cov, cov_to_cor(cov)
     cnt = sym(s[:, :q])
     sx = s[:, q : q + p * p].reshape(b, p, p)
-    return pairwise_cov(cnt, sx, sym(s[:, q + p * p :]))
+    sxx = sym(s[:, q + p * p : 2 * q + p * p])
+    sx2 = s[:, 2 * q + p * p :].reshape(b, p, p)
+    return pairwise_cov(cnt, sx, sxx), pairwise_cor(cnt, sx, sxx, sx2)
 
 
 def _n_columns(p: int, missing: bool) -> int:
     q = p * (p + 1) // 2
-    return 2 * q + p * p if missing else p + q
+    return 2 * q + 2 * p * p if missing else p + q
 
 
 def boot_covariances(
     specs: list[tuple[Array, Array | None]], n_boot: int, rng: np.random.Generator
-) -> Iterator[list[Array]]:
-    """Yield, per block of draws, each scale's bootstrap covariance matrices (b, p, p).
+) -> Iterator[list[tuple[Array, Array]]]:
+    """Yield, per block of draws, each scale's bootstrap covariance and correlation matrices.
 
     ``specs``: one ``(x0, obs)`` per scale, all with the same n rows (respondents): ``x0`` the
     centered keyed answers with 0 where missing, ``obs`` the 0/1 answered mask or None when
@@ -130,8 +139,8 @@ def boot_covariances(
         done += size
 
 
-def jackknife_covariances(x0: Array, obs: Array | None) -> Iterator[Array]:
-    """Yield blocks of leave-one-out pairwise covariance matrices, in respondent order."""
+def jackknife_covariances(x0: Array, obs: Array | None) -> Iterator[tuple[Array, Array]]:
+    """Yield blocks of leave-one-out pairwise covariance and correlation matrices, in order."""
     n, p = x0.shape
     step = max(1, _BLOCK_CELLS // (p * p * 4))
 
@@ -144,29 +153,51 @@ def jackknife_covariances(x0: Array, obs: Array | None) -> Iterator[Array]:
         yield _sums_to_cov(total[None, :] - cols(start), p, float(n - 1), obs is not None)
 
 
-def percentile_interval(boot: Array, level: float) -> tuple[float, float]:
-    """Percentile interval (R ``quantile`` type 7) of the finite bootstrap values."""
-    v = boot[np.isfinite(boot)]
+def _in_range(values: Array, cap: float) -> Array:
+    """The finite replicate values, each capped at ``cap`` (reliability cannot exceed 1)."""
+    v = values[np.isfinite(values)]
+    return np.minimum(v, cap)
+
+
+def percentile_interval(boot: Array, level: float, cap: float = 1.0) -> tuple[float, float]:
+    """Percentile interval (R ``quantile`` type 7) of the finite bootstrap values.
+
+    Replicates above ``cap`` (a draw with a Heywood case or a non-positive-definite pairwise
+    matrix) count as ``cap``, so no bound exceeds it; NaN when fewer than 2 draws are finite.
+    """
+    v = _in_range(boot, cap)
+    if len(v) < 2:
+        return float("nan"), float("nan")
     lo, hi = np.quantile(v, [(1 - level) / 2, (1 + level) / 2])
     return float(lo), float(hi)
 
 
-def bca_interval(boot: Array, estimate: float, jack: Array, level: float) -> tuple[float, float]:
+def bca_interval(
+    boot: Array, estimate: float, jack: Array, level: float, cap: float = 1.0
+) -> tuple[float, float]:
     r"""Bias-corrected and accelerated interval (Efron, 1987).
 
     :math:`z_0 = \Phi^{-1}(\#\{\theta^*_b < \hat\theta\} / B)` (ties count half),
     :math:`a = \sum d_i^3 / (6 (\sum d_i^2)^{3/2})` with :math:`d_i = \bar\theta_{(\cdot)} - \theta_{(i)}`
     from the jackknife, and the limits are the bootstrap quantiles at
-    :math:`\Phi\big(z_0 + (z_0 + z_\alpha) / (1 - a (z_0 + z_\alpha))\big)`.
+    :math:`\Phi\big(z_0 + (z_0 + z_\alpha) / (1 - a (z_0 + z_\alpha))\big)`. Replicates
+    (bootstrap and jackknife) above ``cap`` count as ``cap``, so no bound exceeds it; NaN
+    when the estimate or fewer than 2 draws are finite.
     """
-    v = boot[np.isfinite(boot)]
+    v = _in_range(boot, cap)
+    jk = _in_range(jack, cap)
+    if len(v) < 2 or len(jk) < 2 or not np.isfinite(estimate):
+        return float("nan"), float("nan")
+    estimate = min(float(estimate), cap)
     prop = (np.sum(v < estimate) + 0.5 * np.sum(v == estimate)) / len(v)
     z0 = float(ndtri(np.clip(prop, 1.0 / (2 * len(v)), 1 - 1.0 / (2 * len(v)))))
-    jk = jack[np.isfinite(jack)]
     d = jk.mean() - jk
     den = 6.0 * float((d * d).sum()) ** 1.5
     a = float((d**3).sum()) / den if den > 0 else 0.0
     z = ndtri(np.array([(1 - level) / 2, (1 + level) / 2]))
-    adj = ndtr(z0 + (z0 + z) / (1 - a * (z0 + z)))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        adj = ndtr(z0 + (z0 + z) / (1 - a * (z0 + z)))
+    if not np.isfinite(adj).all():
+        return float("nan"), float("nan")
     lo, hi = np.quantile(v, adj)
     return float(lo), float(hi)

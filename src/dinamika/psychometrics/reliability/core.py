@@ -30,6 +30,7 @@ __all__ = ["Estimate", "estimate", "pearson_intervals"]
 
 Interval = tuple[float, float]
 JACKKNIFE_MAX = 200_000  # BCa needs one leave-one-out fit per respondent
+NAN_INTERVAL: Interval = (float("nan"), float("nan"))
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Estimate:
     stats: dict[str, float]
     fit: _alpha.OneFactor | None
     omega: float
+    omega_implied: float
     table: pd.DataFrame
     feldt: Interval
     poly: PolychoricResult | None
@@ -62,8 +64,12 @@ def estimate(
     ordinal: bool,
     ci: float,
     item_range: tuple[float, float] | None,
+    feldt_n: int | None = None,
 ) -> Estimate:
-    """Everything of :func:`dinamika.psychometrics.reliability.api` except the bootstrap."""
+    """Everything of :func:`dinamika.psychometrics.reliability.api` except the bootstrap.
+
+    ``feldt_n``: the n of Feldt's interval (default: the respondents used).
+    """
     x, kept, rev_mask, adjust, code_range, complete, diagnostics = prepare(
         items, reverse, missing, item_range
     )
@@ -79,13 +85,20 @@ def estimate(
         poly = polychoric(keyed, missing="pairwise" if missing == "pairwise" else "listwise")
         diagnostics += [f"polychoric: {d}" for d in poly.diagnostics]
         cov = poly.rho.to_numpy()
+        cor = cov
     else:
         cov = mom.cov
+        cor = mom.cor  # psych::omega correlates raw data with cor(x, use = "pairwise")
     stats = {k: float(v) for k, v in _alpha.summary_stats(cov).items()}
-    fit = _alpha.one_factor(_alpha.cov_to_cor(cov)) if p >= 3 else None
+    fit = _alpha.one_factor(cor) if p >= 3 else None
     if fit is None:
         diagnostics.append(
             "omega_total needs at least 3 items (a one-factor model of 2 items is not identified)"
+        )
+    elif not np.isfinite(cor).all():
+        diagnostics.append(
+            "omega_total is not computed: some pair of items has no variance among the "
+            "respondents who answered both, so their correlation is undefined"
         )
     elif not bool(fit.converged):
         diagnostics.append("the one-factor (minres) fit for omega did not converge")
@@ -94,19 +107,19 @@ def estimate(
             "Heywood case in the one-factor model: a loading of 1 or more (omega is unreliable)"
         )
     omega = float(fit.omega_total) if fit is not None else float("nan")
-    table = item_table(mom, cov, names, rev_mask, fit, ordinal, x)
+    implied = float(fit.omega_implied) if fit is not None else float("nan")
+    if stats["alpha"] > 1 or omega > 1:
+        diagnostics.append(
+            "a reliability coefficient above 1: the pairwise covariance matrix is not "
+            "positive definite or the one-factor model has a Heywood case; do not interpret it"
+        )
+    table = item_table(mom, cov, cor, names, rev_mask, fit, ordinal, x)
     for item in table.index[table["item_rest_r"] < 0]:
         diagnostics.append(
             f"item {item} correlates negatively with the rest of the scale; check whether it "
             "should be reverse-keyed"
         )
-    alpha = stats["alpha"]
-    n = mom.n_rows
-    q = (1 - ci) / 2
-    feldt = (
-        float(1 - (1 - alpha) * f_dist.ppf(1 - q, n - 1, (n - 1) * (p - 1))),
-        float(1 - (1 - alpha) * f_dist.ppf(q, n - 1, (n - 1) * (p - 1))),
-    )
+    feldt = feldt_interval(stats["alpha"], mom.n_rows if feldt_n is None else feldt_n, p, ci)
     return Estimate(
         names=names,
         x=x,
@@ -117,10 +130,23 @@ def estimate(
         stats=stats,
         fit=fit,
         omega=omega,
+        omega_implied=implied,
         table=table,
         feldt=feldt,
         poly=poly,
         diagnostics=diagnostics,
+    )
+
+
+def feldt_interval(alpha: float, n: int, p: int, ci: float) -> Interval:
+    """Feldt's interval ``psych::alpha.ci(alpha, n, p)``; bounds capped at 1, NaN if undefined."""
+    if not np.isfinite(alpha) or alpha >= 1 or n < 2:
+        return NAN_INTERVAL
+    q = (1 - ci) / 2
+    df1, df2 = n - 1, (n - 1) * (p - 1)
+    return (
+        float(1 - (1 - alpha) * f_dist.ppf(1 - q, df1, df2)),
+        float(1 - (1 - alpha) * f_dist.ppf(q, df1, df2)),
     )
 
 
@@ -152,12 +178,10 @@ def pearson_intervals(
     alphas: list[list[NDArray[np.float64]]] = [[] for _ in ests]
     omegas: list[list[NDArray[np.float64]]] = [[] for _ in ests]
     for block in boot_covariances(specs, n_boot, rng):
-        for i, (est, covs) in enumerate(zip(ests, block, strict=True)):
+        for i, (est, (covs, cors)) in enumerate(zip(ests, block, strict=True)):
             alphas[i].append(_alpha.alpha_raw(covs))
             if est.fit is not None:
-                omegas[i].append(
-                    _alpha.one_factor(_alpha.cov_to_cor(covs), est.fit.loadings).omega_total
-                )
+                omegas[i].append(_alpha.one_factor(cors, est.fit.loadings).omega_total)
     out = []
     for i, est in enumerate(ests):
         a_boot = np.concatenate(alphas[i])
@@ -180,12 +204,10 @@ def pearson_intervals(
             x0, obs = _boot_spec(est, None)
             a_jack: list[NDArray[np.float64]] = []
             o_jack: list[NDArray[np.float64]] = []
-            for covs in jackknife_covariances(x0, obs):
+            for covs, cors in jackknife_covariances(x0, obs):
                 a_jack.append(_alpha.alpha_raw(covs))
                 if est.fit is not None:
-                    o_jack.append(
-                        _alpha.one_factor(_alpha.cov_to_cor(covs), est.fit.loadings).omega_total
-                    )
+                    o_jack.append(_alpha.one_factor(cors, est.fit.loadings).omega_total)
             res["alpha_bca"] = bca_interval(a_boot, est.stats["alpha"], np.concatenate(a_jack), ci)
             if o_boot is not None:
                 res["omega_bca"] = bca_interval(o_boot, est.omega, np.concatenate(o_jack), ci)
@@ -307,6 +329,7 @@ def check_cov(mom: ItemMoments, names: list[str]) -> None:
 def item_table(
     mom: ItemMoments,
     cov: NDArray[np.float64],
+    cor: NDArray[np.float64],
     names: list[str],
     rev_mask: NDArray[np.bool_],
     fit: _alpha.OneFactor | None,
@@ -318,7 +341,8 @@ def item_table(
     sub = np.stack([cov[np.ix_(keep[i], keep[i])] for i in range(p)])  # (p, p-1, p-1)
     drop = _alpha.summary_stats(sub)
     if p - 1 >= 3:
-        omega_drop = _alpha.one_factor(_alpha.cov_to_cor(sub)).omega_total
+        sub_cor = np.stack([cor[np.ix_(keep[i], keep[i])] for i in range(p)])
+        omega_drop = _alpha.one_factor(sub_cor).omega_total
     else:
         omega_drop = np.full(p, np.nan)
     if p == 2:  # psych reports a regression slope here; alpha of one item is undefined

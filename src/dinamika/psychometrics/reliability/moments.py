@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["ItemMoments", "item_moments", "pairwise_cov"]
+__all__ = ["ItemMoments", "item_moments", "pairwise_cor", "pairwise_cov"]
 
 CHUNK_ROWS = 32_768  # rows per block: the block's work arrays stay in cache
 MAX_LEVELS = 10  # psych's response.frequencies(max = 10)
@@ -27,6 +27,7 @@ class ItemMoments:
     n_rows: int  # respondents with at least one answer
     count: NDArray[np.float64]  # (p, p) respondents answering both items
     cov: NDArray[np.float64]  # (p, p) pairwise covariances (ddof = 1)
+    cor: NDArray[np.float64]  # (p, p) R's cor(x, use = "pairwise"): each pair's own SDs
     mean: NDArray[np.float64]  # (p,) item means (keyed)
     total_r: NDArray[np.float64]  # (p,) correlation of item with the mean of answered items
     levels: NDArray[np.float64] | None  # response codes counted in ``freq``
@@ -44,6 +45,23 @@ def pairwise_cov(
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         return (sxx - sx * np.swapaxes(sx, -1, -2) / n) / (n - 1.0)
+
+
+def pairwise_cor(
+    n: NDArray[np.float64],
+    sx: NDArray[np.float64],
+    sxx: NDArray[np.float64],
+    sx2: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """R's ``cor(x, use = "pairwise")`` from (weighted) sums; works on stacks ``(..., p, p)``.
+
+    As :func:`pairwise_cov`, plus ``sx2[i, j]`` = Σ w x_i² m_i m_j: each pair's correlation
+    uses the standard deviations of the respondents who answered both items.
+    """
+    cov = pairwise_cov(n, sx, sxx)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = (sx2 - sx * sx / n) / (n - 1.0)  # var[i, j]: item i among those answering j
+        return cov / np.sqrt(var * np.swapaxes(var, -1, -2))
 
 
 def item_moments(
@@ -78,6 +96,7 @@ def item_moments(
     s_n = np.zeros((p, p))
     s_x = np.zeros((p, p))
     s_xx = np.zeros((p, p))
+    s_x2 = np.zeros((p, p))
     t_stats = np.zeros((3, p))  # Σ m t, Σ m t², Σ m t x (t and x centered)
     t_shift = float(shift.mean())
     n_rows = 0
@@ -103,6 +122,7 @@ def item_moments(
             s_n += mf.T @ mf
             s_x += buf.T @ mf
             s_xx += buf.T @ buf
+            s_x2 += (buf * buf).T @ mf
             cnt = mf.sum(axis=1)
             has = cnt > 0
             n_rows += int(has.sum())
@@ -129,10 +149,13 @@ def item_moments(
         cov = pairwise_cov(s_n, s_x, s_xx)
         mean = shift + sums / n
         ones = np.ones(p)
+        sd = np.sqrt(np.diag(cov))
         with np.errstate(invalid="ignore", divide="ignore"):
+            cor = cov / np.outer(sd, sd)
             total_r = cov @ ones / np.sqrt(np.diag(cov) * (ones @ cov @ ones))
     else:
         cov = pairwise_cov(s_n, s_x, s_xx)
+        cor = pairwise_cor(s_n, s_x, s_xx, s_x2)
         cnt_i = np.diag(s_n)
         sx_i = np.diag(s_x)
         sxx_i = np.diag(s_xx)
@@ -158,6 +181,7 @@ def item_moments(
         n_rows=n_rows,
         count=s_n,
         cov=cov,
+        cor=cor,
         mean=mean,
         total_r=total_r,
         levels=levels,
