@@ -598,3 +598,27 @@ def test_negative_group_iccs_are_shown_as_zero_and_said_so(lang):
     page = "".join(shown)
     assert "-52" not in page and "−52" not in page
     assert ("ditampilkan sebagai 0" if lang == "id" else "are shown as 0") in page
+
+
+@pytest.fixture(scope="module")
+def forty_teacher_report(hermetic, tmp_path_factory):
+    """`dinamika simulate --teachers 40 --schools 6`, then the term report (issue 11)."""
+
+    def make(folder, lines):
+        term = folder / "t40"
+        assert main(["simulate", "--teachers", "40", "--schools", "6", "--out", str(term)]) == 0
+        return report_mod.report([term], out=folder / "t40.html")
+
+    _, data, _ = _cached_report(tmp_path_factory, "t40", make)
+    return _visible_text(data.decode("utf-8"))
+
+
+def test_forty_teacher_term_report_reads_correctly(forty_teacher_report):
+    text = " ".join(forty_teacher_report.split())
+    # the 4-factor CFA has far more free parameters than 40 respondents can carry: not judged
+    assert "Kecocokan model tidak dinilai: 40 responden terlalu sedikit" in text
+    assert not re.search(r"Model \d faktor (kurang |cukup )?sesuai", text)
+    assert "Hanya 6 kelompok" in text  # school ICCs and aggregation: a first impression
+    assert "Koo & Li" in text  # too few double-rated lessons to certify observers
+    assert "Maas & Hox" in text  # multilevel model of 6 schools
+    assert "Traceback" not in text and "Warning" not in text

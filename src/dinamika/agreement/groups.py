@@ -18,6 +18,7 @@ import pandas as pd
 
 from dinamika.agreement.group_stats import group_icc, rwg
 from dinamika.errors import UsageError
+from dinamika.sample_size import below_minimum
 
 __all__ = ["GroupAgreement", "group_agreement", "group_icc", "rwg"]
 
@@ -35,7 +36,9 @@ class GroupAgreement:
         ``n_groups``, ``group_size`` (the k of ICC(1)), ``icc1`` with ``icc1_lower`` and
         ``icc1_upper`` (95% limits), ``icc2``, ``f``, ``df1``,
         ``df2``, ``p``, ``rwg_j_median``, ``rwg_j_mean``, ``n_truncated`` (groups whose rwg(j)
-        was set to 0), ``n_groups_ok`` and ``scale_ok`` (ICC(1) and median rwg(j) meet the rule).
+        was set to 0), ``n_groups_ok`` and ``scale_ok`` (ICC(1) and median rwg(j) meet the rule),
+        ``few_groups`` (fewer groups than the minimum of :mod:`dinamika.sample_size`, 30:
+        ICC(1) and the rule's decision are then a first impression, not an inference).
     groups : DataFrame
         One row per ``group_by`` × ``group`` × ``scale``: ``n``, ``mean``, ``sd``, ``rwg_j``,
         ``truncated``, ``aggregate_ok`` and ``reason`` (the criteria not met, ``""`` if none).
@@ -241,7 +244,8 @@ def group_agreement(
                  "rwg_j_median": median,
                  "rwg_j_mean": float(gt["rwg_j"].mean()) if scale_items else float("nan"),
                  "n_truncated": int(gt["truncated"].sum()),
-                 "n_groups_ok": int(gt["aggregate_ok"].sum()), "scale_ok": scale_ok}
+                 "n_groups_ok": int(gt["aggregate_ok"].sum()), "scale_ok": scale_ok,
+                 "few_groups": below_minimum("group_icc", st["n_groups"]) is not None}
             )  # fmt: skip
     table = pd.DataFrame(scale_rows).drop(columns=["msb", "msw"])
     table[["n", "n_groups"]] = table[["n", "n_groups"]].astype(int)

@@ -64,6 +64,13 @@ class RaterAgreement:
     observers: tuple[str, ...]
     excluded: tuple[str, ...] = field(default=())
 
+    @property
+    def sample_size(self) -> str | None:
+        """Why the double-rated lessons are too few (:mod:`dinamika.sample_size`), or None."""
+        from dinamika.sample_size import below_minimum
+
+        return below_minimum("observer_agreement", self.n_double_rated)
+
     def to_frame(self) -> pd.DataFrame:
         """The tidy table."""
         return self.table

@@ -245,6 +245,13 @@ class RelateResult:
     dimensions: tuple[str, ...]
     info: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def sample_size(self) -> str | None:
+        """Why the matched teachers are too few for the correlations, or None."""
+        from dinamika.sample_size import below_minimum
+
+        return below_minimum("correlation", self.n_matched)
+
     def to_frame(self) -> pd.DataFrame:
         """The multilevel model's fixed effects (see ``.correlations`` for the correlations)."""
         return self.model.fixed

@@ -73,6 +73,13 @@ class MultilevelResult:
         """The (REML) log-likelihood."""
         return -self.criterion / 2.0
 
+    @property
+    def sample_size(self) -> str | None:
+        """Why the groups are too few for inference (:mod:`dinamika.sample_size`), or None."""
+        from dinamika.sample_size import below_minimum
+
+        return below_minimum("multilevel", self.n_groups)
+
     def to_frame(self) -> pd.DataFrame:
         """The fixed-effects table."""
         return self.fixed

@@ -16,7 +16,9 @@ import pandas as pd
 from dinamika import __version__
 from dinamika.i18n import join
 from dinamika.privacy.outputs import suppress
+from dinamika.report.verdicts import DIGITS, below, fit_verdict
 from dinamika.report.view import View
+from dinamika.sample_size import MINIMUMS
 
 __all__ = ["ReportView"]
 
@@ -81,7 +83,15 @@ class ReportView(View):
             }
         )
         self.table(shown, value_labels=["scale"], keep_text=["alpha_ci", "omega_ci", "flagged"])
-        low = table.loc[(table[["alpha", "omega_total"]] < 0.70).any(axis=1), "scale"]
+        boot_min = MINIMUMS["reliability_bootstrap"].minimum
+        if n_boot and (table["n"] < boot_min).any():
+            self.note(self.t("reliability_small_n", min=self.num(boot_min, 0)), "missing")
+        # judged as printed: a quoted 0,70 is never called "below 0,70"
+        is_low = [
+            below(a, 0.70, DIGITS["alpha"]) or below(o, 0.70, DIGITS["omega"])
+            for a, o in zip(table["alpha"], table["omega_total"], strict=True)
+        ]
+        low = table.loc[is_low, "scale"]
         if len(low):
             names = join([self.label(str(s)) for s in low], self.lang)
             self.text(self.t("reliability_low", scales=names))
@@ -103,20 +113,37 @@ class ReportView(View):
 
         cfi, tli, rmsea, srmr = pick("cfi"), pick("tli"), pick("rmsea"), float(f.srmr)
         lo, hi = pick("rmsea_ci_lower"), pick("rmsea_ci_upper")
-        good = cfi >= 0.95 and tli >= 0.95 and rmsea <= 0.06 and srmr <= 0.08
-        fair = cfi >= 0.90 and tli >= 0.90 and rmsea <= 0.08 and srmr <= 0.10
-        verdict = self.t("fit_good" if good else "fit_fair" if fair else "fit_poor")
-        self.text(
-            self.t(
-                "fit_reading",
-                k=self.num(fit.loadings["factor"].nunique(), 0),
-                verdict=verdict,
-                cfi=self.num(cfi),
-                tli=self.num(tli),
-                rmsea=self.num(rmsea, 3),
-                srmr=self.num(srmr, 3),
+        quoted = {
+            "k": self.num(fit.loadings["factor"].nunique(), 0),
+            "cfi": self.num(cfi, DIGITS["cfi"]),
+            "tli": self.num(tli, DIGITS["tli"]),
+            "rmsea": self.num(rmsea, DIGITS["rmsea"]),
+            "srmr": self.num(srmr, DIGITS["srmr"]),
+        }
+        if getattr(fit.diagnostics, "sample_size", None):
+            # too few respondents per free parameter: the indices are shown, not judged
+            self.text(self.t("fit_reading_small", **quoted))
+            q = int(f.npar)
+            need = MINIMUMS["cfa"].minimum * q
+            self.note(
+                self.t(
+                    "fit_small_n", n=self.num(fit.n, 0), q=self.num(q, 0), need=self.num(need, 0)
+                ),
+                "missing",
             )
-        )
+        else:
+            v = fit_verdict(cfi, tli, rmsea, srmr)
+            if v.kind == "unknown":
+                self.text(self.t("fit_reading_small", **quoted))
+            else:
+                self.text(self.t("fit_reading", verdict=self.t(f"fit_{v.kind}"), **quoted))
+            names = {"cfi": "CFI", "tli": "TLI", "rmsea": "RMSEA", "srmr": "SRMR"}
+            failing = join([names[k] for k in v.failing], self.lang)
+            if v.kind == "mixed":
+                passing = join([names[k] for k in v.passing], self.lang)
+                self.text(self.t("fit_which", passing=passing, failing=failing))
+            elif v.kind == "poor":
+                self.text(self.t("fit_failing", failing=failing))
         if n_total is not None:
             estimator = self.t("estimator_wlsmv" if scaled else "estimator_ml")
             self.text(
@@ -195,6 +222,18 @@ class ReportView(View):
         self.table(shown, value_labels=["scale"])
         if ((table["icc1"] < 0) | (table["icc2"] < 0)).any():
             self.note(self.t("icc_truncated"), "missing")
+        if "few_groups" in table:
+            few = table[table["few_groups"].astype(bool)].drop_duplicates("group_by")
+            for gcol, n in zip(few["group_by"], few["n_groups"], strict=True):
+                self.note(
+                    self.t(
+                        "groups_small_n",
+                        n=self.num(int(n), 0),
+                        what=self.label(str(gcol)),
+                        min=self.num(MINIMUMS["group_icc"].minimum, 0),
+                    ),
+                    "missing",
+                )
 
     # --- observation --------------------------------------------------------------------------
     def rater_agreement(self, result: Any) -> None:
@@ -223,6 +262,15 @@ class ReportView(View):
                 "krippendorff_alpha": rows["alpha_ordinal"].to_numpy(dtype=float),
             }
         )
+        if getattr(result, "sample_size", None):
+            self.note(
+                self.t(
+                    "rater_small_n",
+                    n=self.num(result.n_double_rated, 0),
+                    min=self.num(MINIMUMS["observer_agreement"].minimum, 0),
+                ),
+                "missing",
+            )
         self.table(shown, digits={"exact": 0, "adjacent": 0})
         self.note(self.t("rater_columns"), "missing")
 
@@ -248,6 +296,15 @@ class ReportView(View):
                 r=self.num(best["r"]),
             )
         )
+        if getattr(result, "sample_size", None):
+            self.note(
+                self.t(
+                    "link_small_n",
+                    n=self.num(n, 0),
+                    min=self.num(MINIMUMS["correlation"].minimum, 0),
+                ),
+                "missing",
+            )
         matrix = corr.pivot(index="x", columns="y", values="r")
         ys = ["overall", *[c for c in dict.fromkeys(corr["y"]) if c != "overall"]]
         matrix = matrix.reindex(index=list(dict.fromkeys(corr["x"])), columns=ys)
@@ -307,6 +364,15 @@ class ReportView(View):
                 r2=self.num(m.r2_marginal),
             )
         )
+        if getattr(m, "sample_size", None):
+            self.note(
+                self.t(
+                    "model_small_n",
+                    groups=self.num(m.n_groups, 0),
+                    min=self.num(MINIMUMS["multilevel"].minimum, 0),
+                ),
+                "missing",
+            )
         if not m.converged or m.singular:
             self.note(
                 self.t(

@@ -13,6 +13,7 @@ from scipy.special import ndtr
 
 from dinamika.psychometrics.cfa.fit import FitMeasures
 from dinamika.psychometrics.cfa.model import Model
+from dinamika.sample_size import below_minimum
 
 if TYPE_CHECKING:  # pragma: no cover
     from dinamika.psychometrics.cfa.ml import GroupStats
@@ -36,6 +37,9 @@ class Diagnostics:
         Matrices (e.g. ``"psi (group 1)"``) that are not positive definite at the solution.
     warnings : tuple of str
         Everything else worth knowing (e.g. polychoric tables with empty cells).
+    sample_size : str or None
+        Set when n is below the CFA minimum of :mod:`dinamika.sample_size` (5 respondents per
+        free parameter): why the fit should not be judged. None otherwise.
     """
 
     converged: bool
@@ -44,6 +48,7 @@ class Diagnostics:
     heywood: tuple[str, ...] = ()
     not_positive_definite: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    sample_size: str | None = None
 
 
 def _sqrt_or_nan(x: float) -> float:
@@ -272,6 +277,7 @@ class CFAResult:
             ("Heywood cases", d.heywood),
             ("not positive definite", d.not_positive_definite),
             ("warnings", d.warnings),
+            ("sample size", (d.sample_size,) if d.sample_size else ()),
         ):
             if items:
                 lines.append(f"{label}: " + "; ".join(items))
@@ -379,7 +385,15 @@ def assemble(
         loadings=_loadings(params),
         factor_correlations=_factor_correlations(mod, theta, labels),
         r2=_r2(mod, theta, labels),
-        diagnostics=Diagnostics(converged, iterations, message, heywood, npd, tuple(notes)),
+        diagnostics=Diagnostics(
+            converged,
+            iterations,
+            message,
+            heywood,
+            npd,
+            tuple(notes),
+            below_minimum("cfa", n, parameters=int(fit.npar)),
+        ),
         n=n,
         group_labels=labels,
         _model=mod,

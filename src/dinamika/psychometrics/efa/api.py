@@ -24,6 +24,7 @@ from dinamika.psychometrics.efa.input import check_choice, correlations, item_ma
 from dinamika.psychometrics.efa.retention import ParallelResult, parallel_analysis, velicer_map
 from dinamika.psychometrics.efa.rotation import ROTATIONS, align, rotate
 from dinamika.psychometrics.efa.stats import EFAFit, fit_statistics
+from dinamika.sample_size import below_minimum
 
 __all__ = [
     "BartlettResult",
@@ -294,6 +295,8 @@ def _efa(
         )
     fit, fit_notes = fit_statistics(ci.r, lam, phi, ci.n, ci.n_pairs)
     notes += fit_notes
+    if ci.n is not None and (few := below_minimum("efa", ci.n, parameters=p)):
+        notes.append(f"sample size: {few}")
     vx = np.sum(lam * lam, axis=0) if phi is None else np.diag(phi @ lam.T @ lam)
     vtotal = float(np.sum(h2 + u2))
     rows = {"SS loadings": vx, "Proportion Var": vx / vtotal}
