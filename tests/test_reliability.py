@@ -455,7 +455,7 @@ def _small(n: int, p: int, seed: int) -> pd.DataFrame:
 @pytest.mark.filterwarnings("error")
 @pytest.mark.parametrize(("n", "p", "seed"), [(4, 6, 3), (10, 5, 1), (10, 6, 2), (29, 4, 0)])
 def test_bootstrap_below_the_minimum_n_is_not_reported(n, p, seed):
-    from dinamika.sample_size import MINIMUMS
+    from dinamika.core.sample_size import MINIMUMS
 
     x = _small(n, p, seed)
     x.iloc[0] = [1, 5] * (p // 2) + [3] * (p % 2)  # no item without variance

@@ -17,9 +17,9 @@ import pytest
 
 import dinamika
 from dinamika.cli import main
+from dinamika.core.sample_size import MINIMUMS, below_minimum, minimum_sample_sizes
 from dinamika.report.pipeline import View, label_maps
 from dinamika.report.verdicts import FIT_CUTOFFS, below, fit_verdict
-from dinamika.sample_size import MINIMUMS, below_minimum, minimum_sample_sizes
 
 WORDS = {
     "id": {

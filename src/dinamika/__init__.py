@@ -30,6 +30,7 @@ from dinamika.agreement.coefficients import (
 )
 from dinamika.agreement.groups import GroupAgreement, group_agreement, group_icc, rwg
 from dinamika.agreement.observers import RaterAgreement, certify_observers, rater_agreement
+from dinamika.core.sample_size import minimum_sample_sizes
 from dinamika.data.instruments import Instrument, list_instruments, load_instrument
 from dinamika.data.survey import Survey, load_survey, validate_survey
 from dinamika.data.validation import Problem, ValidationReport
@@ -89,7 +90,6 @@ from dinamika.relations.linking import (
 )
 from dinamika.relations.triangulation import TRIANGULATION_RULE, triangulate
 from dinamika.report import make_report
-from dinamika.sample_size import minimum_sample_sizes
 from dinamika.simulation.term import SimulatedTerm, simulate
 
 __all__ = [

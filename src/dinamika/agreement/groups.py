@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from dinamika.agreement.group_stats import group_icc, rwg
+from dinamika.core.sample_size import below_minimum
 from dinamika.errors import UsageError
-from dinamika.sample_size import below_minimum
 
 __all__ = ["GroupAgreement", "group_agreement", "group_icc", "rwg"]
 
@@ -37,7 +37,7 @@ class GroupAgreement:
         ``icc1_upper`` (95% limits), ``icc2``, ``f``, ``df1``,
         ``df2``, ``p``, ``rwg_j_median``, ``rwg_j_mean``, ``n_truncated`` (groups whose rwg(j)
         was set to 0), ``n_groups_ok`` and ``scale_ok`` (ICC(1) and median rwg(j) meet the rule),
-        ``few_groups`` (fewer groups than the minimum of :mod:`dinamika.sample_size`, 30:
+        ``few_groups`` (fewer groups than the minimum of :mod:`dinamika.core.sample_size`, 30:
         ICC(1) and the rule's decision are then a first impression, not an inference).
     groups : DataFrame
         One row per ``group_by`` × ``group`` × ``scale``: ``n``, ``mean``, ``sd``, ``rwg_j``,

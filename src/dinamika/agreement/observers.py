@@ -66,8 +66,8 @@ class RaterAgreement:
 
     @property
     def sample_size(self) -> str | None:
-        """Why the double-rated lessons are too few (:mod:`dinamika.sample_size`), or None."""
-        from dinamika.sample_size import below_minimum
+        """Why the double-rated lessons are too few (:mod:`dinamika.core.sample_size`), or None."""
+        from dinamika.core.sample_size import below_minimum
 
         return below_minimum("observer_agreement", self.n_double_rated)
 

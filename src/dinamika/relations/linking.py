@@ -248,7 +248,7 @@ class RelateResult:
     @property
     def sample_size(self) -> str | None:
         """Why the matched teachers are too few for the correlations, or None."""
-        from dinamika.sample_size import below_minimum
+        from dinamika.core.sample_size import below_minimum
 
         return below_minimum("correlation", self.n_matched)
 

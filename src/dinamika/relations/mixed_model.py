@@ -75,8 +75,8 @@ class MultilevelResult:
 
     @property
     def sample_size(self) -> str | None:
-        """Why the groups are too few for inference (:mod:`dinamika.sample_size`), or None."""
-        from dinamika.sample_size import below_minimum
+        """Why the groups are too few for inference (:mod:`dinamika.core.sample_size`), or None."""
+        from dinamika.core.sample_size import below_minimum
 
         return below_minimum("multilevel", self.n_groups)
 

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 from dinamika import __version__
+from dinamika.core.sample_size import MINIMUMS
 from dinamika.i18n import join
 from dinamika.privacy.outputs import suppress
 from dinamika.report.verdicts import DIGITS, below, fit_verdict
 from dinamika.report.view import View
-from dinamika.sample_size import MINIMUMS
 
 __all__ = ["ReportView"]
 

@@ -11,9 +11,9 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.special import ndtr
 
+from dinamika.core.sample_size import below_minimum
 from dinamika.psychometrics.cfa.fit import FitMeasures
 from dinamika.psychometrics.cfa.model import Model
-from dinamika.sample_size import below_minimum
 
 if TYPE_CHECKING:  # pragma: no cover
     from dinamika.psychometrics.cfa.ml import GroupStats
@@ -38,7 +38,7 @@ class Diagnostics:
     warnings : tuple of str
         Everything else worth knowing (e.g. polychoric tables with empty cells).
     sample_size : str or None
-        Set when n is below the CFA minimum of :mod:`dinamika.sample_size` (5 respondents per
+        Set when n is below the CFA minimum of :mod:`dinamika.core.sample_size` (5 respondents per
         free parameter): why the fit should not be judged. None otherwise.
     """
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from dinamika.core.sample_size import below_minimum
 from dinamika.errors import UsageError
 from dinamika.psychometrics.blas import single_thread_blas
 from dinamika.psychometrics.efa.factorability import BartlettResult, KMOResult, bartlett, kmo
@@ -24,7 +25,6 @@ from dinamika.psychometrics.efa.input import check_choice, correlations, item_ma
 from dinamika.psychometrics.efa.retention import ParallelResult, parallel_analysis, velicer_map
 from dinamika.psychometrics.efa.rotation import ROTATIONS, align, rotate
 from dinamika.psychometrics.efa.stats import EFAFit, fit_statistics
-from dinamika.sample_size import below_minimum
 
 __all__ = [
     "BartlettResult",

@@ -5,7 +5,7 @@ runs it for every scale of a loaded term with the instrument's reverse keys. Clo
 statistics equal ``psych::alpha``; omega total equals ``psych::omega(x, nfactors = 1)$omega.tot``
 (one-factor minres model); confidence intervals are Feldt's (``psych::alpha.ci``) and a seeded,
 vectorized bootstrap (percentile and BCa), reported from
-:data:`dinamika.sample_size.MINIMUMS` ``["reliability_bootstrap"]`` respondents on.
+:data:`dinamika.core.sample_size.MINIMUMS` ``["reliability_bootstrap"]`` respondents on.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from dinamika.core.sample_size import MINIMUMS
 from dinamika.data.instruments import Instrument, load_instrument
 from dinamika.errors import UsageError
 from dinamika.psychometrics.blas import single_thread_blas
@@ -27,7 +28,6 @@ from dinamika.psychometrics.reliability.core import (
     pearson_intervals,
 )
 from dinamika.psychometrics.reliability.ordinal import ordinal_bootstrap
-from dinamika.sample_size import MINIMUMS
 
 if TYPE_CHECKING:  # pragma: no cover
     from dinamika.data.survey import Survey
@@ -208,7 +208,7 @@ def reliability(
       (n − 1, (n − 1)(p − 1)) degrees of freedom, q = (1 − ci)/2 (``psych::alpha.ci``), n as
       ``feldt_n``.
     - Bootstrap intervals need at least ``MINIMUMS["reliability_bootstrap"].minimum``
-      respondents (:mod:`dinamika.sample_size`); below that they are NaN with the reason in
+      respondents (:mod:`dinamika.core.sample_size`); below that they are NaN with the reason in
       ``diagnostics``. Replicates above 1 (Heywood cases, non-positive-definite pairwise
       matrices) count as 1, so no bound exceeds 1.
     - Bootstrap: respondents are resampled ``n_boot`` times; each draw's pairwise covariance

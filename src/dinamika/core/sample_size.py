@@ -10,7 +10,7 @@ The table is :data:`MINIMUMS`; :func:`minimum_sample_sizes` returns it as a Data
 
 Examples
 --------
->>> from dinamika.sample_size import below_minimum, minimum_sample_sizes
+>>> from dinamika.core.sample_size import below_minimum, minimum_sample_sizes
 >>> tab = minimum_sample_sizes()
 >>> float(tab.loc["cfa", "minimum"]), tab.loc["cfa", "unit"]
 (5.0, 'respondents per free parameter')
