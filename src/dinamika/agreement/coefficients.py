@@ -30,7 +30,9 @@ __all__ = [
 ]
 
 ICC_TYPES = ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k")
-ICC_COLUMNS = ("type", "icc", "f", "df1", "df2", "p", "lower", "upper", "n_targets", "n_raters")
+ICC_COLUMNS = (
+    "type", "icc", "f", "df1", "df2", "p", "lower", "upper", "n_targets", "n_raters", "note",
+)  # fmt: skip
 
 
 def _as_wide(
@@ -271,6 +273,19 @@ def _icc_table(
         },
         index=pd.Index(ICC_TYPES),
     )
+    # Tiny or degenerate data (no variance between targets, fewer targets than needed) can
+    # push the mean-square formulas above 1 or to ±inf: psych prints such numbers; dinamika
+    # shows NaN and says why.
+    out = ~(table[["icc", "lower", "upper"]].le(1) | table[["icc", "lower", "upper"]].isna())
+    out |= np.isinf(table[["icc", "lower", "upper"]])
+    table["note"] = ""
+    if out.to_numpy().any():
+        bad = out.any(axis=1)
+        table.loc[bad, "note"] = (
+            "not interpretable: the targets vary no more than the ratings' error "
+            f"(MS between = {msb:.3g}, n = {n}); rate more, more varied targets"
+        )
+        table[["icc", "lower", "upper"]] = table[["icc", "lower", "upper"]].mask(out)
     return table
 
 

@@ -222,7 +222,9 @@ def correlate(
                 with np.errstate(divide="ignore"):
                     t = r * np.sqrt((n - 2) / (1.0 - r * r)) if abs(r) < 1 else np.inf * r
                 p = float(2 * stats.t.sf(abs(t), n - 2))
-                if n > 3:
+                if n > 3 and abs(r) == 1.0:  # Fisher's z is infinite: the interval is the point
+                    lo = hi = r
+                elif n > 3:
                     se = np.sqrt(((1 + r * r / 2) if method == "spearman" else 1.0) / (n - 3))
                     lo, hi = (float(np.tanh(np.arctanh(r) + s * zq * se)) for s in (-1, 1))
             rows.append({"x": cx, "y": cy, "n": n, "r": r, "lower": lo, "upper": hi, "p": p})

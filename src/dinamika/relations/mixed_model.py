@@ -305,6 +305,12 @@ def multilevel(
             + (f": {flat}" if flat else "")
             + "); drop or combine predictors."
         )
+    resid = y - x @ np.linalg.lstsq(x, y, rcond=None)[0]
+    if float(resid @ resid) <= 1e-12 * float(((y - y.mean()) ** 2).sum()):
+        raise UsageError(
+            f"the outcome {outcome!r} is an exact linear function of the predictors (e.g. the "
+            "same column twice): no residual variance is left to model; check the columns."
+        )
     fit = fit_random_intercept(y, x, codes, reml=reml)
     null = fit_random_intercept(y, x[:, :1], codes, reml=reml)
     se = np.sqrt(np.diag(fit.vcov))

@@ -134,14 +134,31 @@ def kmo(items: pd.DataFrame, *, missing: str = "pairwise") -> KMOResult:
     except np.linalg.LinAlgError:
         q = r.copy()  # as psych
         notes.append("the correlation matrix is not invertible: anti-image not found (as psych)")
+    if not (np.isfinite(q).all() and (np.diag(q) > 0).all()):
+        notes.append(
+            "the correlation matrix is not positive definite (fewer respondents than items, "
+            "a duplicated or constant item, or pairwise deletion): MSA is undefined (NaN)"
+        )
+        return KMOResult(
+            msa=float("nan"),
+            msa_items=pd.Series(np.nan, index=names, name="msa"),
+            n=ci.n,
+            diagnostics=tuple(notes),
+        )
     d = 1.0 / np.sqrt(np.diag(q))
     q = q * np.outer(d, d)
     np.fill_diagonal(q, 0.0)
     np.fill_diagonal(r, 0.0)
     r2 = r * r
     q2 = q * q
-    msa = float(r2.sum() / (r2.sum() + q2.sum()))
-    msai = r2.sum(axis=0) / (r2.sum(axis=0) + q2.sum(axis=0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        msa = float(r2.sum() / (r2.sum() + q2.sum()))
+        msai = r2.sum(axis=0) / (r2.sum(axis=0) + q2.sum(axis=0))
+    if not np.isfinite(msai).all():
+        notes.append(
+            "an item is uncorrelated with every other item (no correlation, no partial "
+            "correlation): its MSA is undefined (NaN)"
+        )
     return KMOResult(
         msa=msa,
         msa_items=pd.Series(msai, index=names, name="msa"),
@@ -195,6 +212,12 @@ def bartlett(items: pd.DataFrame, *, missing: str = "pairwise") -> BartlettResul
         notes.append(
             "the correlation matrix is not positive definite (determinant <= 0, e.g. from "
             "pairwise deletion): the statistic is undefined (NaN); try missing='listwise'"
+        )
+        logdet = float("nan")
+    elif ci.n <= p or ci.n - 1 - (2 * p + 5) / 6 <= 0:
+        notes.append(
+            f"{ci.n} respondents for {p} items: the correlation matrix is singular and the "
+            "test is undefined (NaN); it needs more respondents than items"
         )
         logdet = float("nan")
     chisq = float(-logdet * (ci.n - 1 - (2 * p + 5) / 6))

@@ -269,11 +269,15 @@ def velicer_map(items: pd.DataFrame, *, n_factors: int = 8) -> pd.DataFrame:
         d = 1.0 / np.sqrt(resid)
         rstar = c * np.outer(d, d)
         np.fill_diagonal(rstar, 0.0)
+        if not np.abs(rstar).max() <= 1 + 1e-12:  # not positive definite (pairwise deletion)
+            out[m - 1] = np.nan
+            continue
         out[m - 1] = np.sum(rstar * rstar) / (p * (p - 1))
     res = pd.DataFrame({"n_factors": np.arange(1, m_max + 1), "map": out})
     if np.isnan(out).any():
         res.attrs["note"] = (
             "map is NaN where partialling out the components leaves an item without residual "
-            "variance (near-duplicate items or fewer respondents than items)"
+            "variance or partial correlations beyond ±1 (near-duplicate items, fewer "
+            "respondents than items, or a pairwise matrix that is not positive definite)"
         )
     return res
