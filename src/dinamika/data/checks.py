@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dinamika.data.group_names import apply_group_names, similar_names
 from dinamika.data.instruments import Instrument
@@ -258,21 +260,41 @@ def _answer_counts(
 
 
 def _unknown_teachers(
-    teachers: pd.Series, known: set[str] | None, label: str, column: str
+    teachers: pd.Series, known: Collection[str] | None, label: str, column: str
 ) -> list[Problem]:
     if known is None:
         return []
-    bad = (~teachers.isin(known)) & (teachers != "")
+    bad = (~_isin(teachers, known)) & (teachers != "").to_numpy()
     return [
         Problem(
             "unknown_teacher", label, row=int(i) + 2, column=column, value=str(teachers.iloc[i])
         )
-        for i in np.flatnonzero(bad.to_numpy())
+        for i in np.flatnonzero(bad)
     ]
 
 
+def _strings(values: Any) -> pa.Array:
+    """An Arrow string array of a column, an Index or a set (no copy for Arrow-backed columns)."""
+    arr = getattr(values, "array", None)
+    if arr is not None and hasattr(arr, "__arrow_array__"):
+        out = pa.array(arr)
+    else:
+        seq = list(values) if isinstance(values, set | frozenset) else values
+        out = pa.array(np.asarray(seq, dtype=object), type=pa.string())
+    return out.cast(pa.string())
+
+
+def _isin(values: pd.Series, allowed: Collection[str]) -> np.ndarray:
+    """``values.isin(allowed)`` as one hashed Arrow lookup (pandas loops over ``allowed``)."""
+    found = pc.is_in(_strings(values), value_set=_strings(allowed))
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def check_observations(
-    frame: pd.DataFrame, spec: Mapping[str, Any], instrument: Instrument, known: set[str] | None
+    frame: pd.DataFrame,
+    spec: Mapping[str, Any],
+    instrument: Instrument,
+    known: Collection[str] | None,
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Validate lesson observations: ids, observer pairs, ratings within the rubric."""
     label = str(spec["file"])
@@ -338,7 +360,10 @@ def check_observations(
 
 
 def check_interviews(
-    frame: pd.DataFrame, spec: Mapping[str, Any], instrument: Instrument, known: set[str] | None
+    frame: pd.DataFrame,
+    spec: Mapping[str, Any],
+    instrument: Instrument,
+    known: Collection[str] | None,
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Validate coded interview themes against the codebook and stance codes."""
     label = str(spec["file"])
@@ -364,7 +389,14 @@ def check_interviews(
     stance_of = {normalize_label(code): code for code in instrument.stances}
     for code, labels in instrument.stances.items():
         stance_of.update({normalize_label(t): code for t in labels.values()})
-    stances = frame[cols["stance"]].map(lambda v: stance_of.get(normalize_label(v), ""))
+    index, typed = pd.factorize(frame[cols["stance"]], use_na_sentinel=False)
+    stances = pd.Series(
+        np.array([stance_of.get(normalize_label(v), "") for v in typed.tolist()], dtype=object)[
+            index
+        ],
+        index=frame.index,
+        dtype="str",
+    )
     for i in np.flatnonzero((stances == "").to_numpy()):
         problems.append(
             Problem(

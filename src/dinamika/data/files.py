@@ -2,6 +2,11 @@
 
 Everything is read as text so that validation sees exactly what the user typed. Nothing here is
 ever written back: raw files are read-only to dinamika.
+
+A well-formed UTF-8 CSV (unique, non-empty headers; every row as wide as the header) is parsed
+once by pyarrow's multi-threaded reader into Arrow-backed string columns; anything else (another
+encoding, a broken row, duplicate headers) goes through the slower reader that pinpoints each
+problem, so both give the same frame and the same problems.
 """
 
 from __future__ import annotations
@@ -92,6 +97,9 @@ def read_table(
         return RawTable(None, (Problem("empty_file", label),))
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         return _read_xlsx(path, label, sheet)
+    fast = _read_csv_arrow(path, delimiter, encoding)
+    if fast is not None:
+        return _finish(fast[0], label, fast[1], fast[2])
     data = path.read_bytes()
     try:
         text, used = (data.decode(encoding), encoding) if encoding else _decode(data)
@@ -157,6 +165,54 @@ def _newlines(text: str) -> tuple[str, list[int]]:
                 pieces[i] = piece.replace("\r", " ")
         line += piece.count("\n")
     return '"'.join(pieces), sorted(set(rows))[:100]
+
+
+def _read_csv_arrow(
+    path: Path, delimiter: str | None, encoding: str | None
+) -> tuple[pd.DataFrame, str, str] | None:
+    """Frame, encoding and separator of a well-formed UTF-8 CSV, or None to use the slow reader.
+
+    The header line decides the separator exactly as :func:`_sniff_delimiter` does; pyarrow
+    reads every column as text (empty cells stay ``""``). A file it refuses (bad UTF-8, a row
+    of the wrong width) returns None, so the careful reader reports the problem.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    if encoding not in (None, "utf-8", "utf8", "utf-8-sig"):
+        return None
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4096]:
+        return None
+    bom = head.startswith(b"\xef\xbb\xbf")
+    first = head[3 if bom else 0 :].split(b"\n", 1)[0].rstrip(b"\r")
+    if b'"' in first or b"\n" not in head:
+        return None  # quoted or unfinished header: leave it to the careful reader
+    try:
+        header = first.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    sep = delimiter or _sniff_delimiter(header)
+    names = header.split(sep)
+    if len(set(names)) != len(names) or any(n == "" for n in names):
+        return None
+    try:
+        table = pcsv.read_csv(
+            path,
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+        return None
+    if table.num_rows == 0:
+        return None
+    return table.to_pandas(), "utf-8-sig" if bom else (encoding or "utf-8"), sep
 
 
 def _row_from_parser_error(msg: str) -> int | None:

@@ -257,7 +257,7 @@ def _collect(
     id_is_identifier = False
     identifying: set[str] = set()
     if responses is not None:
-        known_teachers = set(responses["teacher"])
+        known_teachers = pd.Index(responses["teacher"].unique())
         spec = manifest["responses"]
         declared = spec["id"] in (spec.get("identifiers") or [])
         kind = None if declared else id_identifier_kind(spec["id"], responses["teacher"])

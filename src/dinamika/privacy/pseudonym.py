@@ -8,13 +8,13 @@ same pseudonym, so terms can be linked; without the key a pseudonym cannot be re
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import re
 import secrets
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dinamika.errors import UsageError
@@ -122,11 +122,16 @@ def pseudonymize(values: pd.Series, key: bytes, *, prefix: str = "p") -> pd.Seri
     (True, True, '')
     """
     normalized = values.astype(str).str.replace(r"\s+", " ", regex=True).str.strip().str.casefold()
-    mapping: dict[str, str] = {}
-    for raw in pd.unique(normalized):  # distinct identifiers; HMAC has no vectorized form
-        mapping[raw] = (
+    # distinct identifiers only; HMAC has no vectorized form, hmac.digest is its fast C path
+    index, uniques = pd.factorize(normalized, use_na_sentinel=False)
+    digest = hmac.digest
+    out = np.array(
+        [
             ""
             if raw == ""
-            else f"{prefix}-" + hmac.new(key, raw.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
-        )
-    return normalized.map(mapping)
+            else f"{prefix}-" + digest(key, raw.encode("utf-8"), "sha256").hex()[:16]
+            for raw in uniques.tolist()
+        ],
+        dtype=object,
+    )
+    return pd.Series(out[index], index=values.index, dtype=normalized.dtype)
