@@ -14,6 +14,16 @@ import yaml
 from dinamika import load_instrument
 
 QUESTIONNAIRE = "komunitas-guru@1.0.0"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _term_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Cached terms of the test run go to a temporary folder, not the user's cache."""
+    import os
+
+    os.environ["DINAMIKA_CACHE_DIR"] = str(tmp_path_factory.mktemp("term-cache"))
+
+
 RUBRIC = "observasi-pembelajaran@1.0.0"
 GUIDE = "panduan-wawancara@1.0.0"
 

@@ -57,3 +57,101 @@ def test_arrow_reader_used_for_wellformed_utf8(tmp_path: Path) -> None:
     got = files._read_csv_arrow(path, None, None)
     assert got is not None and got[1:] == ("utf-8-sig", ";")
     assert files._read_csv_arrow(path, None, "cp1252") is None
+
+
+# --- the Parquet cache of validated terms -------------------------------------------------
+
+KEY = "cache-test-key-0123456789"
+
+
+@pytest.fixture
+def term(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    import shutil
+
+    from dinamika.data.resources import default_survey
+
+    monkeypatch.setenv("DINAMIKA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("DINAMIKA_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("DINAMIKA_PSEUDONYM_KEY_FILE", raising=False)
+    folder = tmp_path / "term"
+    shutil.copytree(default_survey(), folder)
+    return folder
+
+
+def _same(a: object, b: object) -> None:
+    for part in ("responses", "observations", "interviews"):
+        fa, fb = getattr(a, part), getattr(b, part)
+        pd.testing.assert_frame_equal(fa, fb, check_exact=True)
+        assert list(fa.dtypes) == list(fb.dtypes)
+    assert a.problems == b.problems  # type: ignore[attr-defined]
+    assert a.file_hashes == b.file_hashes  # type: ignore[attr-defined]
+
+
+def test_cache_reload_skips_parsing_and_is_identical(
+    term: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dinamika.data.survey as survey_mod
+    from dinamika import load_survey
+
+    fresh = load_survey(term, key=KEY, cache=False)
+    first = load_survey(term, key=KEY)
+    entries = [p for p in (tmp_path / "cache").iterdir() if not p.name.startswith(".")]
+    assert len(entries) == 1
+    assert not any(p.suffix == ".parquet" for p in term.rglob("*"))  # not in the data
+
+    def refuse(*a: object, **k: object) -> None:
+        raise AssertionError("a cached term must not be parsed again")
+
+    monkeypatch.setattr(survey_mod, "read_table", refuse)
+    again = load_survey(term, key=KEY)
+    _same(fresh, first)
+    _same(fresh, again)
+    assert not any(p.suffix == ".parquet" for p in term.rglob("*"))
+
+
+def test_cache_invalidated_by_an_edited_raw_file(term: Path) -> None:
+    from dinamika import load_survey
+
+    before = load_survey(term, key=KEY)
+    path = term / "kuesioner.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    cells = lines[1].rstrip("\n").split(",")
+    col = header.index("KEP1")
+    cells[col] = "1" if cells[col] != "1" else "2"
+    lines[1] = ",".join(cells) + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    after = load_survey(term, key=KEY)
+    assert after.responses.loc[0, "KEP1"] == float(cells[col])
+    assert after.responses.loc[0, "KEP1"] != before.responses.loc[0, "KEP1"]
+    _same(after, load_survey(term, key=KEY, cache=False))
+    # another key gives other pseudonyms, hence another entry
+    other = load_survey(term, key=KEY + "x")
+    assert not other.responses["nama"].equals(after.responses["nama"])
+
+
+def test_cache_off_for_random_keys_and_holds_no_raw_identifiers(
+    term: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow.parquet as pq
+
+    from dinamika import load_survey
+    from dinamika.data.files import read_table
+
+    load_survey(term)  # random key: nothing cached
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
+    load_survey(term, key=KEY)
+    raw = read_table(term / "kuesioner.csv", label="k").frame
+    assert raw is not None
+    names = set(raw["nama"]) | set(raw["nip"])
+    stored: set[str] = set()
+    for f in (tmp_path / "cache").rglob("*.parquet"):
+        table = pq.read_table(f)
+        for col in table.column_names:
+            if str(table.schema.field(col).type) == "string":
+                stored |= {v for v in table.column(col).to_pylist() if v is not None}
+    assert stored and not (names & stored)
+    monkeypatch.setenv("DINAMIKA_CACHE_DIR", "off")
+    from dinamika.data.cache import cache_dir
+
+    assert cache_dir() is None

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from dinamika.data.cache import cache_key, read_cached, write_cached
 from dinamika.data.checks import (
     check_interviews,
     check_observations,
@@ -196,8 +197,64 @@ def _read_part(folder: Path, spec: Mapping[str, Any], part: str = "") -> RawTabl
     )
 
 
+def _hashes(folder: Path, manifest: Mapping[str, Any], parts: Any) -> dict[str, str]:
+    hashes = {
+        str(manifest[p]["file"]): sha256_file(folder / str(manifest[p]["file"])) for p in parts
+    }
+    hashes[MANIFEST] = sha256_file(folder / MANIFEST)
+    return hashes
+
+
+def _cache_items(instruments: Mapping[str, Instrument]) -> dict[str, tuple[str, ...]]:
+    return {part: inst.item_ids for part, inst in instruments.items()}
+
+
+def _from_cache(
+    folder: Path,
+    manifest: Mapping[str, Any],
+    problems: list[Problem],
+    resolved: Mapping[str, tuple[Instrument | None, list[Problem]]],
+    key: str | bytes | None,
+    key_file: str | Path | None,
+) -> Survey | None:
+    """The cached term for these exact raw files, manifest, instruments and key, if any."""
+    if problems or "responses" not in resolved or any(f for _, f in resolved.values()):
+        return None
+    try:
+        key_bytes, ephemeral = resolve_key(key, key_file)
+    except UsageError:
+        return None  # raised again, at its usual place, by the full load
+    if ephemeral or (key is None and key_file_inside(folder, key_file)):
+        return None
+    if any(not (folder / str(manifest[p]["file"])).is_file() for p in resolved):
+        return None
+    instruments = {p: inst for p, (inst, _) in resolved.items() if inst is not None}
+    hashes = _hashes(folder, manifest, resolved)
+    ckey = cache_key(hashes, instruments, key_bytes)
+    got = read_cached(ckey, _cache_items(instruments))
+    if got is None or got[0]["responses"] is None:
+        return None
+    tables, warnings = got
+    return Survey(
+        term=str(manifest.get("term", folder.name)),
+        path=folder,
+        manifest=manifest,
+        instrument=instruments["responses"],
+        responses=tables["responses"],
+        observation_instrument=instruments.get("observations"),
+        observations=tables["observations"],
+        interview_instrument=instruments.get("interviews"),
+        interviews=tables["interviews"],
+        problems=warnings,
+        file_hashes=dict(sorted(hashes.items())),
+    )
+
+
 def _collect(
-    path: str | Path | None, key: str | bytes | None, key_file: str | Path | None
+    path: str | Path | None,
+    key: str | bytes | None,
+    key_file: str | Path | None,
+    use_cache: bool = False,
 ) -> tuple[Survey | None, list[Problem], Path]:
     folder = default_survey() if path is None else Path(path)
     if not folder.is_dir():
@@ -206,13 +263,23 @@ def _collect(
     manifest, problems = read_manifest(folder)
     if manifest is None:
         return None, problems, folder
+    use_cache = use_cache and not problems  # a cached term starts from a clean manifest
+    resolved = {
+        part: _instrument_for(part, spec["instrument"])
+        for part, spec in manifest.items()
+        if part in _PARTS and isinstance(spec, dict) and spec.get("instrument") and spec.get("file")
+    }
+    if use_cache:
+        hit = _from_cache(folder, manifest, problems, resolved, key, key_file)
+        if hit is not None:
+            return hit, list(hit.problems), folder
     instruments: dict[str, Instrument] = {}
     tables: dict[str, RawTable] = {}
     for part in _PARTS:
-        spec = manifest.get(part)
-        if not isinstance(spec, dict) or not spec.get("instrument") or not spec.get("file"):
+        if part not in resolved:
             continue
-        inst, found = _instrument_for(part, spec["instrument"])
+        spec = manifest[part]
+        inst, found = resolved[part]
         problems += found
         table = _read_part(folder, spec, part)
         problems += table.problems
@@ -225,12 +292,7 @@ def _collect(
     key_bytes, ephemeral = resolve_key(key, key_file)
     if not ephemeral and key is None and key_file_inside(folder, key_file):
         problems.append(Problem("key_in_data_folder", MANIFEST))
-    hashes = {
-        str(manifest[p]["file"]): sha256_file(folder / str(manifest[p]["file"]))
-        for p in tables
-        if tables[p].frame is not None
-    }
-    hashes[MANIFEST] = sha256_file(folder / MANIFEST)
+    hashes = _hashes(folder, manifest, [p for p in tables if tables[p].frame is not None])
 
     responses = None
     rtable: RawTable | None = tables.get("responses")
@@ -318,6 +380,14 @@ def _collect(
         problems=sort_problems(p for p in problems if p.severity == "warning"),
         file_hashes=dict(sorted(hashes.items())),
     )
+    if use_cache and not ephemeral and not any(p.severity == "error" for p in problems):
+        frames = {"responses": responses, **parts}
+        write_cached(
+            cache_key(hashes, instruments, key_bytes),
+            frames,
+            _cache_items(instruments),
+            survey.problems,
+        )
     return survey, problems, folder
 
 
@@ -354,6 +424,7 @@ def load_survey(
     key: str | bytes | None = None,
     key_file: str | Path | None = None,
     lang: str = "en",
+    cache: bool = True,
 ) -> Survey:
     """Load, validate and pseudonymize one term.
 
@@ -365,6 +436,10 @@ def load_survey(
         Pseudonymization key, or a file holding it (see :mod:`dinamika.privacy.pseudonym`).
     lang : {"en", "id"}
         Language of the error message.
+    cache : bool, default True
+        Reuse (and store) the validated term in the Parquet cache of
+        :mod:`dinamika.data.cache` when the raw files, manifest, instruments and key are
+        unchanged; never with a random key, never inside the data folder.
 
     Returns
     -------
@@ -383,7 +458,7 @@ def load_survey(
     >>> s.responses.shape[0] > 100, s.observations is not None
     (True, True)
     """
-    survey, problems, _ = _collect(path, key, key_file)
+    survey, problems, _ = _collect(path, key, key_file, use_cache=cache)
     if survey is None or any(p.severity == "error" for p in problems):
         raise ValidationError(sort_problems(problems), lang=lang)
     return survey
