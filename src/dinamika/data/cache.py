@@ -47,7 +47,12 @@ def cache_dir() -> Path | None:
     return Path(base) / "dinamika" / "terms"
 
 
-def cache_key(file_hashes: Mapping[str, str], instruments: Mapping[str, Any], key: bytes) -> str:
+def cache_key(
+    file_hashes: Mapping[str, str],
+    instruments: Mapping[str, Any],
+    key: bytes,
+    extra: Mapping[str, str] | None = None,
+) -> str:
     """Hex key of one term's validated tables (see the module docstring for what it covers)."""
     from dinamika import __version__
     from dinamika.privacy import pseudonym
@@ -60,6 +65,7 @@ def cache_key(file_hashes: Mapping[str, str], instruments: Mapping[str, Any], ke
         "version": __version__,
         "code": code.hexdigest(),
         "files": dict(sorted(file_hashes.items())),
+        "extra": dict(sorted((extra or {}).items())),  # e.g. the groups.csv of group names
         "instruments": {k: [v.ref, v.item_ids] for k, v in sorted(instruments.items())},
         "key": hmac.new(key, b"dinamika-term-cache-1", hashlib.sha256).hexdigest(),
     }

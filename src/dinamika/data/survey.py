@@ -205,6 +205,16 @@ def _hashes(folder: Path, manifest: Mapping[str, Any], parts: Any) -> dict[str, 
     return hashes
 
 
+def _extra_hashes(folder: Path, manifest: Mapping[str, Any]) -> dict[str, str]:
+    """Hashes of other files the load reads (the group-names file), for the cache key."""
+    spec = manifest.get("responses")
+    name = spec.get("group_names") if isinstance(spec, dict) else None
+    if not name:
+        return {}
+    path = folder / str(name)
+    return {str(name): sha256_file(path) if path.is_file() else "absent"}
+
+
 def _cache_items(instruments: Mapping[str, Instrument]) -> dict[str, tuple[str, ...]]:
     return {part: inst.item_ids for part, inst in instruments.items()}
 
@@ -230,7 +240,7 @@ def _from_cache(
         return None
     instruments = {p: inst for p, (inst, _) in resolved.items() if inst is not None}
     hashes = _hashes(folder, manifest, resolved)
-    ckey = cache_key(hashes, instruments, key_bytes)
+    ckey = cache_key(hashes, instruments, key_bytes, _extra_hashes(folder, manifest))
     got = read_cached(ckey, _cache_items(instruments))
     if got is None or got[0]["responses"] is None:
         return None
@@ -383,7 +393,7 @@ def _collect(
     if use_cache and not ephemeral and not any(p.severity == "error" for p in problems):
         frames = {"responses": responses, **parts}
         write_cached(
-            cache_key(hashes, instruments, key_bytes),
+            cache_key(hashes, instruments, key_bytes, _extra_hashes(folder, manifest)),
             frames,
             _cache_items(instruments),
             survey.problems,
