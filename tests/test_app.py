@@ -16,7 +16,12 @@ import pytest
 
 from dinamika import load_instrument, load_survey
 from dinamika.app.server import voila_command
-from dinamika.app.session import MAX_UPLOAD_BYTES, AppSession, add_to_manifest, safe_name
+from dinamika.app.session import (
+    MAX_UPLOAD_BYTES,
+    AppSession,
+    review_group,
+    safe_name,
+)
 from dinamika.errors import UsageError
 from dinamika.interop import ImportFailed
 
@@ -38,7 +43,10 @@ def messy_export(path: Path, n: int = 30) -> Path:
     for r in range(n):
         answers = [LABELS[(r * 7 + j * 3 + (r % 3) * j) % 5] for j in range(len(inst.items))]
         stamp = f"{1 + r % 27:02d}/11/2026 {8 + r % 9:02d}:{r % 60:02d}:00"
-        rows.append([stamp, f"guru{r:02d}@sekolah.id", f"SD Negeri {1 + r % 3}", *answers])
+        school = ["SD Negeri 1 Cilegon", "SD Negeri 2 Cilegon", "SD Negeri 3 Cilegon"][r % 3]
+        if r in (3, 9):  # typed the other way round by two teachers: a pair to review
+            school = "SD Negeri Cilegon 1"
+        rows.append([stamp, f"guru{r:02d}@sekolah.id", school, *answers])
     again = list(rows[4])
     again[0] = "28/11/2026 16:30:00"
     again[5] = LABELS[0]
@@ -91,34 +99,36 @@ def test_session_flow_writes_the_folder_the_cli_writes(tmp_path: Path) -> None:
     assert result.n_read == 31 and result.n_written == 30
     survey = load_survey(tmp_path / "data" / "2026-1")
     assert len(survey.responses) == 30
-    manifest = (tmp_path / "data" / "2026-1" / "survey.yaml").read_text(encoding="utf-8")
-    assert "population: {teachers: 40}" in manifest and '"Semester 1"' in manifest
+    import yaml
+
+    manifest = yaml.safe_load((tmp_path / "data" / "2026-1" / "survey.yaml").read_text("utf-8"))
+    assert manifest["population"] == {"teachers": 40}
+    assert manifest["title"]["id"] == "Semester 1"
+
+    # two spellings of one school: proposed, merged only when the user says so
+    assert s.group_pairs() == [("school", "SD Negeri Cilegon 1", "SD Negeri 1 Cilegon")]
+    assert load_survey(tmp_path / "data" / "2026-1").responses["school"].nunique() == 4
+    s.review_group("school", "SD Negeri Cilegon 1", "SD Negeri 1 Cilegon", merge=True)
+    assert s.group_pairs() == []
+    assert load_survey(tmp_path / "data" / "2026-1").responses["school"].nunique() == 3
 
     # the command shown on the page writes the same files
-    command = s.cli_command(duplicates="keep-last")
+    command = s.cli_command(duplicates="keep-last", title="Semester 1", population=40)
     assert "--map" in command and "SP3" in command and "--duplicates keep-last" in command
+    assert "--population 40" in command
     cli_out = tmp_path / "cli"
     from dinamika import cli
 
     assert cli.main(["import", "google-forms", str(saved), "--instrument", INSTRUMENT,
                      "--out", str(cli_out / "2026-1"), "--map", f"{CUT_HEADER}=SP3",
-                     "--duplicates", "keep-last"]) == 0  # fmt: skip
-    add_to_manifest(cli_out / "2026-1", title="Semester 1", population=40)
-    for name in ("survey.yaml", "kuesioner.csv", "mapping.csv"):
+                     "--duplicates", "keep-last", "--title", "Semester 1",
+                     "--population", "40"]) == 0  # fmt: skip
+    review_group(cli_out / "2026-1", "school", "SD Negeri Cilegon 1", "SD Negeri 1 Cilegon",
+                 merge=True)  # fmt: skip
+    for name in ("survey.yaml", "kuesioner.csv", "mapping.csv", "groups.csv"):
         assert (cli_out / "2026-1" / name).read_bytes() == (
             tmp_path / "data" / "2026-1" / name
         ).read_bytes(), name
-
-
-def test_add_to_manifest_never_replaces_what_is_there(tmp_path: Path) -> None:
-    (tmp_path / "survey.yaml").write_text("term: x\ntitle: {id: A, en: A}\n", encoding="utf-8")
-    add_to_manifest(tmp_path, title="B", population=12)
-    text = (tmp_path / "survey.yaml").read_text(encoding="utf-8")
-    assert text.count("title") == 1 and "population: {teachers: 12}" in text
-    with pytest.raises(UsageError):
-        (tmp_path / "s2").mkdir()
-        (tmp_path / "s2" / "survey.yaml").write_text("term: y\n", encoding="utf-8")
-        add_to_manifest(tmp_path / "s2", population=-3)
 
 
 def test_server_listens_on_localhost_with_a_token() -> None:
@@ -226,7 +236,11 @@ def test_whole_flow_in_a_real_browser(app_server, tmp_path: Path) -> None:
         page.click(".dm-import")
         page.wait_for_selector(".dm-ok", timeout=60_000)
         assert "30 dari 31" in page.inner_text(".dm-status")
+        page.wait_for_selector(".dm-merge-0 input", timeout=60_000)  # two spellings of a school
+        assert page.is_checked(".dm-merge-0 input")
         page.screenshot(path=str(ARTIFACTS / "4-data-siap.png"), full_page=True)
+        page.click(".dm-groups-save")  # accept the merge
+        page.wait_for_selector(".dm-groups-done", timeout=60_000)
 
         page.click(".dm-report")
         page.wait_for_selector(".dm-download-link", timeout=300_000)
@@ -245,8 +259,10 @@ def test_whole_flow_in_a_real_browser(app_server, tmp_path: Path) -> None:
     upload = data / "unggahan" / "jawaban-formulir.csv"  # the export as the page kept it
     assert upload.read_bytes() == export.read_bytes()
     assert cli.main(["import", "google-forms", str(upload), "--instrument", INSTRUMENT, "--out",
-                     str(term), "--map", f"{CUT_HEADER}=SP3", "--duplicates", "keep-last"]) == 0  # fmt: skip
-    add_to_manifest(term, title="Semester 1", population=40)
+                     str(term), "--map", f"{CUT_HEADER}=SP3", "--duplicates", "keep-last",
+                     "--title", "Semester 1", "--population", "40"]) == 0  # fmt: skip
+    review_group(term, "school", "SD Negeri Cilegon 1", "SD Negeri 1 Cilegon", merge=True)
+    assert load_survey(term).responses["school"].nunique() == 3
     cli_report = tmp_path / "cli-laporan.html"
     assert cli.main(["report", str(term), "--out", str(cli_report), "--quiet"]) == 0
     assert downloaded.read_bytes() == cli_report.read_bytes()

@@ -14,7 +14,6 @@ The header matching, the checks and the messages are the CLI's own
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 import unicodedata
@@ -22,6 +21,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
+from dinamika.data.group_names import GROUPS_FILE, similar_names
 from dinamika.data.instruments import Instrument, list_instruments, load_instrument
 from dinamika.data.manifest import MANIFEST
 from dinamika.errors import UsageError
@@ -32,7 +34,14 @@ from dinamika.interop._sources import read_export
 from dinamika.interop.google_forms import import_google_forms
 from dinamika.interop.kobo import import_kobo
 
-__all__ = ["MAX_UPLOAD_BYTES", "SOURCES", "AppSession", "safe_name"]
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "SOURCES",
+    "AppSession",
+    "group_pairs",
+    "review_group",
+    "safe_name",
+]
 
 #: Largest export the page accepts (a 10,000-teacher Google Forms export is about 3 MB).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -188,6 +197,8 @@ class AppSession:
         term: str,
         *,
         duplicates: str = "error",
+        test_rows: str = "error",
+        generate_ids: bool = False,
         title: str = "",
         population: int | None = None,
         force: bool = True,
@@ -207,15 +218,26 @@ class AppSession:
             out=out,
             mapping=dict(self.choices),
             duplicates=duplicates,
+            test_rows=test_rows,
+            generate_ids=generate_ids,
+            title=title.strip() or None,
+            population=population,
             force=force,
             lang=self.lang,
         )
-        add_to_manifest(out, title=title, population=population)
         self.result = result
         self.term_dir = out
         return result
 
-    def cli_command(self, *, duplicates: str = "error") -> str:
+    def cli_command(
+        self,
+        *,
+        duplicates: str = "error",
+        test_rows: str = "error",
+        generate_ids: bool = False,
+        title: str = "",
+        population: int | None = None,
+    ) -> str:
         """The ``dinamika import`` command that writes the same folder (shown on the page)."""
         if self.upload is None or self.term_dir is None or self.instrument is None:
             return ""
@@ -225,7 +247,26 @@ class AppSession:
             words += ["--map", f"{header}={item}"] if item else ["--ignore", header]
         if duplicates != "error":
             words += ["--duplicates", duplicates]
+        if test_rows != "error":
+            words += ["--test-rows", test_rows]
+        if generate_ids:
+            words.append("--generate-ids")
+        if title.strip():
+            words += ["--title", title.strip()]
+        if population:
+            words += ["--population", str(population)]
         return " ".join(shlex.quote(w) for w in words)
+
+    # -- step 4b: school and KKG names -------------------------------------------------------
+    def group_pairs(self) -> list[tuple[str, str, str]]:
+        """Typed group names that probably name one group: ``(kind, name, into)``."""
+        return [] if self.term_dir is None else group_pairs(self.term_dir)
+
+    def review_group(self, kind: str, name: str, into: str, *, merge: bool) -> None:
+        """Record the user's decision on one suspected pair in ``groups.csv``."""
+        if self.term_dir is None:
+            raise UsageError(t("app_need_upload", self.lang))
+        review_group(self.term_dir, kind, name, into, merge=merge)
 
     # -- step 5: report ----------------------------------------------------------------------
     def earlier_terms(self) -> list[str]:
@@ -266,28 +307,47 @@ class AppSession:
         return make_report(folders, lang=lang, out=out, progress=step).path
 
 
-def add_to_manifest(
-    folder: Path, *, title: str = "", population: int | None = None, title_en: str = ""
-) -> None:
-    """Add a title and the number of teachers invited to ``survey.yaml`` when it has none.
+def _groups(folder: Path) -> pd.DataFrame | None:
+    path = Path(folder) / GROUPS_FILE
+    if not path.is_file():
+        return None
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
-    The lines are appended (comments and order of the file are kept); values already in the
-    manifest are never replaced.
-    """
-    path = Path(folder) / MANIFEST
-    text = path.read_text(encoding="utf-8")
-    lines: list[str] = []
-    if title.strip() and not re.search(r"(?m)^title:", text):
-        en = title_en.strip() or title.strip()
-        lines += ["title:", f"  id: {json.dumps(title.strip())}", f"  en: {json.dumps(en)}"]
-    if population is not None and not re.search(r"(?m)^population:", text):
-        if population <= 0:
-            raise UsageError("population must be a positive number of teachers")
-        lines.append(f"population: {{teachers: {int(population)}}}")
-    if lines:
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(text.rstrip("\n") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
-        tmp.replace(path)
+
+def group_pairs(folder: Path) -> list[tuple[str, str, str]]:
+    """Suspected pairs of ``groups.csv`` not reviewed yet: ``(kind, name, into)``, the group with
+    fewer teachers first, to be merged into the larger one (the importer never merges them)."""
+    table = _groups(folder)
+    if table is None or table.empty:
+        return []
+    table["n_int"] = pd.to_numeric(table["n"], errors="coerce").fillna(0)
+    open_rows = table[table["status"].str.strip() != "checked"]
+    out = []
+    for kind, rows in table.groupby("kind", sort=True):
+        sizes = rows.groupby("group")["n_int"].sum()
+        for a, b in similar_names(sizes.index):
+            if not open_rows[(open_rows["kind"] == kind) & open_rows["group"].isin([a, b])].empty:
+                small, big = sorted((a, b), key=lambda g: (sizes[g], g))
+                out.append((str(kind), str(small), str(big)))
+    return out
+
+
+def review_group(folder: Path, kind: str, name: str, into: str, *, merge: bool) -> None:
+    """Merge group ``name`` into ``into`` (or keep both) in ``groups.csv``; both are marked
+    ``checked`` (reviewed by a person), which :func:`dinamika.load_survey` honours."""
+    table = _groups(folder)
+    if table is None:
+        raise UsageError(f"{GROUPS_FILE} does not exist in {folder}")
+    rows = table["kind"] == kind
+    if not (rows & table["group"].isin([name])).any():
+        raise UsageError(f"no {kind} group {name!r} in {GROUPS_FILE}")
+    if merge:
+        table.loc[rows & (table["group"] == name), "group"] = into
+    table.loc[rows & table["group"].isin([name, into]), "status"] = "checked"
+    path = Path(folder) / GROUPS_FILE
+    tmp = path.with_name(f".{path.name}.tmp")
+    table.to_csv(tmp, index=False, encoding="utf-8")
+    tmp.replace(path)
 
 
 def describe(matches: tuple[HeaderMatch, ...] | list[HeaderMatch]) -> Mapping[str, int]:

@@ -203,15 +203,32 @@ class App:
             style=_LABEL,
             layout=_WIDE,
         )
+        tests = w.Dropdown(
+            options=[
+                (self._t("app_tests_error"), "error"),
+                (self._t("app_tests_drop"), "drop"),
+                (self._t("app_tests_keep"), "keep"),
+            ],
+            value=self._form.get("tests", "error"),
+            description=self._t("app_tests"),
+            style=_LABEL,
+            layout=_WIDE,
+        )
+        ids = w.Checkbox(value=self._form.get("ids", False), description=self._t("app_generate_ids"),
+                         indent=False, layout=_WIDE)  # fmt: skip
         button = w.Button(description=self._t("app_import_button"), button_style="primary",
                           layout=w.Layout(width="auto"))  # fmt: skip
         for widget, cls in ((term, "dm-term"), (title, "dm-title"), (population, "dm-population"),
-                            (dup, "dm-duplicates"), (button, "dm-import")):  # fmt: skip
+                            (dup, "dm-duplicates"), (tests, "dm-tests"), (ids, "dm-ids"),
+                            (button, "dm-import")):  # fmt: skip
             widget.add_class(cls)
-        self._inputs = {"term": term, "title": title, "population": population, "dup": dup}
+        self._inputs = {"term": term, "title": title, "population": population, "dup": dup,
+                        "tests": tests, "ids": ids}  # fmt: skip
         button.on_click(self._on_import)
         heading = w.HTML(f"<h3>{_esc(self._t('app_step_term'))}</h3>")
-        return w.VBox([heading, term, title, population, dup, button])
+        self.groups = w.VBox()
+        self.groups.add_class("dm-groups")
+        return w.VBox([heading, term, title, population, dup, tests, ids, button, self.groups])
 
     def _on_import(self, _button: w.Button) -> None:
         form = {k: v.value for k, v in self._inputs.items()}
@@ -219,21 +236,53 @@ class App:
         term = form["term"].strip() or (self.session.upload.stem if self.session.upload else "")
 
         def run() -> None:
-            result = self.session.import_term(
-                term,
-                duplicates=form["dup"],
-                title=form["title"],
-                population=form["population"] or None,
-            )
-            command = self.session.cli_command(duplicates=form["dup"])
+            options = {
+                "duplicates": form["dup"],
+                "test_rows": form["tests"],
+                "generate_ids": form["ids"],
+                "title": form["title"],
+                "population": form["population"] or None,
+            }
+            result = self.session.import_term(term, **options)
+            command = self.session.cli_command(**options)
             self.status.value = (
                 f"<p class='dm-ok'>✔ {_esc(self._t('app_imported', n=result.n_written, read=result.n_read, folder=result.out))}</p>"
                 f"<p>{_esc(self._t('app_cli_same'))}<br><code>{_esc(command)}</code></p>"
             )
             self.report_button.disabled = False
             self.earlier.options = self.session.earlier_terms()
+            self._show_groups()
 
         self._guard(run)
+
+    def _show_groups(self) -> None:
+        pairs = self.session.group_pairs()
+        if not pairs:
+            self.groups.children = []
+            return
+        rows: list[w.Widget] = [w.HTML(f"<b>{_esc(self._t('app_groups_review'))}</b>")]
+        boxes = []
+        for k, (kind, name, into) in enumerate(pairs):
+            box = w.Checkbox(value=True, description=self._t("app_merge", name=name, into=into),
+                             indent=False, layout=_WIDE)  # fmt: skip
+            box.add_class(f"dm-merge-{k}")
+            boxes.append((box, kind, name, into))
+            rows.append(box)
+        save = w.Button(description=self._t("app_groups_save"), layout=w.Layout(width="auto"))
+        save.add_class("dm-groups-save")
+
+        def on_save(_button: w.Button) -> None:
+            def run() -> None:
+                for box, kind, name, into in boxes:
+                    self.session.review_group(kind, name, into, merge=box.value)
+                self.groups.children = [
+                    w.HTML(f"<p class='dm-groups-done'>✔ {_esc(self._t('app_groups_done'))}</p>")
+                ]
+
+            self._guard(run, clear=False)
+
+        save.on_click(on_save)
+        self.groups.children = [*rows, save]
 
     def _report_step(self) -> w.Widget:
         self.report_button = w.Button(description=self._t("app_report_button"),
