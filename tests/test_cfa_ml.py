@@ -307,3 +307,38 @@ def test_score_tests_match_lavtestscore(hs: pd.DataFrame, step: str) -> None:
     assert st["X2"].is_monotonic_decreasing
     with pytest.raises(UsageError, match="no equality"):
         dinamika.cfa(HS, hs, group="school").score_tests()
+
+
+def test_fiml_converges_on_items_in_any_unit() -> None:
+    # the stopping rule is scale-free: items in points of a 0-100 test converge like z-scores
+    data = pd.read_csv(REF / "hs1939_missing.csv")
+    scaled = data.copy()
+    items = [f"x{i}" for i in range(1, 10)]
+    scaled[items] = scaled[items] * 15 + 100
+    a = dinamika.cfa(HS, data, missing="fiml")
+    b = dinamika.cfa(HS, scaled, missing="fiml")
+    assert a.diagnostics.converged and b.diagnostics.converged
+    assert b.diagnostics.iterations < 100  # was 500 (max_iter) with an absolute gradient rule
+    assert b.fit.chisq == pytest.approx(a.fit.chisq, rel=1e-7)
+    std_a = a.loadings["std_all"].to_numpy()
+    std_b = b.loadings["std_all"].to_numpy()
+    np.testing.assert_allclose(std_b, std_a, atol=1e-6)
+
+
+def test_invariance_gives_no_verdict_from_a_fit_that_did_not_converge(monkeypatch) -> None:
+    import functools
+
+    from dinamika.psychometrics.cfa import fiml
+
+    data = pd.read_csv(REF / "hs1939_missing.csv")
+    full = dinamika.invariance(HS, data, group="school", missing="fiml")
+    assert all(f.diagnostics.converged for f in full.fits.values())
+    monkeypatch.setattr(fiml, "fit_fiml", functools.partial(fiml.fit_fiml, max_iter=2))
+    stuck = dinamika.invariance(HS, data, group="school", missing="fiml")
+    assert not stuck.fits["metric"].diagnostics.converged
+    verdicts = list(stuck.table["verdict"])
+    assert "holds" not in verdicts[1:] and "does not hold" not in verdicts
+    assert all(v.startswith("no verdict") for v in verdicts)
+    assert stuck.holds is None
+    assert "did not converge" in stuck.summary()
+    assert all("did not converge" in n for n in stuck.table["note"])

@@ -42,6 +42,7 @@ from dinamika.psychometrics.cfa.wls import satorra2000_difference
 __all__ = ["InvarianceResult", "invariance"]
 
 STEPS = ("configural", "metric", "scalar")
+NO_VERDICT = "no verdict (a model did not converge)"
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,12 @@ class InvarianceResult:
         lines.append(
             meaning.get(self.holds or "", "Even the configural model is not usable; no comparison.")
         )
+        stuck = [k for k, f in self.fits.items() if not f.diagnostics.converged]
+        if stuck:
+            lines.append(
+                f"Warning: the {', '.join(stuck)} model(s) did not converge; comparisons with them "
+                "give no verdict (the numbers shown are from the last iteration, not estimates)."
+            )
         failed = next(
             (r.step for r in self.table.itertuples() if r.verdict == "does not hold"), None
         )
@@ -251,12 +258,24 @@ def _sequence(
             rec["delta_cfi"] = rec["cfi"] - prev["cfi"]
             rec["delta_rmsea"] = rec["rmsea"] - prev["rmsea"]
             ok = rec["delta_cfi"] >= -cut["delta_cfi"] and rec["delta_rmsea"] <= cut["delta_rmsea"]
-            ok = ok and fits[step].diagnostics.converged
-            if ok and holds == prev["step"]:
+            both = fits[step].diagnostics.converged and fits[prev["step"]].diagnostics.converged
+            if not both:
+                # a comparison with a fit that did not converge is no evidence either way
+                rec["verdict"] = NO_VERDICT
+            elif ok and holds == prev["step"]:
                 holds = step
                 rec["verdict"] = "holds"
             else:
                 rec["verdict"] = "does not hold" if not ok else "not tested (previous step failed)"
+        elif not fits[step].diagnostics.converged:
+            rec["verdict"] = NO_VERDICT
+        if not fits[step].diagnostics.converged:
+            d = fits[step].diagnostics
+            rec["note"] = "; ".join(
+                x
+                for x in (rec["note"], f"did not converge ({d.iterations} iterations): {d.message}")
+                if x
+            )
         recs.append(rec)
         prev = rec
     return InvarianceResult(pd.DataFrame.from_records(recs), holds, fits, cut, group)
