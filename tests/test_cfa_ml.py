@@ -342,3 +342,23 @@ def test_invariance_gives_no_verdict_from_a_fit_that_did_not_converge(monkeypatc
     assert stuck.holds is None
     assert "did not converge" in stuck.summary()
     assert all("did not converge" in n for n in stuck.table["note"])
+
+
+def test_lavaan_warnings_become_diagnostics(monkeypatch) -> None:
+    import functools
+
+    from dinamika.psychometrics.cfa import fiml
+
+    data = pd.read_csv(REF / "hs1939_missing.csv")
+    # observed variances 1000+ times apart (lavaan: "some observed variances are (at least) a
+    # factor 1000 times larger than others")
+    wide = data.copy()
+    wide["x1"] = wide["x1"] * 100
+    res = dinamika.cfa(HS, wide.dropna())
+    assert any("1000 times larger" in w for w in res.diagnostics.warnings)
+    assert not any("1000 times" in w for w in dinamika.cfa(HS, data.dropna()).diagnostics.warnings)
+    # a fit that stops before converging says so (lavaan: "model did not converge")
+    monkeypatch.setattr(fiml, "fit_fiml", functools.partial(fiml.fit_fiml, max_iter=2))
+    stuck = dinamika.cfa(HS, data, missing="fiml")
+    assert not stuck.diagnostics.converged
+    assert any("did not converge" in w for w in stuck.diagnostics.warnings)

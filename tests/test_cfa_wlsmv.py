@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import dinamika
+from dinamika.errors import UsageError
 from dinamika.psychometrics.cfa.ordinal import ordinal_stats, recode_ordinal
 
 REF = Path(__file__).parent / "reference" / "cfa"
@@ -185,3 +186,35 @@ def test_wlsmv_score_tests(ordd: pd.DataFrame) -> None:
     assert len(both) == len(ref) == 6
     np.testing.assert_allclose(both["X2"], both["X2_r"], rtol=1e-4, atol=1e-4)
     assert st.attrs["total"]["X2"] == pytest.approx(ref["total_X2"].iloc[0], rel=1e-4)
+
+
+def _two_factor_items(n: int = 400, seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    f = rng.normal(size=(n, 2))
+    z = np.c_[
+        f[:, [0]] * 0.7 + rng.normal(size=(n, 3)) * 0.7,
+        f[:, [1]] * 0.7 + rng.normal(size=(n, 3)) * 0.7,
+    ]
+    return pd.DataFrame(np.digitize(z, [-1, 0, 1]) + 1.0, columns=[f"i{k}" for k in range(1, 7)])
+
+
+def test_nearly_duplicated_items_are_reported_like_lavaan() -> None:
+    # lavaan: "correlation between variables i3 and i2 is (nearly) 1.0"
+    d = _two_factor_items()
+    d["i3"] = d["i2"]
+    d.loc[:3, "i3"] = np.clip(d.loc[:3, "i3"] + 1, 1, 4)
+    res = dinamika.cfa("a =~ i1 + i2 + i3\nb =~ i4 + i5 + i6", d, estimator="WLSMV")
+    assert any("(nearly) 1.0" in w and "i2" in w and "i3" in w for w in res.diagnostics.warnings)
+    clean = dinamika.cfa(
+        "a =~ i1 + i2 + i3\nb =~ i4 + i5 + i6", _two_factor_items(), estimator="WLSMV"
+    )
+    assert not any("(nearly) 1.0" in w for w in clean.diagnostics.warnings)
+
+
+def test_continuous_outcome_in_wlsmv_is_a_clear_error() -> None:
+    # was a raw numpy.linalg.LinAlgError ("Singular matrix")
+    d = _two_factor_items()
+    d["y"] = np.random.default_rng(2).normal(size=len(d)) * 3 + 10
+    with pytest.raises(UsageError, match="estimator='ML'") as err:
+        dinamika.cfa("a =~ i1 + i2 + i3\nb =~ i4 + i5 + i6\ny ~ a", d, estimator="WLSMV")
+    assert "['y']" in str(err.value) and "continuous" in str(err.value)

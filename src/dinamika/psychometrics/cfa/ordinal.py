@@ -166,6 +166,14 @@ def ordinal_stats(
         if done:
             break
     prob, dprob = _cell_probs(bnd_a, bnd_b, rho, valid)
+    for q in np.flatnonzero(np.abs(rho) > 0.99):  # lavaan's check (lav_samplestats_step2)
+        a_name = names[pr[q]] if names else f"number {pr[q] + 1}"
+        b_name = names[pc[q]] if names else f"number {pc[q] + 1}"
+        warnings.append(
+            f"the polychoric correlation between {b_name} and {a_name} is (nearly) 1.0 "
+            f"({rho[q]:+.4f}): the two items are (nearly) duplicates; drop one or combine them "
+            "(lavaan warns the same)"
+        )
     cor = np.eye(p)
     cor[pr, pc] = rho
     cor[pc, pr] = rho

@@ -377,6 +377,7 @@ def assemble(
             "the fit broke down (the model-implied covariance matrix is not positive definite): "
             "the fit measures and estimates cannot be interpreted; simplify the model or check the items",
         ]
+    notes = [*notes, *_lavaan_warnings(estimator, converged, iterations, vcov, stats, notes)]
     return CFAResult(
         model=model_text,
         estimator=estimator,
@@ -403,3 +404,42 @@ def assemble(
         _stats=stats,
         _extra=extra,
     )
+
+
+def _lavaan_warnings(
+    estimator: str,
+    converged: bool,
+    iterations: int,
+    vcov: Array,
+    stats: tuple[GroupStats, ...],
+    notes: list[str],
+) -> list[str]:
+    """The checks lavaan warns about after a fit, as diagnostics (none may pass silently)."""
+    out: list[str] = []
+    if not converged:
+        out.append(
+            f"the model did not converge ({iterations} iterations): estimates, standard errors "
+            "and fit measures are those of the last iteration and must not be interpreted "
+            "(lavaan: 'model did not converge')"
+        )
+    v = np.asarray(vcov, dtype=float)
+    if not any("information matrix" in x for x in notes):
+        bad = not np.isfinite(v).all()
+        if not bad and v.size:
+            ev = np.linalg.eigvalsh(0.5 * (v + v.T))
+            bad = ev.min() <= 1e-12 * max(ev.max(), 1e-300)
+        if bad:
+            out.append(
+                "the information matrix is not positive definite: the model may not be "
+                "identified, and some standard errors are not available (lavaan's warning)"
+            )
+    if estimator == "ML":
+        for g, st in enumerate(stats, start=1):
+            var = np.diag(np.asarray(st.cov, dtype=float))
+            if var.size and var.min() > 0 and var.max() / var.min() > 1000:
+                out.append(
+                    f"some observed variances are more than 1000 times larger than others "
+                    f"(group {g}): rescale the items (e.g. divide by 10) so the optimizer is "
+                    "well conditioned (lavaan's warning)"
+                )
+    return out

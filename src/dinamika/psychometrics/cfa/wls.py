@@ -132,6 +132,62 @@ def fit_wlsmv(
     sample statistics so they are computed once.
     """
     names = build_model(stmts).ov
+    _refuse_continuous(data_g, names)
+    try:
+        return _fit_wlsmv(
+            model_text,
+            stmts,
+            data_g,
+            labels,
+            notes,
+            rows,
+            names,
+            std_lv,
+            group_equal,
+            group_partial,
+            max_iter,
+            cache,
+        )
+    except np.linalg.LinAlgError as exc:
+        raise UsageError(
+            f"the WLSMV fit broke down numerically ({exc}): with items {names}, a matrix of the "
+            "thresholds and polychoric correlations is singular. Check for items with very many "
+            "or very rare categories (collapse them), nearly duplicated items (drop one), or "
+            "fit continuous scores with estimator='ML'"
+        ) from None
+
+
+def _refuse_continuous(data_g: list[Array], names: list[str]) -> None:
+    """WLSMV treats every model variable as ordered: refuse non-integer (continuous) scores."""
+    allx = np.vstack(data_g)
+    bad = [
+        n
+        for j, n in enumerate(names)
+        if np.any((x := allx[~np.isnan(allx[:, j]), j]) != np.round(x))
+    ]
+    if bad:
+        raise UsageError(
+            f"variables {bad} have non-integer (continuous) values, but WLSMV treats every "
+            "model variable as ordered categories; mixed continuous and ordered variables are "
+            "not supported. Fit the model with estimator='ML', or cut those variables into a "
+            "few ordered categories first"
+        )
+
+
+def _fit_wlsmv(
+    model_text: str,
+    stmts: list[Statement],
+    data_g: list[Array],
+    labels: tuple[str, ...],
+    notes: list[str],
+    rows: list[pd.Index],
+    names: list[str],
+    std_lv: bool,
+    group_equal: tuple[str, ...],
+    group_partial: tuple[str, ...],
+    max_iter: int,
+    cache: dict[str, Any] | None,
+) -> CFAResult:
     key = f"ordinal:{names}:{labels}"
     if cache is not None and key in cache:
         nlev, ostats = cache[key]
