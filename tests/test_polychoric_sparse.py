@@ -189,3 +189,10 @@ def test_carries_into_efa_and_ordinal_reliability():
     p = std.shape[0]
     alpha = p / (p - 1) * (1 - p / std.sum())
     assert rel.alpha == pytest.approx(alpha, abs=1e-10)
+
+
+def test_efa_carries_the_polychoric_diagnostics():
+    # psych::fa(cor = "poly") says "matrix was not positive definite, smoothing was done"
+    x = pd.read_csv(Path(__file__).parent / "reference" / "polychoric" / "sim_npd.csv")
+    res = efa(x, 1, cor="polychoric")
+    assert any(d.startswith("polychoric:") and "smoothed" in d for d in res.diagnostics)

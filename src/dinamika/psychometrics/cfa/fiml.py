@@ -302,9 +302,21 @@ def fiml_result(
 
     groups = [patterns(x) for x in data_g]
     h1 = []
-    for pats in groups:
-        mu, sig, _ = em_h1(pats, mod.p)
+    for g, pats in enumerate(groups, start=1):
+        mu, sig, em_iter = em_h1(pats, mod.p)
         h1.append((mu, sig))
+        ev = np.linalg.eigvalsh(sig)
+        if ev.min() <= 1e-12 * max(ev.max(), 1e-300):
+            notes.append(
+                f"the EM estimate of the sample covariance matrix (group {g}) is not positive "
+                "definite: an item is (nearly) constant or a linear combination of others; "
+                "remove it (lavaan warns the same)"
+            )
+        if em_iter >= 10_000:
+            notes.append(
+                f"the EM estimate of the unrestricted model (group {g}) did not converge: "
+                "chi-square and the fit measures based on it are approximate"
+            )
     start = start_values(mod, [s for _, s in h1], [m for m, _ in h1])
     theta, _, iterations, converged, vcov = fit_fiml(mod, groups, h1, start)
     se = np.sqrt(np.clip(np.diag(vcov), 0, None))

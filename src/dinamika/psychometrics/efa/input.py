@@ -165,7 +165,11 @@ def correlations(
         from dinamika import polychoric
 
         frame = pd.DataFrame(x, columns=items)
-        r = np.asarray(polychoric(frame, correct=correct).rho, dtype=float)
+        poly = polychoric(frame, correct=correct)
+        r = np.asarray(poly.rho, dtype=float)
+        # what polychoric() had to say (smoothing, pairs at the boundary, pair-wise
+        # thresholds, zero-cell corrections) is part of the factor analysis too
+        notes += [f"polychoric: {d}" for d in poly.diagnostics]
     if np.isnan(r).any():
         bad = sorted({items[i] for i in np.argwhere(np.isnan(r))[:, 0]})
         raise UsageError(
