@@ -342,6 +342,13 @@ def test_invariance_gives_no_verdict_from_a_fit_that_did_not_converge(monkeypatc
     assert stuck.holds is None
     assert "did not converge" in stuck.summary()
     assert all("did not converge" in n for n in stuck.table["note"])
+    # the trend report names every verdict in the reader's language (notebooks/tren.py)
+    from dinamika import i18n
+
+    for v in verdicts:
+        assert i18n.t("verdict_" + v.split(" (")[0].replace(" ", "_"), "id") == (
+            "tanpa keputusan (model tidak konvergen)"
+        )
 
 
 def test_lavaan_warnings_become_diagnostics(monkeypatch) -> None:
