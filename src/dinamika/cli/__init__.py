@@ -9,10 +9,13 @@ arguments and returning an exit code). Exit codes: 0 success, 1 problems found i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from dinamika import __version__
 from dinamika.cli.common import default_lang
@@ -52,6 +55,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: unwinds like Ctrl-C, so every temporary file and folder is removed and
+    child processes (Chromium, the Jupyter kernel) are stopped."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def _on_sigterm() -> Any:
+    try:
+        return signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread (e.g. called from a test thread)
+        return signal.getsignal(signal.SIGTERM)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (also used by the console script)."""
     parser = build_parser()
@@ -59,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    previous = _on_sigterm()
     try:
         return int(args.func(args))
     except UsageError as exc:
@@ -73,9 +93,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DinamikaError as exc:
         print(f"dinamika {args.command}: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    except Terminated:
+        print(
+            "dinamika: dihentikan (SIGTERM); tidak ada berkas yang ditulis / terminated; nothing was written",
+            file=sys.stderr,
+        )
+        return 143
     except KeyboardInterrupt:
         print("dinamika: dihentikan / interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `dinamika ... | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:  # disk full, no permission, ...: never a traceback
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(
+            f"dinamika {args.command}: {exc.strerror or exc}{where}; nothing was written / "
+            "tidak ada berkas yang ditulis (periksa ruang disk dan izin tulis folder keluaran)",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    finally:
+        with contextlib.suppress(ValueError, TypeError):
+            signal.signal(signal.SIGTERM, previous)

@@ -26,7 +26,14 @@ import pandas as pd
 
 from dinamika.data.validation import Problem
 
-__all__ = ["RawTable", "atomic_write", "read_table", "sha256_file"]
+__all__ = [
+    "RawTable",
+    "atomic_write",
+    "atomic_write_set",
+    "check_writable",
+    "read_table",
+    "sha256_file",
+]
 
 _DELIMITERS = (",", ";", "\t")
 
@@ -383,3 +390,45 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
         tmp_path.unlink(missing_ok=True)
         raise
     return path
+
+
+def check_writable(path: Path) -> None:
+    """Raise :class:`~dinamika.errors.UsageError` unless a file can be written at ``path``
+    (its folder created if needed): checked before long work, so that work is not lost."""
+    from dinamika.errors import UsageError
+
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(21, "is a folder", str(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        Path(probe).unlink()
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write {path}: {exc.strerror or exc}; choose another --out / tidak dapat "
+            f"menulis {path}: pilih --out lain (folder yang ada dan boleh ditulis)"
+        ) from None
+
+
+def atomic_write_set(writers: dict[Path, Callable[[Path], None]]) -> list[Path]:
+    """Write several files as one set: every file to a temporary name first, then all renamed
+    into place; when any write fails, none of the files is replaced (no half set)."""
+    temps: dict[Path, Path] = {}
+    try:
+        for name, write in writers.items():
+            target = Path(name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.close(fd)
+            temps[target] = Path(tmp)
+            write(temps[target])
+            temps[target].chmod(0o644)
+        for target, tmp_path in temps.items():
+            tmp_path.replace(target)
+    except BaseException:
+        for tmp_path in temps.values():
+            tmp_path.unlink(missing_ok=True)
+        raise
+    return list(temps)

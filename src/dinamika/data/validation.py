@@ -8,6 +8,7 @@ at once; :func:`dinamika.load_survey` raises :class:`dinamika.ValidationError` c
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -17,7 +18,7 @@ import pandas as pd
 
 from dinamika.i18n.messages import MESSAGES
 
-__all__ = ["MESSAGES", "Problem", "ValidationReport"]
+__all__ = ["MESSAGES", "Problem", "ValidationReport", "inert"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Problem:
 
     def _fill(self, template: str) -> str:
         fields = {"value": self.value, "column": self.column, **self.params}
-        return template.format_map(_Default(fields))
+        return template.format_map(_Default({k: _inert(v) for k, v in fields.items()}))
 
     def message(self, lang: str = "en") -> str:
         """What is wrong, in ``lang``."""
@@ -57,7 +58,7 @@ class Problem:
     def location(self, lang: str = "en") -> str:
         """``file, row N, column C``."""
         row, col = ("row", "column") if _lang(lang) == "en" else ("baris", "kolom")
-        parts = [self.file]
+        parts = [inert(self.file)]
         if self.row is not None:
             parts.append(f"{row} {self.row}")
         if self.origin is not None:
@@ -68,7 +69,7 @@ class Problem:
                 f" ({said} {source_row} {'of' if _lang(lang) == 'en' else 'di'} {source}{when})"
             )
         if self.column is not None:
-            parts.append(f"{col} {self.column}")
+            parts.append(f"{col} {inert(self.column)}")
         return ", ".join(parts)
 
     def render(self, lang: str = "en") -> str:
@@ -85,6 +86,31 @@ class Problem:
             out["origin"] = dict(zip(("file", "row", "time"), origin, strict=True))
         out.update(severity=self.severity, message=self.message(lang), fix=self.fix(lang))
         return out
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: str) -> str:
+    r"""``text`` safe to print on a terminal: control characters (ANSI escapes, newlines,
+    carriage returns, bidi overrides) shown as escapes instead of acting.
+
+    >>> print(inert("ok\x1b[2J\nOK: data siap"))
+    ok\x1b[2J\nOK: data siap
+    """
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(m: re.Match[str]) -> str:
+    ch = m[0]
+    special = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    if ch in special:
+        return special[ch]
+    return f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
+
+
+def _inert(value: Any) -> Any:
+    return inert(value) if isinstance(value, str) else value
 
 
 class _Default(dict[str, Any]):

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dinamika.data.files import atomic_write
+from dinamika.data.files import atomic_write, atomic_write_set, check_writable
 from dinamika.data.survey import Survey, load_survey
 from dinamika.errors import SurveyError, UsageError
 from dinamika.interop._labelled import Part as _Part
@@ -296,6 +296,7 @@ def export_survey(
             else f"--out harus berakhiran .csv, .xlsx, .sav, .dta atau .parquet (atau beri --to), "
             f"bukan {to or out.suffix or '(tanpa akhiran)'!r}"
         )
+    check_writable(out)  # before loading and fitting, not after
     s = (
         survey
         if isinstance(survey, Survey)
@@ -330,10 +331,14 @@ def export_survey(
     extra: list[Path] = []
     if fmt == "csv":
         safe = neutralize(data)
-        atomic_write(out, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
         side = out.with_name(out.stem + ".codebook.csv")
         safe_cb = neutralize(cb)
-        atomic_write(side, lambda tmp: safe_cb.to_csv(tmp, index=False, encoding="utf-8-sig"))
+        atomic_write_set(  # the data and its codebook appear together or not at all
+            {
+                out: lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"),
+                side: lambda tmp: safe_cb.to_csv(tmp, index=False, encoding="utf-8-sig"),
+            }
+        )
         extra.append(side)
     elif fmt == "xlsx":
         safe, safe_cb = neutralize(data), neutralize(cb)

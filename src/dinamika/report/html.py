@@ -21,7 +21,8 @@ from dinamika.report.kernel import INJECTED_TAG, PARAMETERS_TAG, renumber
 __all__ = ["check_offline", "strip_streams", "to_html"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-_EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE)
+# only inside a real tag: escaped text (a school named "<a href=http://…>") is inert
+_EXTERNAL = re.compile(r"""<[^<>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE)
 
 
 def strip_streams(nb: Any) -> list[str]:

@@ -7,10 +7,11 @@ the dinamika that was called. Cell ids are renumbered so that nothing random rea
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,13 @@ import nbformat
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, DeadKernelError
 
 from dinamika.data.resources import notebooks_dir
 from dinamika.errors import DinamikaError, UsageError
 
 __all__ = [
+    "KernelDied",
     "NotebookFailed",
     "execute",
     "inject_parameters",
@@ -40,6 +42,20 @@ SECTION_PREFIX = "section:"
 
 class NotebookFailed(DinamikaError):
     """A report notebook cell raised; the message names the section and the error."""
+
+
+class KernelDied(NotebookFailed):
+    """The Jupyter kernel process ended while the report was running."""
+
+
+_DIED = (
+    "the Jupyter kernel running the report stopped unexpectedly (killed, or out of memory); "
+    "nothing was written. Run the command again; if it happens again, close other programs "
+    "or use a machine with more memory. / kernel Jupyter yang menjalankan laporan berhenti "
+    "mendadak (dihentikan atau kehabisan memori); tidak ada berkas yang ditulis. Jalankan "
+    "perintah lagi; bila terulang, tutup program lain atau pakai komputer dengan memori lebih "
+    "besar."
+)
 
 
 class _OwnKernelSpecs(KernelSpecManager):
@@ -181,9 +197,27 @@ class Kernel:
             raise
 
     def wait_warm(self, timeout: float = 600) -> None:
-        """Wait until the warm-up code has run (its errors are left to the notebook)."""
+        """Wait until the warm-up code has run (its errors are left to the notebook).
+
+        Polls every half second, so a kernel that died is noticed at once
+        (:class:`KernelDied`), not after ``timeout``.
+        """
+        import queue
+        import time
+
+        deadline = time.monotonic() + timeout
         while self.warm_id is not None:
-            msg = self.kc.get_shell_msg(timeout=timeout)
+            try:
+                msg = self.kc.get_shell_msg(timeout=0.5)
+            except queue.Empty:
+                if not self.km.is_alive():
+                    raise KernelDied(_DIED) from None
+                if time.monotonic() > deadline:
+                    raise NotebookFailed(
+                        f"the Jupyter kernel did not start within {timeout:.0f} s / kernel "
+                        "Jupyter tidak siap"
+                    ) from None
+                continue
             if msg.get("parent_header", {}).get("msg_id") == self.warm_id:
                 self.warm_id = None
 
@@ -238,7 +272,14 @@ def execute(
     client.kc = kernel.kc
     try:
         kernel.wait_warm()
-        client.execute()
+        with _watch(kernel):
+            client.execute()
+    except DeadKernelError:
+        raise KernelDied(_DIED) from None
+    except KeyboardInterrupt:
+        if not kernel.km.is_alive():
+            raise KernelDied(_DIED) from None
+        raise
     except CellExecutionError as exc:
         name = getattr(exc, "ename", "Error")
         value = str(getattr(exc, "evalue", "")).strip()
@@ -249,6 +290,31 @@ def execute(
         if own:
             kernel.shutdown()
     return renumber(nb)
+
+
+@contextlib.contextmanager
+def _watch(kernel: Kernel, every: float = 0.5) -> Iterator[None]:
+    """Interrupt the waiting main thread when the kernel process dies (checked every
+    ``every`` seconds), so a dead kernel is reported within seconds, never waited for."""
+    import signal
+    import threading
+
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(every):
+            if not kernel.km.is_alive():
+                # a real signal: it also wakes the main thread from a blocking poll
+                os.kill(os.getpid(), signal.SIGINT)
+                return
+
+    thread = threading.Thread(target=watch, name="dinamika-kernel-watch", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 def write_paired_ipynb(name: str, folder: Path | None = None) -> Path:

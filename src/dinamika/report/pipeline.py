@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dinamika.data.files import atomic_write
+from dinamika.data.files import atomic_write, check_writable
 from dinamika.data.resources import EXAMPLE_TERMS, default_survey, surveys_dir
 from dinamika.data.survey import Survey, load_survey
 from dinamika.errors import UsageError
@@ -249,6 +249,7 @@ def report(
             title = f"{t('trend_report', lang)} · {' – '.join(terms)}"
             name = TREND_NOTEBOOK
         target = Path(out) if out is not None else default_output(terms, lang=lang, fmt=fmt)
+        check_writable(target)  # before the notebook runs, not after
         say("menjalankan notebook" if lang == "id" else "running the notebook")
         html = render_notebook(
             name, params, title=title, lang=lang, progress=progress or _quiet, kernel=kernel

@@ -1,0 +1,241 @@
+"""Issue 16: outputs under faults and hostile values (points 3, 7, 16-19, 21, 22)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+import dinamika
+from dinamika.cli import main
+from dinamika.data.files import check_writable
+from dinamika.errors import UsageError
+from dinamika.privacy.leaks import find_leaks, secret_cells
+from dinamika.report.html import check_offline
+from tests.test_report_data import make_term
+
+KEY = "0123456789abcdef0123456789abcdef"
+
+
+def _term(tmp_path: Path) -> Path:
+    return make_term(tmp_path / "t", n_schools=6, per_school=9, plant=True)
+
+
+# --- 7: whole values, public vocabulary; validate predicts the report -----------------------
+
+
+def test_a_comment_equal_to_a_scale_name_is_not_a_secret(tmp_path):
+    folder = _term(tmp_path)
+    frame = pd.read_csv(folder / "kuesioner.csv", dtype=str, keep_default_na=False)
+    frame.loc[5, "komentar"] = "Komitmen kolektif"
+    frame.loc[6, "komentar"] = "Komitmen kolektif di sekolah kami rendah sekali"
+    frame.to_csv(folder / "kuesioner.csv", index=False)
+    survey = dinamika.load_survey(folder, key=KEY)
+    cells = secret_cells(survey)
+    assert "Komitmen kolektif" not in cells  # the report prints the scale's name anyway
+    assert cells["Komitmen kolektif di sekolah kami rendah sekali"] == (
+        "kuesioner.csv",
+        8,
+        "komentar",
+    )
+    page = "<h2>Komitmen kolektif</h2><td>Komitmen kolektif</td>"
+    assert find_leaks(page, set(cells)) == []
+    assert find_leaks(page + "<p>komitmen KOLEKTIF di sekolah kami rendah sekali.</p>", set(cells))
+    assert dinamika.validate_survey(folder, key=KEY).ok
+
+
+def test_leak_search_matches_whole_values_only():
+    assert find_leaks("<td>SD 12</td><td>G0012</td>", {"SD 1", "G001"}) == []
+    assert find_leaks("<td>SD 1</td>", {"SD 1"}) == ["SD 1"]
+    assert find_leaks("<p>x siti.rahma@example.org y</p>", {"siti.rahma@example.org"})
+
+
+def test_leak_search_is_linear():
+    """Doubling secrets and page size twice: time grows ~4x at most ×2 slack (was ~×15)."""
+    from benchmarks.bench_leaks import case
+
+    times = []
+    for n in (4_000, 16_000):
+        page, secrets = case(n)
+        t0 = time.perf_counter()
+        find_leaks(page, secrets)
+        times.append(time.perf_counter() - t0)
+    assert times[1] / max(times[0], 1e-3) < 4 * 2.5, times
+
+
+# --- 3: no file or folder name in the report ------------------------------------------------
+
+
+def test_provenance_names_files_by_role(tmp_path, capsys):
+    from dinamika.report.sections import ReportView
+
+    folder = make_term(tmp_path / "data-siti-rahmawati", n_schools=4, per_school=6)
+    (folder / "kuesioner.csv").rename(folder / "jawaban-siti-rahmawati.csv")
+    text = (
+        (folder / "survey.yaml")
+        .read_text()
+        .replace("file: kuesioner.csv", "file: jawaban-siti-rahmawati.csv")
+    )
+    (folder / "survey.yaml").write_text(text.replace("term: uji-2025-2", "term: uji"))
+    survey = dinamika.load_survey(folder, key=KEY)
+    v = ReportView("id")
+    assert v.file_role(survey, "jawaban-siti-rahmawati.csv") == "kuesioner"
+    capsys.readouterr()
+    v.provenance(survey, {"seed": 1})
+    shown = capsys.readouterr().out
+    assert survey.file_hashes["jawaban-siti-rahmawati.csv"] in shown
+    assert "siti" not in shown.lower()
+    source = Path("notebooks/laporan-semester.py").read_text()
+    assert "survey.path.name" not in source and "v.file_role(survey, p.file)" in source
+
+
+# --- 16: output not writable, disk full, atomic sets -----------------------------------------
+
+
+def test_unwritable_output_is_refused_before_work(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(UsageError, match="cannot write"):
+        check_writable(blocker / "laporan.html")
+    t0 = time.perf_counter()
+    assert main(["report", "--out", str(blocker / "laporan.html"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "Traceback" not in err
+    assert main(["export", "--out", str(blocker / "x.csv")]) == 2
+    assert time.perf_counter() - t0 < 120
+
+
+def test_disk_full_during_export_leaves_no_half_set(tmp_path):
+    """A real write failure (file size limit, EFBIG) between the data file and its codebook."""
+    out = tmp_path / "out"
+    out.mkdir()
+    code = textwrap.dedent(
+        f"""
+        import resource, signal, sys
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (60_000, 60_000))
+        from dinamika.cli import main
+        sys.exit(main(["export", "--out", {str(out / "data.csv")!r}, "--no-factor-scores"]))
+        """
+    )
+    env = {**os.environ, "DINAMIKA_PSEUDONYM_KEY": KEY}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "nothing was written" in proc.stderr
+    assert list(out.iterdir()) == []  # neither the data file nor its codebook, no temp file
+
+
+# --- 19: control characters are printed inert ------------------------------------------------
+
+
+def test_control_characters_in_values_are_printed_inert(tmp_path, capsys):
+    folder = make_term(tmp_path / "t", n_schools=4, per_school=6)
+    frame = pd.read_csv(folder / "kuesioner.csv", dtype=str, keep_default_na=False)
+    frame.loc[2, "KEP1"] = "\x1b[2J\x1b[31mx\nOK: data siap dianalisis."
+    frame.to_csv(folder / "kuesioner.csv", index=False)
+    assert main(["validate", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b[2J" in out
+    assert not any(line.startswith("OK: data siap") for line in out.splitlines())
+
+
+# --- 21: a school named with an HTML link ---------------------------------------------------
+
+
+def test_escaped_link_in_a_label_is_not_an_external_url():
+    import html
+
+    name = "<a href=http://evil.example/x>SD Tautan</a>"
+    check_offline(f"<td>{html.escape(name)}</td>")  # escaped text: fine
+    with pytest.raises(dinamika.errors.DinamikaError, match="external URL"):
+        check_offline(f"<td>{name}</td>")
+
+
+# --- 18: a dead kernel is detected within seconds --------------------------------------------
+
+
+@pytest.mark.kernel
+def test_dead_kernel_is_reported_within_seconds(tmp_path):
+    from dinamika.report import kernel as rx
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import time\ntime.sleep(600)")]
+    with rx.Kernel(tmp_path, warm_up=None) as k:
+        pid = k.km.provisioner.process.pid
+
+        def kill() -> None:
+            time.sleep(3)
+            os.kill(pid, signal.SIGKILL)
+
+        threading.Thread(target=kill, daemon=True).start()
+        t0 = time.perf_counter()
+        with pytest.raises(rx.KernelDied, match="stopped unexpectedly"):
+            rx.execute(nb, cwd=tmp_path, kernel=k)
+        assert time.perf_counter() - t0 < 3 + 15
+
+
+@pytest.mark.kernel
+def test_kernel_killed_during_warm_up_is_reported(tmp_path):
+    from dinamika.report import kernel as rx
+
+    with rx.Kernel(tmp_path, warm_up="import time\ntime.sleep(600)") as k:
+        os.kill(k.km.provisioner.process.pid, signal.SIGKILL)
+        t0 = time.perf_counter()
+        with pytest.raises(rx.KernelDied):
+            k.wait_warm(timeout=600)
+        assert time.perf_counter() - t0 < 15
+
+
+# --- 17: SIGTERM while Chromium prints the PDF -----------------------------------------------
+
+
+@pytest.mark.browser
+def test_sigterm_during_pdf_printing_leaves_nothing(tmp_path):
+    from dinamika.report.browser import find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("chromium not installed")
+    out = tmp_path / "out"
+    out.mkdir()
+    page = tmp_path / "page.html"
+    page.write_text("<html><body>" + "<p>baris</p>" * 20000 + "</body></html>")
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    code = textwrap.dedent(
+        f"""
+        import sys, tempfile
+        from pathlib import Path
+        from dinamika.cli import _on_sigterm, Terminated
+        from dinamika.data.files import atomic_write
+        from dinamika.report.browser import print_pdf
+        _on_sigterm()
+        try:
+            with tempfile.TemporaryDirectory(prefix="dinamika-pdf-") as tmp:
+                html = Path(tmp) / "report.html"
+                html.write_bytes(Path({str(page)!r}).read_bytes())
+                atomic_write(Path({str(out / "laporan.pdf")!r}), lambda p: print_pdf(html, p))
+        except Terminated:
+            sys.exit(143)
+        """
+    )
+    env = {**os.environ, "TMPDIR": str(tmpdir)}
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list(out.glob(".laporan.pdf.*.tmp")):
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 143
+    assert list(out.iterdir()) == []
+    assert [p for p in tmpdir.iterdir() if p.name.startswith("dinamika-")] == []
