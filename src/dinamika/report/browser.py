@@ -6,10 +6,13 @@ callers raise :class:`BrowserMissing` with the package to install.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from dinamika.errors import DinamikaError
@@ -60,16 +63,34 @@ def run_chromium(*args: str, timeout: float = 120) -> subprocess.CompletedProces
     exe = find_chromium()
     if exe is None:
         raise BrowserMissing()
-    with tempfile.TemporaryDirectory(prefix="dinamika-chromium-") as profile:
-        env = {**os.environ, "HOME": profile}
-        proc = subprocess.run(
-            [exe, *_FLAGS, f"--user-data-dir={profile}", *args],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env=env,
-            check=False,
-        )
+    profile = tempfile.mkdtemp(prefix="dinamika-chromium-")
+    env = {**os.environ, "HOME": profile}
+    # its own process group: on a timeout, Ctrl-C or SIGTERM every Chromium helper is stopped
+    # before the profile folder is removed, so nothing is left behind
+    child = subprocess.Popen(
+        [exe, *_FLAGS, f"--user-data-dir={profile}", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        out, err = child.communicate(timeout=timeout)
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+        raise
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)  # helpers that outlived the browser
+        for _ in range(5):
+            shutil.rmtree(profile, ignore_errors=True)
+            if not Path(profile).exists():
+                break
+            time.sleep(0.2)
+    proc = subprocess.CompletedProcess(child.args, child.returncode, out, err)
     if proc.returncode != 0:
         raise DinamikaError(f"Chromium failed (exit {proc.returncode}): {proc.stderr[-500:]}")
     return proc
