@@ -8,6 +8,7 @@ from typing import Any
 
 from dinamika.cli.common import add_key, add_lang
 from dinamika.errors import ValidationError
+from dinamika.report.params import DEFAULTS
 
 
 def register(sub: Any) -> None:
@@ -43,16 +44,17 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--min-cell",
         type=int,
-        default=5,
+        default=DEFAULTS.min_cell,
         metavar="N",
-        help="kelompok terkecil yang ditampilkan / smallest group shown (default 5)",
+        help="kelompok terkecil yang ditampilkan / smallest group shown (default "
+        f"{DEFAULTS.min_cell})",
     )
     p.add_argument(
         "--seed",
         type=int,
-        default=2025,
+        default=DEFAULTS.seed,
         metavar="N",
-        help="benih acak / random seed (default 2025)",
+        help=f"benih acak / random seed (default {DEFAULTS.seed})",
     )
     p.add_argument("--quiet", action="store_true", help="tanpa kemajuan / no progress on stderr")
     add_lang(p)

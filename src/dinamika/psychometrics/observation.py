@@ -16,7 +16,7 @@ import pandas as pd
 
 from dinamika.errors import UsageError
 
-__all__ = ["observation_scores"]
+__all__ = ["aspect_means", "observation_scores"]
 
 _ID_COLUMNS = ("lesson", "teacher", "observer")
 
@@ -332,3 +332,34 @@ def observation_scores(
     teacher = pd.DataFrame(tcols)
     teacher.attrs.update(aspects=aspects, indicators=indicators, level="teacher")
     return teacher
+
+
+def aspect_means(scores: pd.DataFrame, aspects: Sequence[str], *, ci: float = 0.95) -> pd.DataFrame:
+    """Mean of each aspect column with its t confidence interval (one row per aspect).
+
+    ``scores`` is :func:`observation_scores` output (one row per lesson or teacher); missing
+    values are left out per aspect. Equals R's ``t.test(x)$conf.int`` per column.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"a": [2.0, 3.0, 4.0], "b": [1.0, 1.0, np.nan]})
+    >>> aspect_means(d, ["a", "b"]).round(3).to_dict("list")  # doctest: +NORMALIZE_WHITESPACE
+    {'aspect': ['a', 'b'], 'n': [3, 2], 'mean': [3.0, 1.0], 'lower': [0.516, 1.0],
+     'upper': [5.484, 1.0]}
+    """
+    from scipy import stats
+
+    vals = scores[list(aspects)]
+    n = vals.notna().sum()
+    mean = vals.mean()
+    q = stats.t.ppf(1 - (1 - ci) / 2, np.maximum(n - 1, 1))
+    half = q * vals.std(ddof=1) / np.sqrt(n)
+    return pd.DataFrame(
+        {
+            "aspect": list(aspects),
+            "n": n.to_numpy(),
+            "mean": mean.to_numpy(),
+            "lower": (mean - half).to_numpy(),
+            "upper": (mean + half).to_numpy(),
+        }
+    )

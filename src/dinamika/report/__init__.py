@@ -3,7 +3,11 @@
 - ``pipeline``: ``make_report`` / ``report`` (validate, run the notebook, check, write).
 - ``kernel``: the Jupyter kernel that runs the notebook; ``html``: nbconvert to one offline file;
   ``browser``: PDF and screenshots through Chromium.
-- ``sections`` and ``view``: what each report section shows; ``plots``: the figures.
+- ``params``: :class:`ReportParams`, the one owner of the report defaults (CLI, make_report and
+  the notebooks' parameters cells).
+- ``sections``: one function per report section (``sections.term``, ``sections.trend``), called
+  by the notebook cells; ``sections.render`` and ``view``: how results are shown; ``plots``:
+  the figures.
 - ``templates/``: the HTML template and CSS. Words come from ``dinamika.i18n``.
 """
 
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 from dinamika.report.pipeline import (
     DEFAULT_SEED,
+    ReportParams,
     ReportResult,
     View,
     default_output,
@@ -22,6 +27,7 @@ from dinamika.report.pipeline import (
 
 __all__ = [
     "DEFAULT_SEED",
+    "ReportParams",
     "ReportResult",
     "View",
     "default_output",

@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from dinamika.data.files import atomic_write, check_writable
 from dinamika.data.resources import EXAMPLE_TERMS, default_survey, surveys_dir
-from dinamika.data.survey import Survey, load_survey
+from dinamika.data.survey import load_survey
 from dinamika.errors import UsageError
-from dinamika.i18n import check_lang, t
+from dinamika.i18n import t
 from dinamika.privacy.outputs import PrivacyError, find_leaks, secrets_of
 from dinamika.report.browser import BrowserMissing, find_chromium, print_pdf
-from dinamika.report.sections import ReportView
+from dinamika.report.params import DEFAULTS, ReportParams
+from dinamika.report.sections.render import ReportView, label_maps
 
 if TYPE_CHECKING:  # pragma: no cover
     from dinamika.report.kernel import Kernel
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "DEFAULT_SEED",
+    "ReportParams",
     "ReportResult",
     "View",
     "default_output",
@@ -42,8 +44,8 @@ __all__ = [
     "report",
 ]
 
-#: Seed of every resampling step when none is given.
-DEFAULT_SEED = 2025
+#: Seed of every resampling step when none is given (owned by :class:`ReportParams`).
+DEFAULT_SEED = DEFAULTS.seed
 TERM_NOTEBOOK = "laporan-semester"
 TREND_NOTEBOOK = "tren"
 
@@ -62,25 +64,6 @@ class ReportResult:
     terms: tuple[str, ...]
     lang: str
     format: str
-
-
-def label_maps(*surveys: Survey) -> dict[str, dict[str, str]]:
-    """Display names (id and en) of every scale, aspect and interview construct of the terms.
-
-    Examples
-    --------
-    >>> from dinamika import load_survey
-    >>> label_maps(load_survey())["kepemimpinan"]
-    {'id': 'Kepemimpinan', 'en': 'Leadership'}
-    """
-    labels: dict[str, dict[str, str]] = {}
-    for survey in surveys:
-        for inst in (survey.instrument, survey.observation_instrument, survey.interview_instrument):
-            if inst is None:
-                continue
-            for scale in inst.scales:
-                labels[scale] = {lang: inst.scale_label(scale, lang) for lang in ("id", "en")}
-    return labels
 
 
 def safe_name(name: str) -> str:
@@ -156,11 +139,11 @@ def render_notebook(
 def report(
     survey_dirs: Sequence[str | Path] | None = None,
     *,
-    lang: str = "id",
+    lang: str = DEFAULTS.lang,
     out: str | Path | None = None,
     fmt: str = "html",
-    min_cell: int = 5,
-    seed: int = DEFAULT_SEED,
+    min_cell: int = DEFAULTS.min_cell,
+    seed: int = DEFAULTS.seed,
     key_file: str | Path | None = None,
     progress: Progress | None = None,
 ) -> ReportResult:
@@ -201,14 +184,10 @@ def report(
     PrivacyError
         The output would contain an identifier or free-text value (nothing is written).
     """
-    check_lang(lang)
+    settings = ReportParams(lang=lang, min_cell=min_cell, seed=seed, key_file=_opt(key_file))
     if fmt not in ("html", "pdf"):
         raise UsageError(
             f"The value for `format` must be one of ['html', 'pdf'], but {fmt!r} was passed."
-        )
-    if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
-        raise UsageError(
-            f"--min-cell must be a whole number of at least 1, but {min_cell!r} was passed."
         )
     if fmt == "pdf" and find_chromium() is None:
         raise BrowserMissing()
@@ -235,7 +214,7 @@ def report(
         for s in surveys:
             secrets |= secrets_of(s)
         kind = "term" if len(dirs) == 1 else "trend"
-        common = {"lang": lang, "min_cell": min_cell, "seed": seed, "key_file": _opt(key_file)}
+        common = settings.notebook_values()
         examples = [(surveys_dir() / term).resolve() for term in EXAMPLE_TERMS]
         resolved = [d.resolve() for d in dirs]
         if kind == "term":

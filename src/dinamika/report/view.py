@@ -20,6 +20,7 @@ import pandas as pd
 from dinamika.errors import DinamikaError
 from dinamika.i18n import check_lang, column_label, fmt_int, fmt_num, t
 from dinamika.privacy.outputs import scrub
+from dinamika.report.params import DEFAULTS
 
 __all__ = ["View"]
 
@@ -45,7 +46,9 @@ class View:
         Extra display names for columns and values (scale ids, aspect ids) in both languages.
     """
 
-    def __init__(self, lang: str = "id", *, min_cell: int = 5, labels: Labels | None = None):
+    def __init__(
+        self, lang: str = "id", *, min_cell: int = DEFAULTS.min_cell, labels: Labels | None = None
+    ):
         self.lang = check_lang(lang)
         self.min_cell = int(min_cell)
         self.labels: dict[str, Mapping[str, str]] = dict(labels or {})

@@ -15,12 +15,13 @@ import pandas as pd
 
 from dinamika import __version__
 from dinamika.core.sample_size import MINIMUMS
+from dinamika.data.survey import Survey
 from dinamika.i18n import join
 from dinamika.privacy.outputs import suppress
 from dinamika.report.verdicts import DIGITS, below, fit_verdict
 from dinamika.report.view import View
 
-__all__ = ["ReportView"]
+__all__ = ["ReportView", "label_maps", "setup_figures"]
 
 # multiple-comparison corrections as statsmodels/pingouin name them -> as a reader knows them
 _ADJUST_NAMES = {
@@ -32,6 +33,38 @@ _ADJUST_NAMES = {
     "sidak": "Šidák",
     "hommel": "Hommel",
 }
+
+
+def setup_figures() -> None:
+    """Matplotlib settings of every report figure (headless backend, stable bytes)."""
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    plt.rcParams.update({"figure.dpi": 110, "font.size": 10, "svg.hashsalt": "dinamika"})
+
+
+def label_maps(*surveys: Survey) -> dict[str, dict[str, str]]:
+    """Display names (id and en) of every scale, aspect and interview construct of the terms.
+
+    Examples
+    --------
+    >>> from dinamika import load_survey
+    >>> label_maps(load_survey())["kepemimpinan"]
+    {'id': 'Kepemimpinan', 'en': 'Leadership'}
+    """
+    labels: dict[str, dict[str, str]] = {}
+    for survey in surveys:
+        for inst in (survey.instrument, survey.observation_instrument, survey.interview_instrument):
+            if inst is None:
+                continue
+            for scale in inst.scales:
+                labels[scale] = {lang: inst.scale_label(scale, lang) for lang in ("id", "en")}
+    return labels
 
 
 class ReportView(View):
