@@ -27,7 +27,7 @@ def test_cli_and_make_report_take_their_defaults_from_report_params():
     assert sig["min_cell"].default == DEFAULTS.min_cell
     assert sig["seed"].default == DEFAULTS.seed
     assert sig["lang"].default == DEFAULTS.lang
-    assert pipeline.DEFAULT_SEED == DEFAULTS.seed
+    assert DEFAULTS.seed == pipeline.DEFAULT_SEED
 
 
 @pytest.mark.parametrize("name", sorted(NOTEBOOKS))
@@ -59,7 +59,11 @@ def test_notebook_cells_only_call_one_section_function(name):
     function of the notebook's section module (its result possibly kept for a later section)."""
     module = NOTEBOOKS[name]
     nb = load_notebook(name)
-    code = [c for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+    code = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
+    ]
     called: list[str] = []
     for cell in code:
         for node in ast.parse(cell.source).body:
