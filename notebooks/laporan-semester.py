@@ -39,6 +39,9 @@ from dinamika.report.sections import term as section
 params = ReportParams.resolve(lang=lang, min_cell=min_cell, seed=seed, key_file=key_file)
 rep = section.start(survey_dir, params)
 
+# %% tags=["section:sec_summary"]
+section.summary(rep)
+
 # %% tags=["section:sec_glance"]
 section.glance(rep)
 
@@ -49,22 +52,31 @@ section.instrument(rep)
 section.items(rep)
 
 # %% tags=["section:sec_reliability"]
-reliability = section.reliability(rep)
+section.reliability(rep)
 
 # %% tags=["section:sec_factors"]
 section.factors(rep)
 
 # %% tags=["section:sec_scores"]
-scores = section.scores(rep)
+section.scores(rep)
 
 # %% tags=["section:sec_quality"]
 section.quality(rep)
 
 # %% tags=["section:sec_link"]
-relation = section.link(rep, scores=scores)
+section.link(rep)
 
 # %% tags=["section:sec_triangulation"]
-section.triangulation(rep, reliability=reliability, relation=relation, scores=scores)
+section.triangulation(rep)
+
+# %% tags=["section:sec_glossary"]
+section.glossary(rep)
+
+# %% tags=["section:sec_score_tables"]
+section.score_tables(rep)
+
+# %% tags=["section:sec_methods"]
+section.methods(rep)
 
 # %% tags=["section:sec_provenance"]
 section.provenance(rep)

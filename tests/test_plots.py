@@ -174,3 +174,46 @@ def test_small_ranges_get_distinct_tick_labels(lang):
     assert len(set(labels)) == len(labels) >= 3
     sep = "," if lang == "id" else "."
     assert all(sep in x or x.lstrip("-").isdigit() for x in labels)
+
+
+def _inside(ax) -> bool:
+    lo, hi = ax.get_xlim()
+    return all(
+        lo - 1e-9 <= p.get_x() and p.get_x() + p.get_width() <= hi + 1e-9 for p in ax.patches
+    )
+
+
+def test_likert_panels_sharing_an_axis_keep_every_segment_inside():
+    """The bug: panels sharing x took the last panel's range and cut off a panel whose items
+    had more disagreement (34% 'strongly disagree' lost its segment)."""
+    heavy = pd.DataFrame({"A": [1] * 34 + [2] * 20 + [4] * 46})  # 54% disagree
+    light = pd.DataFrame({"B": [5] * 90 + [1] * 10})
+    counts = [plots.likert_counts(f, items=list(f), codes=[1, 2, 3, 4, 5]) for f in (heavy, light)]
+    spans = np.array([plots.likert_span(c) for c in counts])
+    span = tuple(float(x) for x in spans.max(axis=0))
+    assert span[0] == 54.0  # the heavy panel's left reach
+    _, axes = plt.subplots(2, 1, sharex=True)
+    for c, ax in zip(counts, axes, strict=True):
+        plots.likert_bars(c, labels=LABELS5, span=span, ax=ax)
+    assert all(_inside(ax) for ax in axes)
+    # without a common span the shared axis is the last panel's and the first one is clipped
+    _, axes = plt.subplots(2, 1, sharex=True)
+    for c, ax in zip(counts, axes, strict=True):
+        plots.likert_bars(c, labels=LABELS5, ax=ax)
+    assert not _inside(axes[0])
+
+
+def test_report_likert_figure_keeps_every_segment_inside(monkeypatch):
+    from dinamika.report.params import ReportParams
+    from dinamika.report.sections import term
+
+    rep = term.start(None, ReportParams())
+    rep.view.emit = lambda markup: None
+    figures = []
+    monkeypatch.setattr(rep.view, "figure", lambda fig, **kw: figures.append(fig))
+    term.items(rep)
+    (fig,) = figures
+    axes = [ax for ax in fig.axes if ax.patches]
+    assert len(axes) == len(rep.survey.instrument.scales)
+    assert all(_inside(ax) for ax in axes)
+    assert all(p.get_width() > 0 for ax in axes for p in ax.patches[:1])

@@ -153,6 +153,7 @@ def test_term_report_is_complete_and_offline(term_report):
     page = data.decode("utf-8")
     assert result.kind == "term" and result.terms == ("contoh-2025-2",)
     for key in (
+        "sec_summary",
         "sec_glance",
         "sec_instrument",
         "sec_items",
@@ -162,9 +163,20 @@ def test_term_report_is_complete_and_offline(term_report):
         "sec_quality",
         "sec_link",
         "sec_triangulation",
+        "sec_glossary",
+        "sec_score_tables",
+        "sec_methods",
         "sec_provenance",
     ):
         assert html.escape(i18n.t(key, "id")) in page, key
+    # the summary of findings comes first, with 3-6 findings each under its rule
+    summary = page[page.index(i18n.t("sec_summary", "id")) : page.index(i18n.t("sec_glance", "id"))]
+    assert 3 <= summary.count('<p class="dk-rule">') <= 6
+    # the methods appendix names every reference and its R function
+    for ref in ("Cronbach", "McDonald", "Feldt", "Efron", "Muthén", "Shrout", "Krippendorff",
+                "Bliese", "Nakagawa", "Holm"):  # fmt: skip
+        assert ref in page, ref
+    assert "lavaan::cfa" in page and "psych::alpha" in page
     # every section whose analysis exists is filled: no "not available" or failure notes
     for key in ("not_available", "failed"):
         stem = i18n.TEXT[key]["id"].split(":")[0]

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["group_change", "mean_change", "shared_teachers", "term_means"]
+__all__ = ["group_change", "group_intervals", "mean_change", "shared_teachers", "term_means"]
 
 
 def term_means(
@@ -141,3 +141,43 @@ def group_change(
         out[scale] = both[scale + "_b"] - both[scale + "_a"]
     out.loc[hidden.to_numpy(), ["n_first", "n_last", *scales]] = np.nan
     return out, hidden
+
+
+def group_intervals(
+    scores: pd.DataFrame,
+    group: str,
+    scales: Sequence[str],
+    shown: Sequence[str],
+    *,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Mean and t interval of every scale for each group in ``shown`` (tidy, one row per
+    group × scale). ``shown`` are the groups a report may show (not suppressed).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"school": ["a"] * 3 + ["b"] * 3, "x": [1.0, 2, 3, 4, 4, 4]})
+    >>> group_intervals(s, "school", ["x"], ["a"]).round(3).to_dict("records")
+    [{'school': 'a', 'scale': 'x', 'n': 3, 'mean': 2.0, 'lower': -0.484, 'upper': 4.484}]
+    """
+    rows = []
+    for g in shown:
+        sub = scores.loc[scores[group] == g]
+        for scale in scales:
+            x = sub[scale].dropna().to_numpy()
+            if len(x) >= 2 and np.ptp(x) > 0:
+                interval = stats.ttest_1samp(x, 0.0).confidence_interval(ci)
+                lo, hi = float(interval.low), float(interval.high)
+            else:
+                lo = hi = float(x.mean()) if len(x) else np.nan
+            rows.append(
+                {
+                    group: g,
+                    "scale": scale,
+                    "n": len(x),
+                    "mean": float(x.mean()) if len(x) else np.nan,
+                    "lower": lo,
+                    "upper": hi,
+                }
+            )
+    return pd.DataFrame(rows, columns=[group, "scale", "n", "mean", "lower", "upper"])

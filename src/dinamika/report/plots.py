@@ -126,6 +126,30 @@ def _formatter(lang: str, digits: int | None = None, absolute: bool = False) -> 
     return FuncFormatter(fmt)
 
 
+def likert_span(counts: pd.DataFrame) -> tuple[float, float, float]:
+    """How far the diverging bars of ``counts`` reach left and right of zero, and the largest
+    missing share (all in percent); pass the elementwise maximum over panels that share an
+    x axis as ``span`` to :func:`likert_bars`, so every panel's bars fit.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"A": [1, 1, 3, 5, np.nan]})
+    >>> likert_span(likert_counts(f, items=["A"], codes=[1, 2, 3, 4, 5]))
+    (50.0, 30.0, 20.0)
+    """
+    codes = [c for c in counts.columns if c != MISSING]
+    shares = likert_shares(counts)
+    cat = shares[codes].to_numpy()
+    miss = shares[MISSING].to_numpy() if MISSING in shares else np.zeros(len(shares))
+    k = len(codes)
+    lower = cat[:, : k // 2].sum(axis=1) + (cat[:, k // 2] / 2 if k % 2 else 0)
+    return (
+        float(np.max(lower, initial=0.0)),
+        float(np.max(cat.sum(axis=1) - lower, initial=0.0)),
+        float(np.max(miss, initial=0.0)),
+    )
+
+
 def likert_bars(
     counts: pd.DataFrame,
     *,
@@ -135,6 +159,7 @@ def likert_bars(
     xlabel: str | None = None,
     legend: bool = True,
     lang: str = "id",
+    span: tuple[float, float, float] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Diverging stacked bars of Likert answers, neutral centred, missing shown apart.
@@ -154,6 +179,9 @@ def likert_bars(
         Draw the legend below the axes (every category, also those nobody chose).
     lang : {"id", "en"}
         Tick number format.
+    span : (left, right, missing), optional
+        The x layout (see :func:`likert_span`); default this panel's own. Panels sharing an x
+        axis must get the same span covering all of them, or bars of one are cut off.
     ax : Axes, optional
 
     Returns
@@ -205,8 +233,7 @@ def likert_bars(
             linewidth=0.5,
             height=0.7,
         )
-    right_edge = float(np.max(cat.sum(axis=1) - lower, initial=0.0))
-    left_edge = float(np.max(lower, initial=0.0))
+    left_edge, right_edge, miss_max = likert_span(counts) if span is None else span
     gap_at = max(right_edge, 5.0) + 6.0
     ax.barh(y, miss, left=gap_at, color=_MISSING_COLOR, height=0.7)
     ax.axvline(0, color="#333333", linewidth=0.8)
@@ -215,9 +242,7 @@ def likert_bars(
         if m > 0:
             label = "< 1" if m < 0.5 else fmt_num(m, lang, 0)
             ax.text(gap_at + m + 1.0, yi, f"{label}%", va="center", fontsize="x-small")
-    ax.set_xlim(
-        -max(left_edge, 5.0) - 3.0, gap_at + max(float(np.max(miss, initial=0.0)), 5.0) + 11.0
-    )
+    ax.set_xlim(-max(left_edge, 5.0) - 3.0, gap_at + max(miss_max, 5.0) + 11.0)
     # percentage ticks only under the diverging bars, none under the missing answers
     lo_tick = -max(left_edge, 5.0) - 3.0
     ticks = MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10]).tick_values(lo_tick, gap_at - 3.0)
@@ -345,6 +370,96 @@ def coefficient_plot(
     ax.xaxis.set_major_formatter(_formatter(lang))
     if xlabel:
         ax.set_xlabel(xlabel)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def dot_intervals(
+    frame: pd.DataFrame,
+    *,
+    label: str,
+    series: Sequence[tuple[str, str, str, str]],
+    reference: float | None = None,
+    xlim: tuple[float, float] | None = None,
+    xlabel: str | None = None,
+    lang: str = "id",
+    ax: Axes | None = None,
+) -> Axes:
+    """Dots with interval lines, one row per ``label``, one colour per series (first on top).
+
+    ``series`` are ``(estimate, lower, upper, name)`` column triples with their legend name;
+    a row with a missing estimate draws nothing for that series.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"scale": ["a", "b"], "alpha": [0.8, 0.7], "lo": [0.75, 0.6],
+    ...                   "hi": [0.85, 0.78]})
+    >>> ax = dot_intervals(t, label="scale", series=[("alpha", "lo", "hi", "alpha")])
+    >>> [tuple(map(float, line.get_xdata())) for line in ax.lines[:2]]
+    [(0.75, 0.85), (0.6, 0.78)]
+    >>> plt.close("all")
+    """
+    check_lang(lang)
+    _need(frame, [label, *[c for s in series for c in s[:3]]])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.45 * len(frame) * len(series) + 1.4))
+    y = np.arange(len(frame))[::-1].astype(float)
+    colors = ["#2b6ca3", "#d9822b", "#4c9a5b", "#8a5fb0"]
+    offsets = np.linspace(0.15, -0.15, len(series)) if len(series) > 1 else np.zeros(1)
+    for (est, lo, hi, name), off, color in zip(series, offsets, colors, strict=False):
+        e = frame[est].to_numpy(dtype=float)
+        a = frame[lo].to_numpy(dtype=float)
+        b = frame[hi].to_numpy(dtype=float)
+        for yi, ai, bi in zip(y + off, a, b, strict=True):
+            if not (np.isnan(ai) or np.isnan(bi)):
+                ax.plot([ai, bi], [yi, yi], color=color, linewidth=2)
+        ax.scatter(e, y + off, color=color, zorder=3, s=28, label=name)
+    if reference is not None:
+        ax.axvline(reference, color="#888888", linewidth=0.8, linestyle="--")
+    ax.set_yticks(y, [str(v) for v in frame[label]])
+    ax.set_ylim(-0.7, len(frame) - 0.3)
+    if xlim:
+        ax.set_xlim(*xlim)
+    ax.xaxis.set_major_formatter(_formatter(lang))
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if len(series) > 1:
+        ax.legend(loc="lower right", fontsize="small", frameon=False)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def scree(
+    observed: Sequence[float],
+    criterion: Sequence[float],
+    *,
+    labels: tuple[str, str] = ("observed", "simulated"),
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Scree plot with the parallel-analysis criterion (as ``psych::fa.parallel`` draws it).
+
+    Examples
+    --------
+    >>> ax = scree([2.5, 0.9, 0.3], [0.6, 0.4, 0.2])
+    >>> [len(line.get_xdata()) for line in ax.lines]
+    [3, 3]
+    >>> plt.close("all")
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3))
+    k = np.arange(1, len(observed) + 1)
+    ax.plot(k, np.asarray(observed, dtype=float), "o-", color="#2b6ca3", label=labels[0])
+    ax.plot(k, np.asarray(criterion, dtype=float), "--", color="#d9822b", label=labels[1])
+    ax.set_xticks(k)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    ax.legend(frameon=False, fontsize="small")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return ax

@@ -113,6 +113,14 @@ class View:
         """A highlighted note: ``note`` (amber), ``privacy`` (blue) or ``missing`` (grey)."""
         self.emit(f'<p class="dk-{kind}">{html.escape(text)}</p>')
 
+    def findings(self, items: Sequence[tuple[str, str]]) -> None:
+        """A numbered list of findings, each with the rule that made it in small print."""
+        rows = "".join(
+            f'<li><p>{html.escape(text)}</p><p class="dk-rule">{html.escape(rule)}</p></li>'
+            for text, rule in items
+        )
+        self.emit(f'<ol class="dk-findings">{rows}</ol>')
+
     def unavailable(self, what: str) -> None:
         """One line saying the analysis ``what`` does not exist in this dinamika."""
         self.note(self.t("not_available", what=self.t(what)), "missing")

@@ -115,6 +115,27 @@ class ReportView(View):
                 "flagged": [f or "—" for f in flagged],
             }
         )
+        import matplotlib.pyplot as plt
+
+        from dinamika.report import plots
+
+        dots = table.assign(label=[self.label(str(s)) for s in table["scale"]])
+        lows = dots[["alpha_lower", "omega_lower", "alpha", "omega_total"]].min().min()
+        fig, ax = plt.subplots(figsize=(7, 0.7 * len(dots) + 1.3))
+        plots.dot_intervals(
+            dots,
+            label="label",
+            series=[
+                ("alpha", "alpha_lower", "alpha_upper", self.t("alpha_name")),
+                ("omega_total", "omega_lower", "omega_upper", self.t("omega_name")),
+            ],
+            reference=0.70,
+            xlim=(min(0.6, float(lows) - 0.02) if pd.notna(lows) else 0.6, 1.0),
+            xlabel=self.t("reliability_axis"),
+            lang=self.lang,
+            ax=ax,
+        )
+        self.figure(fig, alt=self.t("reliability_axis"))
         self.table(shown, value_labels=["scale"], keep_text=["alpha_ci", "omega_ci", "flagged"])
         boot_min = MINIMUMS["reliability_bootstrap"].minimum
         if n_boot and (table["n"] < boot_min).any():

@@ -8,8 +8,10 @@ cannot be computed becomes a one-line note (see :meth:`View.guard`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -32,16 +34,23 @@ __all__ = [
     "TermReport",
     "factors",
     "glance",
+    "glossary",
     "instrument",
     "items",
     "link",
+    "methods",
     "provenance",
     "quality",
     "reliability",
+    "score_tables",
     "scores",
     "start",
+    "summary",
     "triangulation",
 ]
+
+
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True)
@@ -51,11 +60,46 @@ class TermReport:
     survey: Survey
     params: ReportParams
     view: ReportView
+    #: analysis results computed once and shared by the summary and the sections
+    results: dict[str, Any] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
         """Questionnaires of the term."""
         return len(self.survey.responses)
+
+    def result(self, name: str, compute: Callable[[], _R]) -> _R:
+        """``compute()`` once per report; a failure is kept and raised again on every call."""
+        if name not in self.results:
+            try:
+                self.results[name] = compute()
+            except Exception as exc:  # shown by the section that owns the result
+                self.results[name] = exc
+        value = self.results[name]
+        if isinstance(value, Exception):
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def maybe(self, name: str, compute: Callable[[], _R]) -> _R | None:
+        """Like :meth:`result`, None on failure (the owning section reports it)."""
+        try:
+            return self.result(name, compute)
+        except Exception:
+            return None
+
+    # the shared analyses
+    def reliability_table(self) -> pd.DataFrame:
+        return self.result(
+            "reliability", lambda: reliability_table(self.survey, seed=self.params.seed)
+        )
+
+    def scores(self) -> pd.DataFrame:
+        return self.result("scores", lambda: score(self.survey))
+
+    def relation(self) -> RelateResult:
+        return self.result(
+            "relation", lambda: relate(self.survey, scores=self.maybe("scores", self.scores))
+        )
 
 
 def start(survey_dir: str | Path | None, params: ReportParams) -> TermReport:
@@ -186,10 +230,17 @@ def items(rep: TermReport) -> None:
     v.text(v.t("items_reading"))
     rs = inst.items[0].response_scale
     codes = list(range(rs.min, rs.max + 1))
+    counts_of = {
+        s: plots.likert_counts(survey.responses, items=list(inst.scales[s]), codes=codes)
+        for s in scales
+    }
+    # the panels share one x axis: one layout that covers every panel's bars
+    spans = np.array([plots.likert_span(c) for c in counts_of.values()])
+    span = (float(spans[:, 0].max()), float(spans[:, 1].max()), float(spans[:, 2].max()))
     fig, axes = plt.subplots(len(scales), 1, figsize=(8.5, 2.3 * len(scales) + 0.8), sharex=True)
     for k, (scale, ax) in enumerate(zip(scales, np.atleast_1d(axes), strict=True)):
         ids = list(inst.scales[scale])
-        counts = plots.likert_counts(survey.responses, items=ids, codes=codes)
+        counts = counts_of[scale]
         plots.likert_bars(
             counts,
             labels=[rs.label(c, lang) for c in codes],
@@ -200,6 +251,7 @@ def items(rep: TermReport) -> None:
             xlabel=v.t("share_axis") if k == len(scales) - 1 else None,
             legend=k == len(scales) - 1,
             lang=lang,
+            span=span,
             ax=ax,
         )
         ax.set_title(inst.scale_label(scale, lang), loc="left", fontsize=10, fontweight="bold")
@@ -216,15 +268,12 @@ def items(rep: TermReport) -> None:
     )
 
 
-def reliability(rep: TermReport) -> pd.DataFrame | None:
-    """4. Scale reliability: alpha and omega with intervals; returns the table (None if failed)."""
+def reliability(rep: TermReport) -> None:
+    """4. Scale reliability: alpha and omega with intervals (dot plot and table)."""
     v = rep.view
     v.heading("sec_reliability")
-    table = None
     with v.guard():
-        table = reliability_table(rep.survey, seed=rep.params.seed)
-        v.reliability(table)
-    return table
+        v.reliability(rep.reliability_table())
 
 
 def factors(rep: TermReport) -> None:
@@ -234,17 +283,75 @@ def factors(rep: TermReport) -> None:
     with v.guard():
         fit = cfa_survey(rep.survey)
         v.cfa(fit, n_total=rep.n)
+        _loading_figure(rep, fit.loadings)
+    with v.guard():
+        _parallel(rep)
 
 
-def scores(rep: TermReport) -> pd.DataFrame | None:
-    """6. Scale scores by school and KKG (suppressed) and group agreement; returns the scores."""
+def _loading_figure(rep: TermReport, loadings: pd.DataFrame) -> None:
+    """Standardized loadings as dots, one row per item, grouped by factor."""
+    import matplotlib.pyplot as plt
+
+    from dinamika.report import plots
+
+    v = rep.view
+    load = loadings.loc[:, ["factor", "item", "std_all"]].reset_index(drop=True)
+    load = load.assign(
+        label=[
+            f"{v.label(str(f))} · {i}" for f, i in zip(load["factor"], load["item"], strict=True)
+        ]
+    )
+    fig, ax = plt.subplots(figsize=(7, 0.22 * len(load) + 1.2))
+    plots.dot_intervals(
+        load,
+        label="label",
+        series=[("std_all", "std_all", "std_all", v.t("loading_name"))],
+        reference=0.5,
+        xlim=(min(0.0, float(load["std_all"].min()) - 0.05), 1.0),
+        xlabel=v.t("loading_axis"),
+        lang=rep.params.lang,
+        ax=ax,
+    )
+    ax.tick_params(axis="y", labelsize=7)
+    v.figure(fig, alt=v.t("loading_axis"))
+
+
+def _parallel(rep: TermReport) -> None:
+    """Scree plot with the parallel-analysis criterion and its suggested number of factors."""
+    import matplotlib.pyplot as plt
+
+    from dinamika.psychometrics.cfa import reverse_items
+    from dinamika.psychometrics.efa.retention import parallel_analysis
+    from dinamika.report import plots
+
+    v, inst = rep.view, rep.survey.instrument
+    if rep.n < rep.params.min_cell:
+        return
+    items = reverse_items(rep.survey.responses[list(inst.item_ids)], inst)
+    pa = parallel_analysis(items, seed=rep.params.seed)
+    ev = pa.eigenvalues.head(12)  # the first factors are the ones that matter
+    v.subheading(v.t("parallel_title"))
+    v.text(v.t("parallel_reading", k=v.num(pa.n_factors, 0), designed=v.num(len(inst.scales), 0)))
+    fig, ax = plt.subplots(figsize=(6.5, 3))
+    plots.scree(
+        ev["fa_observed"],
+        ev["fa_criterion"],
+        labels=(v.t("parallel_observed"), v.t("parallel_simulated")),
+        xlabel=v.t("parallel_xlabel"),
+        ylabel=v.t("parallel_ylabel"),
+        ax=ax,
+    )
+    v.figure(fig, alt=v.t("parallel_title"))
+
+
+def scores(rep: TermReport) -> None:
+    """6. Scale scores by school and KKG (suppressed) and group agreement."""
     survey, v, min_cell = rep.survey, rep.view, rep.params.min_cell
     inst = survey.instrument
     scales = list(inst.scales)
     v.heading("sec_scores")
-    result = None
     with v.guard():
-        result = score(survey)
+        result = rep.scores()
         v.text(
             v.t(
                 "scores_reading",
@@ -253,6 +360,71 @@ def scores(rep: TermReport) -> pd.DataFrame | None:
                 hi=max(inst.item(i).max for i in inst.item_ids),
             )
         )
+        tables = group_means(result, values=scales, min_cell=min_cell)
+        for group, key in (("school", "by_school"), ("kkg", "by_kkg")):
+            if group not in tables:
+                continue
+            v.subheading(v.t(key))
+            _group_dots(rep, result, tables[group], group)
+            n_hidden = int(tables[group]["suppressed"].sum())
+            if n_hidden:
+                v.note(v.t("suppressed_rows", n=n_hidden, min_cell=min_cell), "missing")
+        if tables:
+            v.text(v.t("tables_in_appendix"))
+        v.subheading(v.t("group_agreement_title"))
+        groups = [g for g in ("school", "kkg") if g in result]
+        v.group_agreement(
+            group_agreement(result, group=groups, items=survey.responses, instrument=inst)
+        )
+
+
+def _group_dots(rep: TermReport, result: pd.DataFrame, table: pd.DataFrame, group: str) -> None:
+    """One panel per scale: the shown groups' means with intervals, sorted, district line."""
+    import matplotlib.pyplot as plt
+
+    from dinamika.relations.change import group_intervals
+    from dinamika.report import plots
+
+    v, scales = rep.view, list(rep.survey.instrument.scales)
+    shown = [g for g, hid in zip(table[group], table["suppressed"], strict=True) if not hid]
+    if not shown:
+        return
+    dots = group_intervals(result, group, scales, shown, ci=rep.params.ci)
+    lo = float(np.nanmin(dots["lower"].to_numpy(dtype=float)))
+    hi = float(np.nanmax(dots["upper"].to_numpy(dtype=float)))
+    pad = 0.05 * (hi - lo or 1.0)
+    cols = 2 if len(scales) > 1 else 1
+    rows = -(-len(scales) // cols)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(9, rows * (0.12 * len(shown) + 1.0)), squeeze=False
+    )
+    for ax, scale in zip(axes.flat, scales, strict=False):
+        part = dots[dots["scale"] == scale].sort_values("mean", ascending=False)
+        plots.dot_intervals(
+            part,
+            label=group,
+            series=[("mean", "lower", "upper", v.label(scale))],
+            reference=float(result[scale].mean()),
+            xlim=(lo - pad, hi + pad),
+            lang=rep.params.lang,
+            ax=ax,
+        )
+        ax.set_title(v.label(scale), loc="left", fontsize=10, fontweight="bold")
+        ax.tick_params(axis="y", labelsize=6 if len(shown) > 15 else 9)
+    for ax in list(axes.flat)[len(scales) :]:
+        ax.set_visible(False)
+    fig.supxlabel(v.t("group_dots_axis"), fontsize=9)
+    fig.tight_layout()
+    v.figure(fig, alt=v.t("group_dots_axis"))
+
+
+def score_tables(rep: TermReport) -> None:
+    """Appendix: the tables of scale means by school and KKG (suppressed), with the total."""
+    survey, v, min_cell = rep.survey, rep.view, rep.params.min_cell
+    scales = list(survey.instrument.scales)
+    v.heading("sec_score_tables")
+    with v.guard():
+        result = rep.scores()
         tables = group_means(result, values=scales, min_cell=min_cell)
         for group, key in (("school", "by_school"), ("kkg", "by_kkg")):
             if group not in tables:
@@ -275,12 +447,6 @@ def scores(rep: TermReport) -> pd.DataFrame | None:
             n_hidden = int(tables[group]["suppressed"].sum())
             if n_hidden:
                 v.note(v.t("suppressed_rows", n=n_hidden, min_cell=min_cell), "missing")
-        v.subheading(v.t("group_agreement_title"))
-        groups = [g for g in ("school", "kkg") if g in result]
-        v.group_agreement(
-            group_agreement(result, group=groups, items=survey.responses, instrument=inst)
-        )
-    return result
 
 
 def quality(rep: TermReport) -> None:
@@ -352,27 +518,18 @@ def quality(rep: TermReport) -> None:
         v.rater_agreement(rater_agreement(obs, instrument=obs_inst, exclude=special))
 
 
-def link(rep: TermReport, *, scores: pd.DataFrame | None) -> RelateResult | None:
-    """8. Community dynamics and observed teaching quality; returns the relation (or None)."""
+def link(rep: TermReport) -> None:
+    """8. Community dynamics and observed teaching quality."""
     v = rep.view
     v.heading("sec_link")
     if rep.survey.observations is None:
         v.no_data("what_observation")
-        return None
-    relation = None
+        return
     with v.guard():
-        relation = relate(rep.survey, scores=scores)
-        v.relate(relation)
-    return relation
+        v.relate(rep.relation())
 
 
-def triangulation(
-    rep: TermReport,
-    *,
-    reliability: pd.DataFrame | None,
-    relation: RelateResult | None,
-    scores: pd.DataFrame | None,
-) -> None:
+def triangulation(rep: TermReport) -> None:
     """9. Triangulation of survey, observation and interviews (the joint display)."""
     v = rep.view
     v.heading("sec_triangulation")
@@ -380,8 +537,123 @@ def triangulation(
         v.no_data("what_interview")
         return
     with v.guard():
-        joint = triangulate(rep.survey, reliability=reliability, relate=relation, scores=scores)
+        joint = triangulate(
+            rep.survey,
+            reliability=rep.maybe("reliability", rep.reliability_table),
+            relate=rep.maybe("relation", rep.relation)
+            if rep.survey.observations is not None
+            else None,
+            scores=rep.maybe("scores", rep.scores),
+        )
         v.triangulation(joint)
+
+
+def summary(rep: TermReport) -> None:
+    """Summary of findings (first): 3–6 findings by the rules of :mod:`dinamika.report.findings`,
+    and the dimension means with their intervals as a dot plot."""
+    import matplotlib.pyplot as plt
+
+    from dinamika.relations.change import term_means
+    from dinamika.report import findings, plots
+
+    survey, v, p = rep.survey, rep.view, rep.params
+    inst = survey.instrument
+    scales = list(inst.scales)
+    v.heading("sec_summary")
+    if rep.n < p.min_cell:
+        v.note(v.t("summary_none"), "missing")
+        return
+    with v.guard():
+        scores = rep.maybe("scores", rep.scores)
+        if scores is None:
+            v.note(v.t("summary_none"), "missing")
+            return
+        lo = min(inst.item(i).min for i in inst.item_ids)
+        hi = max(inst.item(i).max for i in inst.item_ids)
+        v.text(v.t("summary_reading", n=v.num(rep.n, 0), lo=lo, hi=hi))
+        relation = rep.maybe("relation", rep.relation) if survey.observations is not None else None
+        found = findings.summarize(
+            scores=scores,
+            scales=scales,
+            reliability_table=rep.maybe("reliability", rep.reliability_table),
+            correlations=None if relation is None else relation.correlations,
+            min_cell=p.min_cell,
+            ci=p.ci,
+        )
+        v.findings([(v.t(f.key, **f.fields_for(v)), v.t(f.rule)) for f in found])
+        means = term_means([scores.assign(term="")], scales, min_n=p.min_cell, ci=p.ci)
+        means = means.assign(label=[v.label(s) for s in means["scale"]])
+        fig, ax = plt.subplots(figsize=(7, 0.45 * len(means) + 1.2))
+        plots.coefficient_plot(
+            means.rename(columns={"mean": "estimate"}),
+            label="label",
+            reference=(lo + hi) / 2,
+            xlabel=v.t("summary_axis", lo=lo, hi=hi),
+            lang=p.lang,
+            ax=ax,
+        )
+        ax.set_xlim(lo, hi)
+        v.figure(fig, alt=v.t("summary_axis", lo=lo, hi=hi))
+
+
+def glossary(rep: TermReport) -> None:
+    """Glossary: every technical term of the report in one sentence."""
+    v = rep.view
+    v.heading("sec_glossary")
+    v.text(v.t("glossary_reading"))
+    keys = [
+        "ci", "alpha", "omega", "cfa", "fit", "wlsmv", "loading", "eigen", "chisq", "se", "icc", "rwg",
+        "kappa", "r", "p", "multilevel", "suppressed",
+    ]  # fmt: skip
+    v.table(
+        pd.DataFrame(
+            {
+                "glossary_term": [v.t(f"gl_{k}_term") for k in keys],
+                "meaning": [v.t(f"gl_{k}") for k in keys],
+            }
+        ),
+        keep_text=["glossary_term", "meaning"],
+    )
+
+
+#: method (catalogue key), reference, the R function it equals
+METHODS = (
+    ("m_alpha", "Cronbach (1951); Feldt, Woodruff & Salih (1987)", "psych::alpha; psych::alpha.ci"),
+    ("m_omega", "McDonald (1999); Efron (1987)", "psych::omega; boot::boot.ci(type = 'bca')"),
+    (
+        "m_wlsmv",
+        "Muthén, du Toit & Spisic (1997)",
+        "lavaan::cfa(ordered = TRUE, estimator = 'WLSMV')",
+    ),
+    ("m_icc_raters", "Shrout & Fleiss (1979)", "psych::ICC"),
+    ("m_krippendorff", "Krippendorff (2004)", "irr::kripp.alpha(method = 'ordinal')"),
+    ("m_group", "Bliese (2000); James, Demaree & Wolf (1984)", "multilevel::ICC1, ICC2, rwg.j"),
+    (
+        "m_multilevel",
+        "Nakagawa & Schielzeth (2013)",
+        "lme4::lmer(REML = TRUE); performance::r2_nakagawa",
+    ),
+    ("m_holm", "Holm (1979)", "p.adjust(method = 'holm')"),
+    ("m_parallel", "Horn (1965)", "psych::fa.parallel"),
+)
+
+
+def methods(rep: TermReport) -> None:
+    """Appendix: each method with its reference and the R function it equals."""
+    v = rep.view
+    v.heading("sec_methods")
+    v.text(v.t("methods_reading"))
+    v.table(
+        pd.DataFrame(
+            {
+                "method": [v.t(key) for key, _, _ in METHODS],
+                "reference": [ref for _, ref, _ in METHODS],
+                "r_function": [fn for _, _, fn in METHODS],
+            }
+        ),
+        keep_text=["method", "reference", "r_function"],
+        code=["r_function"],
+    )
 
 
 def provenance(rep: TermReport) -> None:
