@@ -78,7 +78,7 @@ class TermReport:
         value = self.results[name]
         if isinstance(value, Exception):
             raise value
-        return value  # type: ignore[no-any-return]
+        return value
 
     def maybe(self, name: str, compute: Callable[[], _R]) -> _R | None:
         """Like :meth:`result`, None on failure (the owning section reports it)."""
