@@ -487,7 +487,7 @@ def test_pdf_is_printed_from_the_same_html(term_report, tmp_path, monkeypatch):
     assert out.stat().st_size > 20_000
 
 
-@pytest.mark.parametrize("name", ["laporan-semester", "tren"])
+@pytest.mark.parametrize("name", ["laporan-semester", "tren", "umpan-balik"])
 def test_notebook_pairs_are_in_sync(name):
     import jupytext
     import nbformat

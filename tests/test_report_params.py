@@ -14,10 +14,10 @@ from dinamika.errors import UsageError
 from dinamika.report import pipeline
 from dinamika.report.kernel import load_notebook, parameter_defaults
 from dinamika.report.params import DEFAULTS, ReportParams
-from dinamika.report.sections import term, trend
+from dinamika.report.sections import feedback, term, trend
 
 REPO = Path(__file__).resolve().parent.parent
-NOTEBOOKS = {"laporan-semester": term, "tren": trend}
+NOTEBOOKS = {"laporan-semester": term, "tren": trend, "umpan-balik": feedback}
 
 
 def test_cli_and_make_report_take_their_defaults_from_report_params():

@@ -56,6 +56,12 @@ def register(sub: Any) -> None:
         metavar="N",
         help=f"benih acak / random seed (default {DEFAULTS.seed})",
     )
+    p.add_argument(
+        "--per-school",
+        action="store_true",
+        help="halaman umpan balik per sekolah dan KKG / feedback pages per school and KKG "
+        "(default output laporan/umpan-balik-<term>.html)",
+    )
     p.add_argument("--quiet", action="store_true", help="tanpa kemajuan / no progress on stderr")
     add_lang(p)
     add_key(p)
@@ -80,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
             key_file=args.key_file,
             progress=None if args.quiet else _progress,
+            per_school=args.per_school,
         )
     except ValidationError as exc:
         print(f"dinamika report: {exc}", file=sys.stderr)

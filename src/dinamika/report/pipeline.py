@@ -48,6 +48,7 @@ __all__ = [
 DEFAULT_SEED = DEFAULTS.seed
 TERM_NOTEBOOK = "laporan-semester"
 TREND_NOTEBOOK = "tren"
+FEEDBACK_NOTEBOOK = "umpan-balik"
 
 #: The renderer the notebooks use (``from dinamika.report.pipeline import View``).
 View = ReportView
@@ -60,7 +61,7 @@ class ReportResult:
     """What :func:`report` wrote."""
 
     path: Path
-    kind: str  # "term" or "trend"
+    kind: str  # "term", "trend" or "feedback" (--per-school)
     terms: tuple[str, ...]
     lang: str
     format: str
@@ -80,9 +81,12 @@ def safe_name(name: str) -> str:
     return cleaned or "semester"
 
 
-def default_output(terms: Sequence[str], *, lang: str = "id", fmt: str = "html") -> Path:
+def default_output(
+    terms: Sequence[str], *, lang: str = "id", fmt: str = "html", per_school: bool = False
+) -> Path:
     """``laporan/laporan-<term>.html`` (term) or ``laporan/tren-<first>_<last>.html`` (trend),
-    relative to the current folder; ``-en`` before the suffix for English.
+    relative to the current folder; ``-en`` before the suffix for English;
+    ``laporan/umpan-balik-<term>.html`` for the feedback pages.
 
     Examples
     --------
@@ -95,6 +99,8 @@ def default_output(terms: Sequence[str], *, lang: str = "id", fmt: str = "html")
     """
     first, last = safe_name(terms[0]), safe_name(terms[-1])
     stem = f"laporan-{first}" if len(terms) == 1 else f"tren-{first}_{last}"
+    if per_school:
+        stem = f"umpan-balik-{first}"
     suffix = "" if lang == "id" else f"-{lang}"
     return Path("laporan") / f"{stem}{suffix}.{fmt}"
 
@@ -146,6 +152,7 @@ def report(
     seed: int = DEFAULTS.seed,
     key_file: str | Path | None = None,
     progress: Progress | None = None,
+    per_school: bool = False,
 ) -> ReportResult:
     """Write the term report (one folder) or the trend report (two or more folders).
 
@@ -168,6 +175,9 @@ def report(
         Pseudonymization key file.
     progress : callable, optional
         Called with one line of text per section (the CLI prints them on stderr).
+    per_school : bool
+        Write the feedback pages instead (one page per school and per KKG the term report
+        shows; one term folder only).
 
     Returns
     -------
@@ -192,6 +202,8 @@ def report(
     if fmt == "pdf" and find_chromium() is None:
         raise BrowserMissing()
     dirs = [Path(d) for d in survey_dirs] if survey_dirs else [default_survey()]
+    if per_school and len(dirs) > 1:
+        raise UsageError("--per-school takes one term folder (feedback pages are per term)")
     for d in dirs:
         if not d.is_dir():
             raise UsageError(f"{d} is not a folder (give a term folder holding survey.yaml)")
@@ -222,12 +234,19 @@ def report(
             params = {"survey_dir": here, **common}
             title = f"{t('term_report', lang)} · {terms[0]}"
             name = TERM_NOTEBOOK
+            if per_school:
+                title = f"{t('feedback_title', lang)} · {terms[0]}"
+                name = FEEDBACK_NOTEBOOK
         else:
             many = None if resolved == examples else [str(d) for d in resolved]
             params = {"survey_dirs": many, **common}
             title = f"{t('trend_report', lang)} · {' – '.join(terms)}"
             name = TREND_NOTEBOOK
-        target = Path(out) if out is not None else default_output(terms, lang=lang, fmt=fmt)
+        target = (
+            Path(out)
+            if out is not None
+            else default_output(terms, lang=lang, fmt=fmt, per_school=per_school)
+        )
         check_writable(target)  # before the notebook runs, not after
         say("menjalankan notebook" if lang == "id" else "running the notebook")
         html = render_notebook(
@@ -255,7 +274,7 @@ def report(
                 print_pdf(page, path)
 
             atomic_write(target, write_pdf)
-    return ReportResult(target, kind, terms, lang, fmt)
+    return ReportResult(target, "feedback" if per_school else kind, terms, lang, fmt)
 
 
 #: The same function under the name ``dinamika`` exports (``dinamika.report.pipeline`` is this module).

@@ -105,6 +105,10 @@ class View:
         """A sub-section heading (already translated)."""
         self.emit(f"<h3>{html.escape(text)}</h3>")
 
+    def page_heading(self, text: str) -> None:
+        """A sub-heading that starts a new printed page (one feedback page per group)."""
+        self.emit(f'<h3 class="dk-pagebreak">{html.escape(text)}</h3>')
+
     def text(self, text: str) -> None:
         """A paragraph (plain text; escaped)."""
         self.emit(f"<p>{html.escape(text)}</p>")

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from dinamika.report.sections import render, term, trend
+from dinamika.report.sections import feedback, render, term, trend
 from dinamika.report.sections.render import ReportView, label_maps, setup_figures
 
-__all__ = ["ReportView", "label_maps", "render", "setup_figures", "term", "trend"]
+__all__ = ["ReportView", "feedback", "label_maps", "render", "setup_figures", "term", "trend"]

@@ -175,7 +175,21 @@ def means(rep: TrendReport, *, reason: str | None) -> list[pd.DataFrame] | None:
     with v.guard():
         scored = [score(s).assign(term=s.term) for s in rep.surveys]
         v.text(v.t("trend_means_reading"))
-        v.table(term_means(scored, scales, min_n=min_cell, ci=ci), value_labels=["scale"])
+        per_term = term_means(scored, scales, min_n=min_cell, ci=ci)
+        wide = pd.DataFrame({"label": [v.label(s) for s in scales]})
+        series = []
+        for k, name in enumerate(names):
+            part = per_term[per_term["term"] == name].set_index("scale").reindex(scales)
+            for col in ("mean", "lower", "upper"):
+                wide[f"{col}_{k}"] = part[col].to_numpy(dtype=float)
+            series.append((f"mean_{k}", f"lower_{k}", f"upper_{k}", name))
+        fig, ax = plt.subplots(figsize=(7, 0.8 * len(scales) + 1.2))
+        plots.dot_intervals(
+            wide, label="label", series=series[:4], xlabel=v.t("trend_axis"), lang=rep.params.lang,
+            ax=ax,
+        )  # fmt: skip
+        v.figure(fig, alt=v.t("trend_axis"))
+        v.table(per_term, value_labels=["scale"])
         first, last = scored[0], scored[-1]
         change = mean_change(first, last, scales, min_n=min_cell, ci=ci)
         title = v.t("change_title", first=names[0], last=names[-1])
