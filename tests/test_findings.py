@@ -135,3 +135,20 @@ def test_example_terms_give_three_to_six_findings_in_both_languages(term):
         for f in found:
             text = _say(f, lang)
             assert "{" not in text and text.strip()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_glance_says_what_is_absent_instead_of_zero_counts(lang):
+    import dataclasses
+
+    from dinamika.report.params import ReportParams
+    from dinamika.report.sections import term
+
+    rep = term.start(None, ReportParams(lang=lang))
+    shown: list[str] = []
+    rep.view.emit = shown.append
+    bare = dataclasses.replace(rep.survey, observations=None, interviews=None)
+    term.glance(dataclasses.replace(rep, survey=bare))
+    text = " ".join(shown)
+    assert not re.search(r"\b0 (pelajaran|lessons|guru|teachers)", text)
+    assert ("Tidak ada observasi" in text) if lang == "id" else ("No lessons were observed" in text)

@@ -145,14 +145,20 @@ def glance(rep: TermReport) -> None:
         keep_text=["measure", "value"],
     )
     clause = v.t("rate_clause", rate=f"{v.num(100 * rate, 0)}%") if rate else ""
+    # say what is absent rather than "0 lessons were observed"
+    others = {
+        (True, True): "glance_both",
+        (True, False): "glance_no_interviews",
+        (False, True): "glance_no_observations",
+        (False, False): "glance_neither",
+    }[(n_lessons > 0, n_interviewed > 0)]
     v.text(
         v.t(
             "glance_reading",
             n=v.num(n_resp, 0),
             schools=v.num(n_schools, 0),
             rate=clause,
-            lessons=v.num(n_lessons, 0),
-            interviewed=v.num(n_interviewed, 0),
+            others=v.t(others, lessons=v.num(n_lessons, 0), interviewed=v.num(n_interviewed, 0)),
         )
     )
     missing = [v.t(f"missing_{k}") for k in ("title", "population") if not survey.manifest.get(k)]
