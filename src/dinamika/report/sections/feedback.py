@@ -65,11 +65,12 @@ def shown_groups(
 
     Examples
     --------
-    >>> d = pd.DataFrame({"school": list("aaaaaabbbcccccc"), "x": range(15)})
+    >>> d = pd.DataFrame({"school": ["a"] * 8 + ["b"] * 8 + ["c"] * 8 + ["d"] * 8, "x": range(32)})
     >>> shown_groups(d, "school", ["x"], 5)
-    []
-    >>> shown_groups(pd.concat([d, d.assign(school="d")]), "school", ["x"], 5)
-    ['a', 'c', 'd']
+    ['a', 'b', 'c', 'd']
+    >>> tiny = pd.concat([d, pd.DataFrame({"school": ["e", "e"], "x": [1, 2]})])
+    >>> "e" in shown_groups(tiny, "school", ["x"], 5)  # too small: no page (nor a complement)
+    False
     """
     if group not in scores:
         return []
