@@ -63,8 +63,13 @@ def run_chromium(*args: str, timeout: float = 120) -> subprocess.CompletedProces
     exe = find_chromium()
     if exe is None:
         raise BrowserMissing()
-    profile = tempfile.mkdtemp(prefix="dinamika-chromium-")
-    env = {**os.environ, "HOME": profile}
+    # Chromium aborts (exit -6) when the path of one of its sockets (profile and TMPDIR) is longer
+    # than a Unix socket allows (107 bytes): keep both under a short folder
+    base = tempfile.gettempdir()
+    if len(base) > 48 and Path("/tmp").is_dir():
+        base = "/tmp"
+    profile = tempfile.mkdtemp(prefix="dinamika-chromium-", dir=base)
+    env = {**os.environ, "HOME": profile, "TMPDIR": base}  # its sockets go under TMPDIR too
     # its own process group: on a timeout, Ctrl-C or SIGTERM every Chromium helper is stopped
     # before the profile folder is removed, so nothing is left behind
     child = subprocess.Popen(
