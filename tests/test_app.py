@@ -287,3 +287,7 @@ def test_session_trend_report_over_earlier_terms_of_the_data_folder(tmp_path: Pa
     path = s.make_report(earlier=["contoh-2025-1"], progress=lambda i, n, _: steps.append((i, n)))
     assert path == data / "laporan" / "tren-contoh-2025-1_contoh-2025-2.html"
     assert path.is_file() and steps and steps[-1][0] == steps[-1][1]
+    with pytest.raises(UsageError, match="satu semester"):
+        s.make_report(earlier=["contoh-2025-1"], per_school=True)
+    pages = s.make_report(per_school=True)
+    assert pages.parent == data / "laporan" and pages.is_file() and pages != path

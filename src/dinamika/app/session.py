@@ -284,9 +284,11 @@ class AppSession:
         lang: str | None = None,
         progress: Callable[[int, int, str], None] | None = None,
         earlier: Sequence[str] = (),
+        per_school: bool = False,
     ) -> Path:
         """The term report of the imported folder in ``<data>/laporan/``; with ``earlier`` term
-        folders of the data folder, the trend report over them and this term (in that order)."""
+        folders of the data folder, the trend report over them and this term (in that order);
+        with ``per_school``, the feedback pages (one per school and KKG shown in the report)."""
         from dinamika.report import default_output, make_report
 
         if self.term_dir is None:
@@ -296,15 +298,18 @@ class AppSession:
         unknown = [name for name in earlier if name not in known]
         if unknown:
             raise UsageError(f"no term folder {unknown[0]!r} in {self.root}")
+        if per_school and earlier:
+            raise UsageError(t("app_per_school_alone", self.lang))
         folders = [*(self.root / name for name in earlier), self.term_dir]
-        out = self.root / default_output([f.name for f in folders], lang=lang)
+        names = [f.name for f in folders]
+        out = self.root / default_output(names, lang=lang, per_school=per_school)
 
         def step(text: str) -> None:
             match = re.match(r"\[(\d+)/(\d+)\]\s*(.*)", text)
             if progress is not None and match:
                 progress(int(match[1]), int(match[2]), match[3])
 
-        return make_report(folders, lang=lang, out=out, progress=step).path
+        return make_report(folders, lang=lang, out=out, progress=step, per_school=per_school).path
 
 
 def _groups(folder: Path) -> pd.DataFrame | None:

@@ -297,6 +297,9 @@ class App:
             layout=_WIDE,
         )
         self.earlier.add_class("dm-earlier")
+        self.per_school = w.Checkbox(value=False, description=self._t("app_per_school"),
+                                     indent=False, layout=_WIDE)  # fmt: skip
+        self.per_school.add_class("dm-per-school")
         self.progress = w.IntProgress(value=0, min=0, max=1, layout=_WIDE)
         self.progress.add_class("dm-progress")
         self.progress_label = w.HTML()
@@ -307,6 +310,7 @@ class App:
             [
                 heading,
                 self.earlier,
+                self.per_school,
                 self.report_button,
                 self.progress,
                 self.progress_label,
@@ -324,7 +328,9 @@ class App:
             self.progress_label.value = f"<small>[{index}/{total}] {_esc(label)}</small>"
 
         def run() -> None:
-            path = self.session.make_report(progress=step, earlier=list(self.earlier.value))
+            path = self.session.make_report(
+                progress=step, earlier=list(self.earlier.value), per_school=self.per_school.value
+            )
             self.progress.value = self.progress.max
             data = base64.b64encode(path.read_bytes()).decode("ascii")
             self.download.value = (
