@@ -46,7 +46,7 @@ def _write_csv(path: Path, frame: pd.DataFrame) -> Path:
 def test_duplicates_are_refused_by_default_and_nothing_is_written(tmp_path: Path) -> None:
     out = tmp_path / "2026-2"
     with pytest.raises(ImportFailed) as exc:
-        import_google_forms(FIX / "gforms_id.csv", instrument=REF, out=out)
+        import_google_forms(FIX / "gforms_id.csv", instrument=REF, out=out, lang="en")
     msg = str(exc.value)
     assert "rows 6, 32" in msg and "Alamat email" in msg and "--duplicates keep-last" in msg
     assert not out.exists()
@@ -149,7 +149,7 @@ def test_unmatched_header_is_refused_with_nearest_candidates(tmp_path: Path) -> 
     src = _write_csv(tmp_path / "form.csv", raw.rename(columns={old: reworded}))
     out = tmp_path / "t"
     with pytest.raises(ImportFailed) as exc:
-        import_google_forms(src, instrument=REF, out=out, duplicates="keep-last")
+        import_google_forms(src, instrument=REF, out=out, duplicates="keep-last", lang="en")
     msg = str(exc.value)
     assert f"header '{reworded}'" in msg and "nearest: SP3 (" in msg
     assert "item SP3: no header matches" in msg and "--map" in msg
@@ -168,7 +168,9 @@ def test_two_headers_for_one_item_are_ambiguous(tmp_path: Path) -> None:
     raw["Ulangan: " + inst.item("KEP2").text["id"]] = raw.iloc[:, 6]
     src = _write_csv(tmp_path / "form.csv", raw)
     with pytest.raises(ImportFailed, match="more than one header matches item KEP2"):
-        import_google_forms(src, instrument=REF, out=tmp_path / "t", duplicates="keep-last")
+        import_google_forms(
+            src, instrument=REF, out=tmp_path / "t", duplicates="keep-last", lang="en"
+        )
 
 
 def test_unknown_answers_name_header_row_and_fix(tmp_path: Path) -> None:
@@ -177,7 +179,9 @@ def test_unknown_answers_name_header_row_and_fix(tmp_path: Path) -> None:
     raw.loc[[1, 2], header] = "Setuju sekali"
     src = _write_csv(tmp_path / "form.csv", raw)
     with pytest.raises(ImportFailed) as exc:
-        import_google_forms(src, instrument=REF, out=tmp_path / "t", duplicates="keep-last")
+        import_google_forms(
+            src, instrument=REF, out=tmp_path / "t", duplicates="keep-last", lang="en"
+        )
     msg = str(exc.value)
     assert f"header '{header.strip()}' (KEP1), row(s) 3, 4" in msg
     assert "answer 'Setuju sekali'" in msg and "--label 'Setuju sekali=CODE'" in msg
@@ -244,13 +248,13 @@ def test_existing_folder_needs_force_and_input_is_protected(tmp_path: Path) -> N
     out = tmp_path / "t"
     import_google_forms(FIX / "gforms_en.xlsx", instrument=REF, out=out)
     with pytest.raises(UsageError, match="--force"):
-        import_google_forms(FIX / "gforms_en.xlsx", instrument=REF, out=out)
+        import_google_forms(FIX / "gforms_en.xlsx", instrument=REF, out=out, lang="en")
     import_google_forms(FIX / "gforms_en.xlsx", instrument=REF, out=out, force=True)
     inside = tmp_path / "u"
     inside.mkdir()
     src = shutil.copy(FIX / "gforms_bulan.csv", inside / "kuesioner.csv")
     with pytest.raises(UsageError, match="overwrite its own input"):
-        import_google_forms(src, instrument=REF, out=inside, force=True)
+        import_google_forms(src, instrument=REF, out=inside, force=True, lang="en")
 
 
 # --- KoboToolbox -------------------------------------------------------------------------------
@@ -260,7 +264,7 @@ def test_kobo_export_with_group_prefixes(tmp_path: Path) -> None:
     with pytest.raises(
         ImportFailed, match=r"rows 2, 11: the same respondent \(column 'grp_responden/id_guru'\)"
     ):
-        import_kobo(FIX / "kobo_export.csv", instrument=REF, out=tmp_path / "k")
+        import_kobo(FIX / "kobo_export.csv", instrument=REF, out=tmp_path / "k", lang="en")
     result = import_kobo(
         FIX / "kobo_export.csv", instrument=REF, out=tmp_path / "k", duplicates="keep-first"
     )
@@ -378,7 +382,7 @@ def test_kobo_without_consent_is_left_out_and_rows_keep_their_numbers(tmp_path: 
     raw.loc[6, "grp_sp/SP2"] = "9"
     src = _write_csv(tmp_path / "k.csv", raw)
     with pytest.raises(ImportFailed) as exc:
-        import_kobo(src, instrument=REF, out=tmp_path / "k", duplicates="keep-first")
+        import_kobo(src, instrument=REF, out=tmp_path / "k", duplicates="keep-first", lang="en")
     assert "header 'grp_sp/SP2' (SP2), row(s) 8: answer '9'" in str(exc.value)
     raw.loc[6, "grp_sp/SP2"] = "2"
     src = _write_csv(tmp_path / "k.csv", raw)
@@ -406,7 +410,9 @@ def test_answers_with_agreeing_code_and_label_are_read(tmp_path: Path) -> None:
     raw.loc[0, header] = "4 - Netral"
     src = _write_csv(tmp_path / "form2.csv", raw)
     with pytest.raises(ImportFailed, match="answer '4 - Netral'"):
-        import_google_forms(src, instrument=REF, out=tmp_path / "u", duplicates="keep-last")
+        import_google_forms(
+            src, instrument=REF, out=tmp_path / "u", duplicates="keep-last", lang="en"
+        )
 
 
 def test_interview_guides_cannot_be_imported(tmp_path: Path) -> None:
@@ -477,7 +483,7 @@ def test_observations_join_an_imported_term(tmp_path: Path) -> None:
     src = _kobo_rubric(tmp_path / "rubrik.csv", teachers[:6], repeat_first=True)
     rubric = "observasi-pembelajaran@1.0.0"
     with pytest.raises(ImportFailed, match="the same lesson and observer"):
-        import_kobo(src, instrument=rubric, out=term)
+        import_kobo(src, instrument=rubric, out=term, lang="en")
     result = import_kobo(src, instrument=rubric, out=term, duplicates="keep-last")
     assert result.n_written == 12
     manifest = yaml.safe_load((term / "survey.yaml").read_text(encoding="utf-8"))
@@ -499,7 +505,7 @@ def test_observations_join_an_imported_term(tmp_path: Path) -> None:
         s.observations["PK2"].to_numpy(), pd.to_numeric(raw["grp_pk/PK2"]).to_numpy(dtype=float)
     )
     with pytest.raises(UsageError, match="already has observations"):
-        import_kobo(src, instrument=rubric, out=term, duplicates="keep-last")
+        import_kobo(src, instrument=rubric, out=term, duplicates="keep-last", lang="en")
     # re-importing the questionnaire with --force keeps the observations section and file
     import_kobo(
         FIX / "kobo_export.csv", instrument=REF, out=term, duplicates="keep-first", force=True
@@ -513,13 +519,13 @@ def test_observations_need_the_term_and_known_teachers(tmp_path: Path) -> None:
     rubric = "observasi-pembelajaran@1.0.0"
     src = _kobo_rubric(tmp_path / "rubrik.csv", ["G001", "G002"])
     with pytest.raises(UsageError, match="import the questionnaire into it first"):
-        import_kobo(src, instrument=rubric, out=tmp_path / "new")
+        import_kobo(src, instrument=rubric, out=tmp_path / "new", lang="en")
     term = tmp_path / "t"
     import_kobo(FIX / "kobo_export.csv", instrument=REF, out=term, duplicates="keep-first")
     manifest_before = (term / "survey.yaml").read_bytes()
     stranger = _kobo_rubric(tmp_path / "r2.csv", ["G001", "X999"])
     with pytest.raises(ImportFailed, match="teacher id X999 does not appear"):
-        import_kobo(stranger, instrument=rubric, out=term)
+        import_kobo(stranger, instrument=rubric, out=term, lang="en")
     assert (term / "survey.yaml").read_bytes() == manifest_before
     assert not (term / "observasi.csv").exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

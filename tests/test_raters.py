@@ -144,10 +144,10 @@ def test_certify_observers_by_hand(cert):
     # P1: L1 (3,3,2 vs 3,4,2) + L2 (2,-,4 vs 2,1,3): diffs 0,1,0,0,1 -> exact 3/5, within 5/5
     assert out.at["P1", "n_ratings"] == 5 and out.at["P1", "n_lessons"] == 2
     assert out.at["P1", "exact_pct"] == pytest.approx(60.0)
-    assert out.at["P1", "within_pct"] == pytest.approx(100.0)
+    assert out.at["P1", "adjacent_pct"] == pytest.approx(100.0)
     assert out.at["P1", "mean_abs_diff"] == pytest.approx(2 / 5)
     # P2: diffs 2,2,2,0,0,0 -> within 3/6 = 50% -> not certified
-    assert out.at["P2", "within_pct"] == pytest.approx(50.0)
+    assert out.at["P2", "adjacent_pct"] == pytest.approx(50.0)
     assert bool(out.at["P1", "certified"]) and not bool(out.at["P2", "certified"])
     # P3: L1 diffs 1,0,1 -> 100% within; L3 has no master rating
     assert out.at["P3", "n_ratings"] == 3 and bool(out.at["P3", "certified"])

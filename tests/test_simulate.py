@@ -377,7 +377,7 @@ def test_master_rater_is_optional_and_named_in_the_manifest(tmp_path):
     s = load_survey(folder, key=KEY)  # three rows in a lesson are fine when one is the master
     cert = certify_observers(s.observations, "MASTER", instrument=s.observation_instrument)
     assert "MASTER" not in set(cert["observer"]) and len(cert) > 0
-    assert (cert["within_pct"] >= 90).all()  # small severities: every observer close to master
+    assert (cert["adjacent_pct"] >= 90).all()  # small severities: every observer close to master
 
 
 @pytest.mark.parametrize(

@@ -251,7 +251,7 @@ def test_load_survey_raises_with_every_problem(make_term: TermMaker) -> None:
         r.loc[1, "KEP1"] = "0"
 
     with pytest.raises(ValidationError) as info:
-        load_survey(make_term(edit=edit))
+        load_survey(make_term(edit=edit), lang="en")
     assert len(info.value.problems) >= 2
     assert "kuesioner.csv, row 2, column KEP1" in str(info.value)
 

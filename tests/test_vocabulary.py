@@ -111,3 +111,34 @@ def test_renamed_argument_passes_other_arguments_through() -> None:
     assert f(2, new=3) == 6
     with pytest.warns(DeprecationWarning, match=r"f\(old=\.\.\.\).*use new=3"):
         assert f(2, old=3) == 6  # type: ignore[call-arg]
+
+
+def test_lang_defaults_to_indonesian_in_every_public_signature() -> None:
+    import inspect
+
+    from dinamika.data.validation import Problem
+    from dinamika.data.versions import InstrumentDiff
+
+    checked = []
+    owners: list[object] = [getattr(dinamika, n) for n in dinamika.__all__]
+    owners += [Problem, InstrumentDiff]
+    for owner in owners:
+        members = [owner] if inspect.isfunction(owner) else []
+        if inspect.isclass(owner):
+            members = [m for _, m in inspect.getmembers(owner, inspect.isfunction)]
+        for fn in members:
+            param = inspect.signature(fn).parameters.get("lang")
+            if param is not None and param.default is not inspect.Parameter.empty:
+                checked.append(fn.__qualname__)
+                assert param.default == "id", fn.__qualname__
+    assert {"load_survey", "import_kobo", "ValidationReport.summary", "report"} <= set(checked)
+
+
+def test_errors_speak_indonesian_unless_asked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "survey.yaml").write_text("schema: dinamika-survey/1\n", encoding="utf-8")
+    with pytest.raises(dinamika.ValidationError) as info:
+        dinamika.load_survey(tmp_path)
+    assert str(info.value).startswith("Ditemukan")
+    with pytest.raises(dinamika.ValidationError) as info:
+        dinamika.load_survey(tmp_path, lang="en")
+    assert "problem(s) found" in str(info.value)

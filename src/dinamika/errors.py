@@ -48,7 +48,7 @@ class ValidationError(SurveyError):
         Language of the rendered message.
     """
 
-    def __init__(self, problems: Sequence[Problem], lang: str = "en") -> None:
+    def __init__(self, problems: Sequence[Problem], lang: str = "id") -> None:
         self.problems = tuple(problems)
         errors = [p for p in self.problems if p.severity == "error"]
         head = (

@@ -57,7 +57,7 @@ def certify_observers(
     -------
     DataFrame
         One row per observer: ``observer``, ``n_lessons``, ``n_ratings``, ``exact_pct``,
-        ``within_pct``, ``mean_abs_diff``, ``mean_diff`` (observer − master: negative for an
+        ``adjacent_pct``, ``mean_abs_diff``, ``mean_diff`` (observer − master: negative for an
         observer more severe than the master), ``certified``. ``.attrs["rule"]`` states the
         rule.
 
@@ -74,11 +74,11 @@ def certify_observers(
     ...     "lesson": ["L1", "L1", "L1", "L2", "L2"],
     ...     "observer": ["M", "P1", "P2", "M", "P1"],
     ...     "A1": [3, 3, 1, 2, 2.0], "A2": [4, 3, 2, 1, 3.0]})
-    >>> certify_observers(obs, "M")[["observer", "n_ratings", "exact_pct", "within_pct",
+    >>> certify_observers(obs, "M")[["observer", "n_ratings", "exact_pct", "adjacent_pct",
     ...                              "certified"]]
-      observer  n_ratings  exact_pct  within_pct  certified
-    0       P1          4       50.0        75.0      False
-    1       P2          2        0.0         0.0      False
+      observer  n_ratings  exact_pct  adjacent_pct  certified
+    0       P1          4       50.0          75.0      False
+    1       P2          2        0.0           0.0      False
     """
     if not 0 <= threshold <= 1:
         raise UsageError(f"`threshold` is a share between 0 and 1 (e.g. 0.80), not {threshold!r}.")
@@ -135,7 +135,7 @@ def certify_observers(
             "n_lessons": g[lesson].nunique(),
             "n_ratings": g.size(),
             "exact_pct": 100.0 * g["_exact"].mean(),
-            "within_pct": 100.0 * g["_within"].mean(),
+            "adjacent_pct": 100.0 * g["_within"].mean(),
             "mean_abs_diff": g["_d"].mean(),
             "mean_diff": g["_s"].mean(),
         }
@@ -146,7 +146,7 @@ def certify_observers(
     out["n_lessons"] = out["n_lessons"].fillna(0).astype(int)
     out["n_ratings"] = out["n_ratings"].fillna(0).astype(int)
     out["certified"] = (out["n_ratings"] >= min_ratings) & (
-        out["within_pct"].fillna(-1) >= 100 * threshold - 1e-9
+        out["adjacent_pct"].fillna(-1) >= 100 * threshold - 1e-9
     )
     out = out.reset_index()
     out.attrs["rule"] = (

@@ -109,7 +109,7 @@ class Survey:
         """True for generated example data."""
         return bool(self.manifest.get("synthetic", False))
 
-    def summary(self, lang: str = "en") -> str:
+    def summary(self, lang: str = "id") -> str:
         """Counts of respondents, schools, lessons and interviews."""
         r = self.responses
         n_sch = r["school"].nunique() if "school" in r else 0
@@ -433,7 +433,7 @@ def load_survey(
     *,
     key: str | bytes | None = None,
     key_file: str | Path | None = None,
-    lang: str = "en",
+    lang: str = "id",
     cache: bool = True,
 ) -> Survey:
     """Load, validate and pseudonymize one term.
@@ -444,7 +444,7 @@ def load_survey(
         The term folder (holding ``survey.yaml``); default: the bundled example term.
     key, key_file : optional
         Pseudonymization key, or a file holding it (see :mod:`dinamika.privacy.pseudonym`).
-    lang : {"en", "id"}
+    lang : {"id", "en"}
         Language of the error message.
     cache : bool, default True
         Reuse (and store) the validated term in the Parquet cache of

@@ -47,15 +47,15 @@ class Problem:
         fields = {"value": self.value, "column": self.column, **self.params}
         return template.format_map(_Default({k: _inert(v) for k, v in fields.items()}))
 
-    def message(self, lang: str = "en") -> str:
+    def message(self, lang: str = "id") -> str:
         """What is wrong, in ``lang``."""
         return self._fill(MESSAGES[self.code][1][_lang(lang)][0])
 
-    def fix(self, lang: str = "en") -> str:
+    def fix(self, lang: str = "id") -> str:
         """What to do about it, in ``lang``."""
         return self._fill(MESSAGES[self.code][1][_lang(lang)][1])
 
-    def location(self, lang: str = "en") -> str:
+    def location(self, lang: str = "id") -> str:
         """``file, row N, column C``."""
         row, col = ("row", "column") if _lang(lang) == "en" else ("baris", "kolom")
         parts = [inert(self.file)]
@@ -72,12 +72,12 @@ class Problem:
             parts.append(f"{col} {inert(self.column)}")
         return ", ".join(parts)
 
-    def render(self, lang: str = "en") -> str:
+    def render(self, lang: str = "id") -> str:
         """One line: location: message. Fix: ..."""
         todo = "Fix" if _lang(lang) == "en" else "Perbaikan"
         return f"{self.location(lang)}: {self.message(lang)}. {todo}: {self.fix(lang)}."
 
-    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+    def to_dict(self, lang: str = "id") -> dict[str, Any]:
         """Machine-readable form (``dinamika validate --format json``)."""
         out = asdict(self)
         out.pop("params")
@@ -152,13 +152,13 @@ class ValidationReport:
         """True when there is no error (warnings allowed)."""
         return not self.errors
 
-    def to_frame(self, lang: str = "en") -> pd.DataFrame:
+    def to_frame(self, lang: str = "id") -> pd.DataFrame:
         """One row per problem: severity, code, file, row, column, value, message, fix."""
         cols = ["severity", "code", "file", "row", "column", "value", "message", "fix"]
         rows = [p.to_dict(lang) for p in self.problems]
         return pd.DataFrame(rows, columns=cols).astype({"row": "Int64"})
 
-    def to_json(self, lang: str = "en") -> str:
+    def to_json(self, lang: str = "id") -> str:
         """The report as JSON: ``{"path", "ok", "n_errors", "n_warnings", "problems": [...]}``."""
         return json.dumps(
             {
@@ -172,7 +172,7 @@ class ValidationReport:
             indent=2,
         )
 
-    def summary(self, lang: str = "en", *, limit: int | None = None) -> str:
+    def summary(self, lang: str = "id", *, limit: int | None = None) -> str:
         """Readable listing, errors first, with a count per kind of problem at the end."""
         en = _lang(lang) == "en"
         if not self.problems:

@@ -85,7 +85,7 @@ class InstrumentDiff:
         """The new version is a valid release after the old one (no :attr:`problems`)."""
         return not self.problems
 
-    def summary(self, lang: str = "en") -> str:
+    def summary(self, lang: str = "id") -> str:
         """The changes with the texts, the comparability of each scale, and the version check."""
         en = lang != "id"
         if self.changes.empty:

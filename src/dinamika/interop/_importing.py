@@ -131,7 +131,7 @@ class ImportResult:
     groups: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     choices: tuple[str, ...] = ()
 
-    def summary(self, lang: str = "en") -> str:
+    def summary(self, lang: str = "id") -> str:
         """A few lines for the terminal."""
         items = self.mapping[self.mapping["role"] == "item"]
         methods = items["method"].value_counts().to_dict()

@@ -26,7 +26,7 @@ class Issue:
     what_id: str
     fix_id: str
 
-    def render(self, lang: str = "en") -> str:
+    def render(self, lang: str = "id") -> str:
         """``where: what. Fix: ...``."""
         if lang == "id":
             where = _WHERE_WORD.sub(lambda m: m[1] + _WHERE_ID[m[2]], self.where)
@@ -37,7 +37,7 @@ class Issue:
 class ImportFailed(SurveyError):
     """The file cannot be imported as is; nothing was written. ``.issues`` lists every problem."""
 
-    def __init__(self, source: str, issues: Sequence[Issue], lang: str = "en") -> None:
+    def __init__(self, source: str, issues: Sequence[Issue], lang: str = "id") -> None:
         self.source = source
         self.issues = tuple(issues)
         if lang == "id":

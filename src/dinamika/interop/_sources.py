@@ -166,7 +166,7 @@ def _id_preference(header: str) -> int:
     return 9
 
 
-def _require(frame: pd.DataFrame, header: str | None, option: str, lang: str = "en") -> None:
+def _require(frame: pd.DataFrame, header: str | None, option: str, lang: str = "id") -> None:
     if header is not None and header.strip() not in frame.columns:
         columns = [str(c) for c in frame.columns]
         folded = {c.casefold(): c for c in columns}
@@ -194,7 +194,7 @@ def apply_options(
     groups: GroupColumns | None,
     identifiers: Iterable[str],
     names: Mapping[str, str] | None = None,
-    lang: str = "en",
+    lang: str = "id",
 ) -> Roles:
     """Explicit column options win over detection; then detect groups, identifiers and the id.
 

@@ -61,7 +61,7 @@ def _manifest_text(
 
 
 def write_import(
-    result: ImportResult, source: Path, command: str, *, force: bool = False, lang: str = "en"
+    result: ImportResult, source: Path, command: str, *, force: bool = False, lang: str = "id"
 ) -> Path:
     """Write ``survey.yaml``, the data file and ``mapping.csv`` into ``result.out``.
 
@@ -161,7 +161,7 @@ def _review_csv(frame: pd.DataFrame, path: Path, result: ImportResult | None) ->
     review_file(frame, keep=keep).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
-def _validated(folder: Path, src: Path, lang: str = "en") -> None:
+def _validated(folder: Path, src: Path, lang: str = "id") -> None:
     report = validate_survey(folder, key=secrets.token_hex(16))
     if not report.ok:
         raise ImportFailed(
@@ -175,7 +175,7 @@ def _validated(folder: Path, src: Path, lang: str = "en") -> None:
 
 
 def _write_observations(
-    result: ImportResult, src: Path, command: str, *, force: bool, lang: str = "en"
+    result: ImportResult, src: Path, command: str, *, force: bool, lang: str = "id"
 ) -> Path:
     """Add lesson observations to an existing term: data, mapping, and the manifest's section."""
     out = Path(result.out)

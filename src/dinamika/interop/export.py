@@ -50,7 +50,7 @@ class ExportResult:
     notes_id: tuple[str, ...] = ()
     part: str = "responses"
 
-    def summary(self, lang: str = "en") -> str:
+    def summary(self, lang: str = "id") -> str:
         """A few lines for the terminal (respondents, or lessons for ``part="observations"``)."""
         n, k = self.data.shape
         if self.part == "observations":

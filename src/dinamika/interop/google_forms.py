@@ -62,7 +62,7 @@ def import_google_forms(
     school_list: str | Path | None = None,
     title: str | None = None,
     population: int | None = None,
-    lang: str = "en",
+    lang: str = "id",
 ) -> ImportResult:
     """Make a term folder from a Google Forms export; the export itself is never modified.
 
@@ -110,6 +110,8 @@ def import_google_forms(
         Replace the files of an existing folder (or its observations).
     sheet : str or int, optional
         Sheet of an XLSX export (default: the first, "Form Responses 1").
+    lang : {"id", "en"}
+        Language of the error and the notes (default Bahasa Indonesia).
 
     Returns
     -------

@@ -113,7 +113,7 @@ def import_kobo(
     school_list: str | Path | None = None,
     title: str | None = None,
     population: int | None = None,
-    lang: str = "en",
+    lang: str = "id",
 ) -> ImportResult:
     """Make a term folder from a KoboToolbox or ODK Central export.
 
