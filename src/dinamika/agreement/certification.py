@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from dinamika.agreement.observers_input import _ID, _check, _from_survey, _indicators, _scales
 from dinamika.errors import UsageError
 
+if TYPE_CHECKING:  # pragma: no cover
+    from dinamika.data.instruments import Instrument
+    from dinamika.data.survey import Survey
+
 __all__ = ["certify_observers"]
 
 
 def certify_observers(
-    observations: Any,
+    observations: pd.DataFrame | Survey,
     master: str | pd.DataFrame | None = None,
     *,
     within: float = 1,
     threshold: float = 0.80,
     min_ratings: int = 1,
-    instrument: Any = None,
+    instrument: Instrument | Mapping[str, Sequence[str]] | None = None,
     lesson: str = "lesson",
     observer: str = "observer",
 ) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from scipy import special
 from dinamika.agreement.kappa import KappaResult, weighted_kappa
 from dinamika.agreement.krippendorff import KrippendorffResult, krippendorff_alpha
 from dinamika.core.deprecation import alpha_to_ci, renamed_argument
+from dinamika.core.results import ResultMixin
 from dinamika.errors import UsageError
 
 __all__ = [
@@ -290,7 +291,7 @@ def _icc_table(
 
 
 @dataclass(frozen=True)
-class PercentAgreement:
+class PercentAgreement(ResultMixin):
     """Exact and within-tolerance agreement of two raters, in percent of the rated pairs."""
 
     n: int

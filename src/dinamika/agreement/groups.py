@@ -11,14 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from dinamika.agreement.group_stats import group_icc, rwg
+from dinamika.core.results import ResultMixin
 from dinamika.core.sample_size import below_minimum
 from dinamika.errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dinamika.data.instruments import Instrument
+    from dinamika.data.survey import Survey
 
 __all__ = ["GroupAgreement", "group_agreement", "group_icc", "rwg"]
 
@@ -26,7 +31,7 @@ COMMUNITY_SCALES = ("kepemimpinan", "saling_percaya", "komitmen_kolektif", "duku
 
 
 @dataclass(frozen=True)
-class GroupAgreement:
+class GroupAgreement(ResultMixin):
     """ICC(1), ICC(2) and rwg(j) per scale and grouping, and the group means they qualify.
 
     Attributes
@@ -54,11 +59,11 @@ class GroupAgreement:
         """The per-scale table."""
         return self.scales
 
-    def summary(self) -> pd.DataFrame:
-        """Per-scale table rounded for reading."""
+    def summary(self) -> str:
+        """The per-scale table rounded for reading, under the aggregation rule."""
         cols = ["group_by", "scale", "n", "n_groups", "icc1", "icc2", "rwg_j_median",
                 "n_groups_ok", "scale_ok"]  # fmt: skip
-        return self.scales[cols].round(3)
+        return f"{self.rule}\n{self.scales[cols].round(3).to_string(index=False)}"
 
 
 def _scale_items(instrument: Any) -> dict[str, list[str]]:
@@ -95,12 +100,12 @@ def _n_options(instrument: Any, items: Sequence[str], given: int | None) -> int:
 
 
 def group_agreement(
-    scores: Any,
+    scores: pd.DataFrame | Survey,
     *,
     group: str | Sequence[str],
     scales: Sequence[str] | None = None,
     items: pd.DataFrame | None = None,
-    instrument: Any = None,
+    instrument: Instrument | Mapping[str, Sequence[str]] | None = None,
     n_options: int | None = None,
     null_variance: float | None = None,
     min_group: int = 3,

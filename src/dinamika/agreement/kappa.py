@@ -11,13 +11,14 @@ import pandas as pd
 from scipy import stats
 
 from dinamika.core.deprecation import alpha_to_ci, renamed_argument
+from dinamika.core.results import ResultMixin
 from dinamika.errors import UsageError
 
 __all__ = ["KappaResult", "kappa_weights", "weighted_kappa"]
 
 
 @dataclass(frozen=True)
-class KappaResult:
+class KappaResult(ResultMixin):
     """Cohen's kappa of two raters.
 
     Attributes

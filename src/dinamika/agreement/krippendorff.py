@@ -8,6 +8,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from dinamika.core.results import ResultMixin
 from dinamika.errors import UsageError
 
 __all__ = ["KrippendorffResult", "krippendorff_alpha"]
@@ -16,7 +17,7 @@ LEVELS = ("nominal", "ordinal", "interval", "ratio")
 
 
 @dataclass(frozen=True)
-class KrippendorffResult:
+class KrippendorffResult(ResultMixin):
     """Krippendorff's alpha with its ingredients.
 
     Attributes

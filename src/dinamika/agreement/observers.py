@@ -6,10 +6,10 @@ Both functions read the lesson-observation table of :func:`dinamika.load_survey`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,12 @@ from dinamika.agreement.observers_input import (
     _scales,
     ratings_matrix,
 )
+from dinamika.core.results import ResultMixin
 from dinamika.errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dinamika.data.instruments import Instrument
+    from dinamika.data.survey import Survey
 
 __all__ = ["RaterAgreement", "certify_observers", "rater_agreement"]
 
@@ -35,7 +40,7 @@ TABLE_COLUMNS = (
 
 
 @dataclass(frozen=True)
-class RaterAgreement:
+class RaterAgreement(ResultMixin):
     """Agreement between the observers of double-rated lessons.
 
     Attributes
@@ -75,10 +80,14 @@ class RaterAgreement:
         """The tidy table."""
         return self.table
 
-    def summary(self) -> pd.DataFrame:
+    def summary(self) -> str:
         """Aspect, overall and pooled rows, rounded for reading."""
         rows = self.table[self.table["level"] != "indicator"]
-        return rows.round(3).reset_index(drop=True)
+        head = (
+            f"Observer agreement: {self.n_double_rated} of {self.n_lessons} lessons rated by two "
+            f"or more of {len(self.observers)} observers"
+        )
+        return f"{head}\n{rows.round(3).to_string(index=False)}"
 
 
 def _unit_scores(
@@ -179,9 +188,9 @@ def _row(
 
 
 def rater_agreement(
-    observations: Any,
+    observations: pd.DataFrame | Survey,
     *,
-    instrument: Any = None,
+    instrument: Instrument | Mapping[str, Sequence[str]] | None = None,
     lesson: str = "lesson",
     observer: str = "observer",
     exclude: Sequence[str] = (),

@@ -16,8 +16,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
+from dinamika.core.results import ResultMixin
 from dinamika.data.adaptation import check_languages
 from dinamika.data.resources import instruments_dir, schema_path
 from dinamika.errors import InstrumentError
@@ -71,7 +73,7 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Instrument:
+class Instrument(ResultMixin):
     """One released version of an instrument.
 
     Attributes
@@ -169,9 +171,14 @@ class Instrument:
         """Stance codes and their labels (interview guides only)."""
         return dict(self.raw.get("stances", {}))
 
-    def to_frame(self, lang: str = "id") -> Any:
+    def summary(self, lang: str = "id") -> str:
+        """Title, version and the scales with their number of items."""
+        scales = ", ".join(f"{s} ({len(items)})" for s, items in self.scales.items())
+        items = "butir" if lang == "id" else "items"
+        return f"{self.ref}: {self.title(lang)} — {len(self.items)} {items}; {scales}"
+
+    def to_frame(self, lang: str = "id") -> pd.DataFrame:
         """Items as a table: id, scale, reverse, min, max, text."""
-        import pandas as pd
 
         return pd.DataFrame(
             {

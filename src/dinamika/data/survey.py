@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from dinamika.core.results import ResultMixin
 from dinamika.data.cache import cache_key, read_cached, write_cached
 from dinamika.data.checks import (
     check_interviews,
@@ -36,7 +37,7 @@ _PARTS = {part: spec[0] for part, spec in PARTS.items()}  # part -> instrument k
 
 
 @dataclass(frozen=True)
-class Survey:
+class Survey(ResultMixin):
     """A loaded, validated and pseudonymized term.
 
     Attributes
@@ -108,6 +109,26 @@ class Survey:
     def synthetic(self) -> bool:
         """True for generated example data."""
         return bool(self.manifest.get("synthetic", False))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per part of the term: ``part``, ``instrument``, ``rows``, ``teachers``."""
+        parts = [
+            ("responses", self.instrument, self.responses),
+            ("observations", self.observation_instrument, self.observations),
+            ("interviews", self.interview_instrument, self.interviews),
+        ]
+        return pd.DataFrame(
+            [
+                {
+                    "part": name,
+                    "instrument": inst.ref if inst is not None else None,
+                    "rows": len(frame),
+                    "teachers": frame["teacher"].nunique() if "teacher" in frame else 0,
+                }
+                for name, inst, frame in parts
+                if frame is not None
+            ]
+        )
 
     def summary(self, lang: str = "id") -> str:
         """Counts of respondents, schools, lessons and interviews."""

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from dinamika.core.results import ResultMixin
 from dinamika.i18n.messages import MESSAGES
 
 __all__ = ["MESSAGES", "Problem", "ValidationReport", "inert"]
@@ -123,7 +124,7 @@ def _lang(lang: str) -> str:
 
 
 @dataclass(frozen=True)
-class ValidationReport:
+class ValidationReport(ResultMixin):
     """Every problem found in one term folder.
 
     Examples

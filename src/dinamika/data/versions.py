@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dinamika.core.results import ResultMixin
 from dinamika.data.instruments import Instrument, list_instruments, load_instrument
 from dinamika.data.resources import instruments_dir
 from dinamika.errors import InstrumentError
@@ -34,7 +35,7 @@ _BUMP = {
 
 
 @dataclass(frozen=True)
-class InstrumentDiff:
+class InstrumentDiff(ResultMixin):
     """Item-by-item differences between two instrument versions.
 
     Attributes
@@ -84,6 +85,10 @@ class InstrumentDiff:
     def ok(self) -> bool:
         """The new version is a valid release after the old one (no :attr:`problems`)."""
         return not self.problems
+
+    def to_frame(self) -> pd.DataFrame:
+        """The changes, one row each: ``item``, ``change``, ``old``, ``new``."""
+        return self.changes
 
     def summary(self, lang: str = "id") -> str:
         """The changes with the texts, the comparability of each scale, and the version check."""

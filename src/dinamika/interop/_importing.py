@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from dinamika.core.results import ResultMixin
 from dinamika.data.instruments import Instrument
 from dinamika.errors import UsageError
 from dinamika.interop._assemble import ID_COLUMN, TIME_COLUMN, assemble
@@ -85,7 +86,7 @@ class Roles:
 
 
 @dataclass(frozen=True)
-class ImportResult:
+class ImportResult(ResultMixin):
     """A term folder made from an export.
 
     Attributes
@@ -130,6 +131,10 @@ class ImportResult:
     )
     groups: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     choices: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        """How each header of the export was matched (:attr:`mapping`), to review."""
+        return self.mapping
 
     def summary(self, lang: str = "id") -> str:
         """A few lines for the terminal."""

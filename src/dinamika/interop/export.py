@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dinamika.core.results import ResultMixin
 from dinamika.data.files import atomic_write, atomic_write_set, check_writable
 from dinamika.data.survey import Survey, load_survey
 from dinamika.errors import SurveyError, UsageError
@@ -39,7 +40,7 @@ _PHONE = re.compile(r"^(\+62|62|0)8\d{7,11}$")
 
 
 @dataclass(frozen=True)
-class ExportResult:
+class ExportResult(ResultMixin):
     """What was exported: the file(s), the data, the codebook, and notes."""
 
     path: Path
@@ -49,6 +50,10 @@ class ExportResult:
     notes: tuple[str, ...] = ()
     notes_id: tuple[str, ...] = ()
     part: str = "responses"
+
+    def to_frame(self) -> pd.DataFrame:
+        """The data as written (pseudonymized ids, items, scale scores)."""
+        return self.data
 
     def summary(self, lang: str = "id") -> str:
         """A few lines for the terminal (respondents, or lessons for ``part="observations"``)."""

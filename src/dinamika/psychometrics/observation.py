@@ -9,12 +9,16 @@ keeping how far they disagreed — and aggregates lessons to teachers.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from dinamika.errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dinamika.data.instruments import Instrument
+    from dinamika.data.survey import Survey
 
 __all__ = ["aspect_means", "observation_scores"]
 
@@ -93,8 +97,8 @@ def _nanmax_rows(a: np.ndarray) -> np.ndarray:
 
 
 def observation_scores(
-    observations: Any,
-    instrument: Any = None,
+    observations: pd.DataFrame | Survey,
+    instrument: Instrument | Mapping[str, Sequence[str]] | None = None,
     *,
     level: Literal["lesson", "teacher"] = "lesson",
     reconcile: Literal["mean", "consensus"] = "mean",

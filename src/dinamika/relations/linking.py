@@ -12,14 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from dinamika.core.results import ResultMixin
 from dinamika.errors import UsageError
 from dinamika.relations.mixed_model import MultilevelResult, multilevel
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dinamika.data.survey import Survey
 
 __all__ = [
     "MultilevelResult",
@@ -235,7 +239,7 @@ def correlate(
 
 
 @dataclass(frozen=True)
-class RelateResult:
+class RelateResult(ResultMixin):
     """The whole relate analysis of a term; see :func:`relate`."""
 
     data: pd.DataFrame
@@ -271,7 +275,7 @@ class RelateResult:
 
 
 def relate(
-    survey: Any,
+    survey: Survey,
     *,
     scores: pd.DataFrame | None = None,
     outcome: str = "overall",

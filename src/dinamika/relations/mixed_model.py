@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from dinamika.core.results import ResultMixin
 from dinamika.errors import UsageError
 from dinamika.relations.reml import fit_random_intercept
 
@@ -22,7 +23,7 @@ __all__ = ["MultilevelResult", "multilevel"]
 
 
 @dataclass(frozen=True)
-class MultilevelResult:
+class MultilevelResult(ResultMixin):
     """A fitted random-intercept model; see :func:`multilevel`.
 
     Attributes

@@ -10,7 +10,7 @@ stated in :data:`TRIANGULATION_RULE`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,11 @@ from scipy import stats
 
 from dinamika.core.deprecation import alpha_to_ci, renamed_argument
 from dinamika.errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dinamika.data.survey import Survey
+    from dinamika.psychometrics.reliability.api import Reliability
+    from dinamika.relations.linking import RelateResult
 
 __all__ = ["TRIANGULATION_RULE", "triangulate"]
 
@@ -192,10 +197,10 @@ def _verdict(survey: int, interview: int, observation: int, available: bool) -> 
 
 @renamed_argument("alpha", "ci", alpha_to_ci)
 def triangulate(
-    survey: Any,
+    survey: Survey,
     *,
-    reliability: Any = None,
-    relate: Any = None,
+    reliability: Mapping[str, float | Reliability] | pd.DataFrame | None = None,
+    relate: RelateResult | None = None,
     scores: pd.DataFrame | None = None,
     midpoint: float | None = None,
     positive_share: float = 0.6,

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+from dinamika.core.results import ResultMixin
 from dinamika.data.files import atomic_write, check_writable
 from dinamika.data.resources import EXAMPLE_TERMS, default_survey, surveys_dir
 from dinamika.data.survey import load_survey
@@ -57,7 +60,7 @@ Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
-class ReportResult:
+class ReportResult(ResultMixin):
     """What :func:`report` wrote."""
 
     path: Path
@@ -65,6 +68,25 @@ class ReportResult:
     terms: tuple[str, ...]
     lang: str
     format: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: ``path``, ``kind``, ``terms``, ``lang``, ``format``."""
+        return pd.DataFrame(
+            [
+                {
+                    "path": str(self.path),
+                    "kind": self.kind,
+                    "terms": ", ".join(self.terms),
+                    "lang": self.lang,
+                    "format": self.format,
+                }
+            ]
+        )
+
+    def summary(self) -> str:
+        """Where the report was written."""
+        terms = " + ".join(self.terms)
+        return f"{self.kind} report ({terms}, {self.lang}, {self.format}) written to {self.path}"
 
 
 def safe_name(name: str) -> str:

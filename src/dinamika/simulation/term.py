@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dinamika.core.results import ResultMixin
 from dinamika.data.instruments import load_instrument
 from dinamika.errors import UsageError
 from dinamika.simulation import design, params
@@ -60,7 +61,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
 
 
 @dataclass(frozen=True)
-class SimulatedTerm:
+class SimulatedTerm(ResultMixin):
     """One simulated term in the raw file layout ``load_survey`` reads.
 
     Attributes
@@ -99,6 +100,14 @@ class SimulatedTerm:
         sees half a term. A non-empty ``folder`` is refused unless ``overwrite=True``.
         """
         return write_term(self, Path(folder), overwrite=overwrite)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per file of the term: ``part``, ``rows``, ``teachers``."""
+        parts = (("responses", self.responses), ("observations", self.observations),
+                 ("interviews", self.interviews))  # fmt: skip
+        return pd.DataFrame(
+            [{"part": p, "rows": len(f), "teachers": f["id_guru"].nunique()} for p, f in parts]
+        )
 
     def summary(self) -> str:
         """Counts of teachers, schools, lessons, ratings and interviews."""

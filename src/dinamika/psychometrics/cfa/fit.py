@@ -29,9 +29,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 from scipy import optimize, stats
 from scipy.special import chdtr, chndtr
+
+from dinamika.core.results import ResultMixin
 
 __all__ = ["FitMeasures", "cfi", "rmsea", "rmsea_ci", "srmr_bentler", "tli"]
 
@@ -39,7 +42,7 @@ Array = NDArray[Any]
 
 
 @dataclass(frozen=True)
-class FitMeasures:
+class FitMeasures(ResultMixin):
     """Fit indices, named as lavaan's ``fitMeasures()`` with ``_`` for ``.``.
 
     The ``*_scaled`` fields are NaN for ML; ``aic``/``bic``/``logl`` are NaN for WLSMV.
@@ -83,6 +86,22 @@ class FitMeasures:
     def to_dict(self) -> dict[str, float]:
         """All indices as a plain dict."""
         return {k: float(v) for k, v in asdict(self).items()}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row with every index (the columns of :meth:`to_dict`)."""
+        return pd.DataFrame([self.to_dict()])
+
+    def summary(self) -> str:
+        """Chi-square test, CFI, TLI, RMSEA with its 90% interval and SRMR on one line
+        (the scaled versions when the estimator has them)."""
+        s = "_scaled" if not math.isnan(self.chisq_scaled) else ""
+        ci = (self[f"rmsea_ci_lower{s}"], self[f"rmsea_ci_upper{s}"])
+        return (
+            f"chi2({self[f'df{s}']:g}) = {self[f'chisq{s}']:.2f}, p = {self[f'pvalue{s}']:.3g}; "
+            f"CFI = {self[f'cfi{s}']:.3f}; TLI = {self[f'tli{s}']:.3f}; RMSEA = "
+            f"{self[f'rmsea{s}']:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]; SRMR = {self.srmr:.3f}"
+            + (" (scaled)" if s else "")
+        )
 
     def __getitem__(self, key: str) -> float:
         return float(getattr(self, key.replace(".", "_")))

@@ -12,6 +12,7 @@ from dinamika.psychometrics.cfa.result import CFAResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from dinamika.data.instruments import Instrument
+    from dinamika.data.survey import Survey
 
 __all__ = ["cfa_model", "cfa_survey", "reverse_items"]
 
@@ -63,7 +64,7 @@ def reverse_items(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
 
 
 def cfa_survey(
-    survey: Any,
+    survey: Survey | tuple[pd.DataFrame, Instrument],
     *,
     scales: Sequence[str] | None = None,
     estimator: str = "WLSMV",
@@ -75,7 +76,7 @@ def cfa_survey(
 
     Parameters
     ----------
-    survey : Survey or DataFrame
+    survey : Survey or tuple
         A :func:`dinamika.load_survey` result (its ``.responses`` and ``.instrument`` are
         used), or a tuple ``(responses, instrument)``.
     scales : list of str, optional

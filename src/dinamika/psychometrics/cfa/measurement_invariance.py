@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from dinamika.core.results import ResultMixin
 from dinamika.errors import DinamikaError, UsageError
 from dinamika.psychometrics.blas import single_thread_blas
 from dinamika.psychometrics.cfa.api import _cfa
@@ -46,7 +47,7 @@ NO_VERDICT = "no verdict (a model did not converge)"
 
 
 @dataclass(frozen=True)
-class InvarianceResult:
+class InvarianceResult(ResultMixin):
     """Result of :func:`invariance`.
 
     Attributes

@@ -11,6 +11,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.special import ndtr
 
+from dinamika.core.results import ResultMixin
 from dinamika.core.sample_size import below_minimum
 from dinamika.psychometrics.cfa.fit import FitMeasures
 from dinamika.psychometrics.cfa.model import Model
@@ -204,7 +205,7 @@ def _factor_correlations(model: Model, theta: Array, group_labels: tuple[str, ..
 
 
 @dataclass(frozen=True)
-class CFAResult:
+class CFAResult(ResultMixin):
     """A fitted confirmatory factor / structural equation model.
 
     Attributes

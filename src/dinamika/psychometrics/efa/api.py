@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from dinamika.core.results import ResultMixin
 from dinamika.core.sample_size import below_minimum
 from dinamika.errors import UsageError
 from dinamika.psychometrics.blas import single_thread_blas
@@ -44,7 +45,7 @@ _PREFIX = {"minres": "MR", "ml": "ML", "pa": "PA"}
 
 
 @dataclass(frozen=True)
-class EFAResult:
+class EFAResult(ResultMixin):
     """Result of :func:`efa`.
 
     Attributes

@@ -11,11 +11,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from dinamika.core.results import ResultMixin
 from dinamika.psychometrics.efa.input import check_choice, correlations, item_matrix
 
 
 @dataclass(frozen=True)
-class KMOResult:
+class KMOResult(ResultMixin):
     """Kaiser-Meyer-Olkin measure of sampling adequacy.
 
     Attributes
@@ -49,7 +50,7 @@ class KMOResult:
 
 
 @dataclass(frozen=True)
-class BartlettResult:
+class BartlettResult(ResultMixin):
     """Bartlett's test that the correlation matrix is an identity matrix.
 
     Attributes

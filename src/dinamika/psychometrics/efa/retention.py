@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dinamika.core.results import ResultMixin
 from dinamika.errors import UsageError
 from dinamika.psychometrics.blas import single_thread_blas
 from dinamika.psychometrics.efa.fit import fit_minres, fit_ml, fit_pa
@@ -20,7 +21,7 @@ _CHUNK = 20_000_000  # simulated values per batch (160 MB of float64)
 
 
 @dataclass(frozen=True)
-class ParallelResult:
+class ParallelResult(ResultMixin):
     """Result of :func:`parallel_analysis`.
 
     Attributes

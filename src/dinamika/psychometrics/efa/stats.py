@@ -19,14 +19,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import special, stats
 from scipy.optimize import brentq
+
+from dinamika.core.results import ResultMixin
 
 EPS = float(np.finfo(float).eps)
 
 
 @dataclass(frozen=True)
-class EFAFit:
+class EFAFit(ResultMixin):
     """Fit statistics of an EFA solution (psych ``fa`` names in brackets).
 
     Attributes
@@ -69,6 +72,18 @@ class EFAFit:
     def to_dict(self) -> dict[str, float]:
         """The statistics as a plain dict."""
         return {k: float(getattr(self, k)) for k in self.__dataclass_fields__}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row with every statistic (the columns of :meth:`to_dict`)."""
+        return pd.DataFrame([self.to_dict()])
+
+    def summary(self) -> str:
+        """Chi-square test, TLI, RMSEA with its 90% interval, RMSR and BIC on one line."""
+        return (
+            f"chi2({self.df:g}) = {self.chisq:.2f}, p = {self.pvalue:.3g}; TLI = {self.tli:.3f}; "
+            f"RMSEA = {self.rmsea:.3f} [{self.rmsea_ci_lower:.3f}, {self.rmsea_ci_upper:.3f}]; "
+            f"RMSR = {self.rms:.3f}; BIC = {self.bic:.2f}"
+        )
 
 
 def cor_smooth(r: np.ndarray, eig_tol: float = 1e-12) -> tuple[np.ndarray, bool]:

@@ -18,6 +18,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.special import ndtri
 
+from dinamika.core.results import ResultMixin
 from dinamika.errors import UsageError
 from dinamika.psychometrics.blas import single_thread_blas
 from dinamika.psychometrics.polychoric.fit import (
@@ -34,7 +35,7 @@ _MAX_CATEGORIES = 8  # psych's max.cat
 
 
 @dataclass(frozen=True)
-class PolychoricResult:
+class PolychoricResult(ResultMixin):
     """Polychoric correlation matrix with its thresholds and diagnostics.
 
     Attributes
@@ -65,6 +66,19 @@ class PolychoricResult:
     diagnostics: tuple[str, ...]
     global_thresholds: bool = True
     rho_unsmoothed: pd.DataFrame | None = None
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per item pair (upper triangle): ``item1``, ``item2``, ``rho``, ``n``."""
+        i, j = np.triu_indices(len(self.rho), 1)
+        names = self.rho.index.to_numpy()
+        return pd.DataFrame(
+            {
+                "item1": names[i],
+                "item2": names[j],
+                "rho": self.rho.to_numpy()[i, j],
+                "n": self.n.to_numpy()[i, j],
+            }
+        )
 
     def summary(self) -> str:
         """Readable report: n range, smoothing, diagnostics and the rounded matrix."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from dinamika.core.results import ResultMixin
 from dinamika.core.sample_size import MINIMUMS
 from dinamika.data.instruments import Instrument, load_instrument
 from dinamika.errors import UsageError
@@ -38,7 +39,7 @@ Interval = tuple[float, float]
 
 
 @dataclass(frozen=True)
-class Reliability:
+class Reliability(ResultMixin):
     r"""Reliability of one scale. Every CI is ``(lower, upper)`` at level ``ci``; None if not computed.
 
     Attributes

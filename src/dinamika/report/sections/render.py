@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,9 @@ from dinamika.i18n import join
 from dinamika.privacy.outputs import suppress
 from dinamika.report.verdicts import DIGITS, below, fit_verdict
 from dinamika.report.view import View
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dinamika.data.survey import Survey
 
 __all__ = ["ReportView", "label_maps", "setup_figures"]
 
@@ -476,7 +479,7 @@ class ReportView(View):
             self.note(self.t("triangulation_dash", themes=names), "missing")
 
     # --- provenance ---------------------------------------------------------------------------
-    def file_role(self, survey: Any, name: str) -> str:
+    def file_role(self, survey: Survey, name: str) -> str:
         """``kuesioner``/``observasi``/``wawancara``/``survey.yaml`` for a data file's name."""
         kinds = {"responses": "kind_questionnaire", "observations": "kind_observation",
                  "interviews": "kind_interview"}  # fmt: skip
@@ -486,7 +489,7 @@ class ReportView(View):
                 return self.t(kind)
         return "survey.yaml" if name == "survey.yaml" else "?"
 
-    def provenance(self, survey: Any, params: Mapping[str, Any]) -> None:
+    def provenance(self, survey: Survey, params: Mapping[str, Any]) -> None:
         """Versions, hashes, seed and parameters (no timestamps)."""
         rows: list[tuple[str, str]] = [
             (self.t("prov_version"), __version__),
