@@ -142,3 +142,22 @@ def test_errors_speak_indonesian_unless_asked(tmp_path) -> None:  # type: ignore
     with pytest.raises(dinamika.ValidationError) as info:
         dinamika.load_survey(tmp_path, lang="en")
     assert "problem(s) found" in str(info.value)
+
+
+def test_the_glossary_names_every_argument_shared_by_public_functions() -> None:
+    import inspect
+    from collections import Counter
+    from pathlib import Path
+
+    glossary = (Path(__file__).parent.parent / "docs" / "glossary-arguments.md").read_text(
+        encoding="utf-8"
+    )
+    uses: Counter[str] = Counter()
+    for name in dinamika.__all__:
+        obj = getattr(dinamika, name)
+        if inspect.isfunction(obj):
+            uses.update(list(inspect.signature(obj).parameters))
+    shared = sorted(n for n, k in uses.items() if k >= 3)
+    assert "ci" in shared and "lang" in shared
+    missing = [n for n in shared if f"`{n}`" not in glossary]
+    assert not missing, f"add to docs/glossary-arguments.md: {missing}"

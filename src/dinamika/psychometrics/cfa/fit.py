@@ -129,14 +129,14 @@ def rmsea(t: float, df: float, n: int, ngroups: int = 1) -> float:
 
 
 def rmsea_ci(
-    t: float, df: float, n: int, ngroups: int = 1, level: float = 0.90
+    t: float, df: float, n: int, ngroups: int = 1, ci: float = 0.90
 ) -> tuple[float, float]:
     """Confidence interval of the RMSEA from the non-central chi-square distribution."""
     if df == 0:
         return 0.0, 0.0
     if not math.isfinite(t) or t < 0:  # a fit that broke down (see its diagnostics)
         return math.nan, math.nan
-    hi_p, lo_p = (1 + level) / 2, (1 - level) / 2
+    hi_p, lo_p = (1 + ci) / 2, (1 - ci) / 2
 
     def ncp_for(prob: float) -> float:
         def fn(lam: float) -> float:
