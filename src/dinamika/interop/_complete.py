@@ -31,7 +31,7 @@ _NPSN = {"npsn", "nomor pokok sekolah nasional"}
 _SCHOOL = {"nama sekolah", "nama satuan pendidikan", "satuan pendidikan", "sekolah", "nama", "school"}  # fmt: skip
 
 
-def read_school_list(path: str | Path, lang: str = "en") -> pd.DataFrame:
+def read_school_list(path: str | Path, lang: str = "id") -> pd.DataFrame:
     """A district school list (e.g. a Dapodik export): ``key``, ``name``, ``npsn``."""
     path = Path(path)
     if not path.is_file():
@@ -139,7 +139,7 @@ def complete_import(
     title: str | None,
     population: int | None,
     school_list: str | Path | None,
-    lang: str = "en",
+    lang: str = "id",
 ) -> ImportResult:
     """Add the title, population and ``groups.csv`` (``.groups``) to a questionnaire import."""
     manifest: dict[str, Any] = dict(result.manifest)

@@ -72,7 +72,7 @@ def check_choices(duplicates: str, date_order: str, threshold: float) -> None:
 
 
 def check_screening(
-    test_rows: str, start_date: str | None, lang: str = "en"
+    test_rows: str, start_date: str | None, lang: str = "id"
 ) -> pd.Timestamp | None:
     """Refuse unknown ``test_rows``; read ``start_date`` (YYYY-MM-DD)."""
     if test_rows not in TEST_ROWS:
