@@ -3,9 +3,11 @@ browser (Playwright driving Debian's chromium against the real Voilà server).""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -161,6 +163,7 @@ def app_server(tmp_path: Path):
         stderr=subprocess.DEVNULL,
         text=True,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},
+        start_new_session=True,
     )
     url = None
     deadline = time.monotonic() + 120
@@ -175,11 +178,33 @@ def app_server(tmp_path: Path):
         assert url, "dinamika app did not print its address"
         yield url, data
     finally:
-        proc.terminate()
+        proc.terminate()  # the command stops its Voilà server and kernels itself ...
         try:
-            proc.wait(timeout=15)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        leftover = _running_in(data)  # the server and its kernels run in the data folder
+        for pid in leftover:  # nothing may outlive the test, even a failed one
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        assert not leftover, f"processes left running in {data}: {leftover}"
+
+
+def _running_in(folder: Path, wait: float = 10.0) -> list[int]:
+    """Processes whose working folder is ``folder`` (after waiting up to ``wait`` s for them)."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError):
+                    if (entry / "cwd").readlink() == folder.resolve():
+                        found.append(int(entry.name))
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
 
 
 @pytest.mark.browser

@@ -8,8 +8,10 @@ need a second server stack for the same page.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -94,7 +96,8 @@ def serve(
     env.setdefault("PYTHONHASHSEED", "0")
     src = str(Path(__file__).resolve().parents[2])  # the same dinamika in the page's kernel
     env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
-    proc = subprocess.Popen(voila_command(port, token), env=env, cwd=data)
+    # its own process group, so that stopping the page also stops the kernels Voilà started
+    proc = subprocess.Popen(voila_command(port, token), env=env, cwd=data, start_new_session=True)
     try:
         _wait_for(port, proc, timeout)
         url = f"http://{HOST}:{port}/?token={token}"
@@ -106,9 +109,19 @@ def serve(
     except KeyboardInterrupt:
         return 0
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        _stop_group(proc)
+
+
+def _stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to Voilà and its kernels, SIGKILL to whatever is left after 10 s."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=10)
+            if sig == signal.SIGTERM:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(proc.pid, signal.SIGKILL)  # kernels that outlived the server
+            return
+        except subprocess.TimeoutExpired:
+            continue
