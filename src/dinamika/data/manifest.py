@@ -13,77 +13,76 @@ from typing import Any
 import yaml
 
 from dinamika.data.validation import Problem
+from dinamika.i18n.messages import Message
 
 __all__ = ["GROUPS", "MANIFEST", "PARTS", "inside_folder", "read_manifest"]
 
 MANIFEST = "survey.yaml"
 GROUPS = ("school", "kkg", "district", "level")
 
-Check = Callable[[Any], str | None]  # returns what is wrong, or None
+Check = Callable[[Any], Message | None]  # returns what is wrong, or None
 
 
-def _text(v: Any) -> str | None:
-    return None if isinstance(v, str) and v.strip() else "must be a non-empty text"
+def _text(v: Any) -> Message | None:
+    return None if isinstance(v, str) and v.strip() else Message("manifest.must_text")
 
 
-def _text_list(v: Any) -> str | None:
+def _text_list(v: Any) -> Message | None:
     ok = isinstance(v, list) and all(isinstance(x, str) and x.strip() for x in v)
-    return None if ok else "must be a list of column names, e.g. [nama, nip]"
+    return None if ok else Message("manifest.must_text_list")
 
 
-def _groups(v: Any) -> str | None:
+def _groups(v: Any) -> Message | None:
     if not isinstance(v, dict) or not all(isinstance(x, str) and x.strip() for x in v.values()):
-        return "must map group kinds to column names, e.g. {school: sekolah, kkg: kkg}"
+        return Message("manifest.must_groups")
     unknown = [k for k in v if k not in GROUPS]
-    return f"has unknown group kind(s) {unknown}; use {list(GROUPS)}" if unknown else None
-
-
-def _share(v: Any) -> str | None:
-    ok = isinstance(v, int | float) and not isinstance(v, bool) and 0 < v <= 1
-    return None if ok else "must be a share between 0 and 1, e.g. 0.5 (at least half the items)"
-
-
-def _delimiter(v: Any) -> str | None:
     return (
-        None if v in (",", ";", "\t") else "must be ',' or ';' or '\\t' (or left out to detect it)"
+        Message("manifest.unknown_groups", unknown=unknown, allowed=list(GROUPS))
+        if unknown
+        else None
     )
 
 
-def _labels(v: Any) -> str | None:
+def _share(v: Any) -> Message | None:
+    ok = isinstance(v, int | float) and not isinstance(v, bool) and 0 < v <= 1
+    return None if ok else Message("manifest.must_share")
+
+
+def _delimiter(v: Any) -> Message | None:
+    return None if v in (",", ";", "\t") else Message("manifest.must_delimiter")
+
+
+def _labels(v: Any) -> Message | None:
     ok = isinstance(v, dict) and all(
         isinstance(k, str) and isinstance(c, int) and not isinstance(c, bool) for k, c in v.items()
     )
-    return None if ok else "must map answer labels to whole-number codes, e.g. {Sangat Sesuai: 5}"
+    return None if ok else Message("manifest.must_labels")
 
 
-def _sheet(v: Any) -> str | None:
+def _sheet(v: Any) -> Message | None:
     ok = isinstance(v, str | int) and not isinstance(v, bool)
-    return None if ok else "must be a sheet name or number"
+    return None if ok else Message("manifest.must_sheet")
 
 
-def _bilingual(v: Any) -> str | None:
+def _bilingual(v: Any) -> Message | None:
     ok = isinstance(v, dict) and all(isinstance(v.get(k), str) for k in ("id", "en"))
-    return None if ok else "must have an Indonesian and an English text: {id: ..., en: ...}"
+    return None if ok else Message("manifest.must_bilingual")
 
 
-def _population(v: Any) -> str | None:
+def _population(v: Any) -> Message | None:
     t = v.get("teachers") if isinstance(v, dict) else None
     ok = isinstance(t, int) and not isinstance(t, bool) and t > 0
-    return None if ok else "must say how many teachers were invited, e.g. {teachers: 320}"
+    return None if ok else Message("manifest.must_population")
 
 
-def _origin(v: Any) -> str | None:
+def _origin(v: Any) -> Message | None:
     ok = isinstance(v, dict) and set(v) <= {"file", "row", "time"} and "row" in v
     ok = ok and all(isinstance(x, str) and x.strip() for x in v.values())
-    return (
-        None
-        if ok
-        else "must name the export and its row column, e.g. {file: jawaban.csv, row: baris_asli, time: waktu_isi}"
-    )
+    return None if ok else Message("manifest.must_origin")
 
 
-def _bool(v: Any) -> str | None:
-    return None if isinstance(v, bool) else "must be true or false"
+def _bool(v: Any) -> Message | None:
+    return None if isinstance(v, bool) else Message("manifest.must_bool")
 
 
 _FILE_KEYS: dict[str, Check] = {
@@ -130,7 +129,7 @@ PARTS: dict[str, tuple[str, tuple[str, ...], dict[str, Check]]] = {
     ),
 }
 _TOP: dict[str, Check] = {
-    "schema": lambda v: None if v == "dinamika-survey/1" else "must be dinamika-survey/1",
+    "schema": lambda v: None if v == "dinamika-survey/1" else Message("manifest.must_schema"),
     "term": _text,
     "title": _bilingual,
     "description": _bilingual,
@@ -139,10 +138,8 @@ _TOP: dict[str, Check] = {
 }
 
 
-def _problem(detail: str, fix_en: str, fix_id: str) -> Problem:
-    return Problem(
-        "bad_manifest", MANIFEST, params={"detail": detail, "fix_en": fix_en, "fix_id": fix_id}
-    )
+def _problem(detail: Message, fix: Message) -> Problem:
+    return Problem("bad_manifest", MANIFEST, params={"detail": detail, "fix": fix})
 
 
 def _key_problems(
@@ -154,9 +151,8 @@ def _key_problems(
             allowed = ", ".join(checks)
             problems.append(
                 _problem(
-                    f"'{where}{str(key)[:40]}' is not a known key",
-                    f"remove it or correct its spelling; known keys: {allowed}",
-                    f"hapus atau perbaiki ejaannya; kunci yang dikenal: {allowed}",
+                    Message("manifest.unknown_key", key=f"{where}{str(key)[:40]}"),
+                    Message("manifest.unknown_key.fix", allowed=allowed),
                 )
             )
             continue
@@ -164,9 +160,10 @@ def _key_problems(
         if wrong:
             problems.append(
                 _problem(
-                    f"'{where}{key}' {wrong} (found {_short(value)})",
-                    f"correct '{key}:' (see docs/data-format.md)",
-                    f"perbaiki '{key}:' (lihat docs/data-format.md)",
+                    Message(
+                        "manifest.bad_value", key=f"{where}{key}", wrong=wrong, found=_short(value)
+                    ),
+                    Message("manifest.bad_value.fix", key=key),
                 )
             )
     return problems
@@ -253,14 +250,12 @@ def read_manifest(folder: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
         detail = str(exc).replace("\n", " ")[:200]
         return None, [
             _problem(
-                detail,
-                "fix the YAML syntax (indentation, colons)",
-                "perbaiki sintaks YAML (indentasi, titik dua)",
+                Message("manifest.yaml_error", detail=detail), Message("manifest.yaml_error.fix")
             )
         ]
     if not isinstance(raw, dict):
         return None, [
-            _problem("it is not a mapping", "write key: value pairs", "tulis pasangan kunci: nilai")
+            _problem(Message("manifest.not_mapping"), Message("manifest.not_mapping.fix"))
         ]
     problems = _key_problems("", {k: v for k, v in raw.items() if k not in PARTS}, _TOP)
     for part, (_, required, checks) in PARTS.items():
@@ -268,19 +263,14 @@ def read_manifest(folder: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
         if spec is None:
             if part == "responses":
                 problems.append(
-                    _problem(
-                        "the section 'responses' is missing",
-                        "add a responses: section (see docs/data-format.md)",
-                        "tambahkan bagian responses: (lihat docs/data-format.md)",
-                    )
+                    _problem(Message("manifest.no_responses"), Message("manifest.no_responses.fix"))
                 )
             continue
         if not isinstance(spec, dict):
             problems.append(
                 _problem(
-                    f"'{part}' must be a mapping",
-                    f"write {part}: with indented keys",
-                    f"tulis {part}: dengan kunci berindentasi",
+                    Message("manifest.part_not_mapping", part=part),
+                    Message("manifest.part_not_mapping.fix", part=part),
                 )
             )
             raw.pop(part)
@@ -290,9 +280,8 @@ def read_manifest(folder: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
             if key not in spec:
                 found.append(
                     _problem(
-                        f"'{part}' has no '{key}'",
-                        f"add '{key}:' under '{part}:'",
-                        f"tambahkan '{key}:' di bawah '{part}:'",
+                        Message("manifest.missing_key", part=part, key=key),
+                        Message("manifest.missing_key.fix", part=part, key=key),
                     )
                 )
         if found:

@@ -28,6 +28,7 @@ from dinamika.data.origin import trace
 from dinamika.data.resources import default_survey
 from dinamika.data.validation import Problem, ValidationReport, sort_problems
 from dinamika.errors import InstrumentError, UsageError, ValidationError
+from dinamika.i18n.messages import Message
 from dinamika.privacy.identifiers import guard_groups, id_identifier_kind, mask_problems
 from dinamika.privacy.pseudonym import key_file_inside, pseudonymize, resolve_key
 
@@ -136,16 +137,15 @@ class Survey(ResultMixin):
         n_sch = r["school"].nunique() if "school" in r else 0
         n_les = 0 if self.observations is None else self.observations["lesson"].nunique()
         n_int = 0 if self.interviews is None else self.interviews["teacher"].nunique()
-        if lang == "id":
-            return (
-                f"Semester {self.term}: {len(r)} responden di {n_sch} sekolah, "
-                f"{n_les} pelajaran diamati, {n_int} guru diwawancarai "
-                f"({self.instrument.ref})."
-            )
-        return (
-            f"Term {self.term}: {len(r)} respondents in {n_sch} schools, {n_les} lessons "
-            f"observed, {n_int} teachers interviewed ({self.instrument.ref})."
-        )
+        return Message(
+            "survey.summary",
+            term=self.term,
+            n=len(r),
+            schools=n_sch,
+            lessons=n_les,
+            interviews=n_int,
+            instrument=self.instrument.ref,
+        ).text(lang)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,9 +183,8 @@ def _instrument_for(part: str, ref: Any) -> tuple[Instrument | None, list[Proble
     except InstrumentError as exc:
         return None, [
             _problem(
-                str(exc),
-                "report this to the instrument maintainers",
-                "laporkan ke pengelola instrumen",
+                Message("manifest.broken_instrument", detail=exc.message or str(exc)),
+                Message("manifest.broken_instrument.fix"),
             )
         ]
     if inst.kind != expected:

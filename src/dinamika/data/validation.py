@@ -17,9 +17,24 @@ from typing import Any
 import pandas as pd
 
 from dinamika.core.results import ResultMixin
-from dinamika.i18n.messages import MESSAGES
+from dinamika.i18n.messages import MESSAGES as CATALOGUE
+from dinamika.i18n.messages import SEVERITY, Message
 
 __all__ = ["MESSAGES", "Problem", "ValidationReport", "inert"]
+
+#: code -> (severity, {lang: (what, fix)}): the validation problems of the message catalogue
+#: (``i18n/messages.yaml``, codes ``problem.<code>`` and ``problem.<code>.fix``) in the shape
+#: earlier versions exported.
+MESSAGES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
+    code: (
+        severity,
+        {
+            lang: (CATALOGUE[f"problem.{code}"][lang], CATALOGUE[f"problem.{code}.fix"][lang])
+            for lang in ("id", "en")
+        },
+    )
+    for code, severity in SEVERITY.items()
+}
 
 
 @dataclass(frozen=True)
@@ -27,7 +42,8 @@ class Problem:
     """One problem in term data.
 
     ``row`` is the spreadsheet row (header = 1) or None for file-level problems; ``params`` fill
-    the message templates in :data:`MESSAGES`.
+    the catalogue's ``problem.<code>`` (what is wrong) and ``problem.<code>.fix`` messages
+    (``i18n/messages.yaml``); a parameter may itself be a :class:`~dinamika.i18n.Message`.
     """
 
     code: str
@@ -42,41 +58,51 @@ class Problem:
     @property
     def severity(self) -> str:
         """``"error"`` (the data cannot be used as is) or ``"warning"``."""
-        return MESSAGES[self.code][0]
+        return SEVERITY[self.code]
 
-    def _fill(self, template: str) -> str:
+    @property
+    def what(self) -> Message:
+        """What is wrong, as a catalogue message."""
+        return Message(f"problem.{self.code}", self._fields())
+
+    @property
+    def todo(self) -> Message:
+        """What to do about it, as a catalogue message."""
+        return Message(f"problem.{self.code}.fix", self._fields())
+
+    def _fields(self) -> dict[str, Any]:
         fields = {"value": self.value, "column": self.column, **self.params}
-        return template.format_map(_Default({k: _inert(v) for k, v in fields.items()}))
+        return {k: _inert(v) for k, v in fields.items()}
 
     def message(self, lang: str = "id") -> str:
         """What is wrong, in ``lang``."""
-        return self._fill(MESSAGES[self.code][1][_lang(lang)][0])
+        return self.what.text(_lang(lang))
 
     def fix(self, lang: str = "id") -> str:
         """What to do about it, in ``lang``."""
-        return self._fill(MESSAGES[self.code][1][_lang(lang)][1])
+        return self.todo.text(_lang(lang))
 
     def location(self, lang: str = "id") -> str:
         """``file, row N, column C``."""
-        row, col = ("row", "column") if _lang(lang) == "en" else ("baris", "kolom")
         parts = [inert(self.file)]
         if self.row is not None:
-            parts.append(f"{row} {self.row}")
+            parts.append(Message("where.row", row=self.row).text(_lang(lang)))
         if self.origin is not None:
             source, source_row, time = self.origin
             when = f", {time.replace('T', ' ')[:16]}" if time else ""
-            said = "= row" if _lang(lang) == "en" else "= baris"
-            parts[-1] += (
-                f" ({said} {source_row} {'of' if _lang(lang) == 'en' else 'di'} {source}{when})"
-            )
+            parts[-1] += " " + Message(
+                "where.origin", row=source_row, source=source, when=when
+            ).text(_lang(lang))
         if self.column is not None:
-            parts.append(f"{col} {inert(self.column)}")
+            parts.append(Message("where.column_plain", column=inert(self.column)).text(_lang(lang)))
         return ", ".join(parts)
 
     def render(self, lang: str = "id") -> str:
         """One line: location: message. Fix: ..."""
-        todo = "Fix" if _lang(lang) == "en" else "Perbaikan"
-        return f"{self.location(lang)}: {self.message(lang)}. {todo}: {self.fix(lang)}."
+        lang = _lang(lang)
+        return Message(
+            "problem.line", where=self.location(lang), what=self.what, fix=self.todo
+        ).text(lang)
 
     def to_dict(self, lang: str = "id") -> dict[str, Any]:
         """Machine-readable form (``dinamika validate --format json``)."""
@@ -112,11 +138,6 @@ def _escape(m: re.Match[str]) -> str:
 
 def _inert(value: Any) -> Any:
     return inert(value) if isinstance(value, str) else value
-
-
-class _Default(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "?"
 
 
 def _lang(lang: str) -> str:
@@ -175,29 +196,21 @@ class ValidationReport(ResultMixin):
 
     def summary(self, lang: str = "id", *, limit: int | None = None) -> str:
         """Readable listing, errors first, with a count per kind of problem at the end."""
-        en = _lang(lang) == "en"
+        lang = _lang(lang)
         if not self.problems:
-            return f"{self.path}: " + ("no problems found." if en else "tidak ditemukan masalah.")
+            return Message("validation.none", path=self.path).text(lang)
         lines = []
         ordered = [*self.errors, *self.warnings]
         shown = ordered if limit is None else ordered[:limit]
+        tag = {sev: Message(f"validation.{sev}").text(lang) for sev in ("error", "warning")}
         for p in shown:
-            tag = {
-                "error": "ERROR" if en else "GALAT",
-                "warning": "WARNING" if en else "PERINGATAN",
-            }
             lines.append(f"{tag[p.severity]}  {p.render(lang)}")
         if len(shown) < len(ordered):
-            more = len(ordered) - len(shown)
-            lines.append(f"... {more} more" if en else f"... {more} lainnya")
+            lines.append(Message("validation.more_shown", n=len(ordered) - len(shown)).text(lang))
         counts = Counter(p.code for p in self.problems)
         tally = ", ".join(f"{code}: {n}" for code, n in counts.most_common())
-        head = (
-            f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)"
-            if en
-            else f"{len(self.errors)} galat, {len(self.warnings)} peringatan"
-        )
-        lines.append(f"{self.path}: {head} ({tally})")
+        head = Message("validation.count", errors=len(self.errors), warnings=len(self.warnings))
+        lines.append(f"{self.path}: {head.text(lang)} ({tally})")
         return "\n".join(lines)
 
 

@@ -1,8 +1,10 @@
-"""Every word a report shows, in Bahasa Indonesia (default) and English.
+"""Every word dinamika shows, in Bahasa Indonesia (default) and English.
 
-Headings, sentences, table columns and axis labels all come from here (the texts themselves
-live in ``i18n/catalogue.yaml``, easy to review for a translator), so a report in one language
-never shows a word of the other. Numbers follow the language too: ``3,25`` and
+Headings, sentences, table columns and axis labels of the reports come from here (the texts
+themselves live in ``i18n/catalogue.yaml``, easy to review for a translator), so a report in one
+language never shows a word of the other. Errors, warnings and notes are :class:`Message` objects
+(a code from ``i18n/messages.yaml`` and its parameters) that become text only where they are
+shown; :func:`t` looks up both. Numbers follow the language too: ``3,25`` and
 ``1.234`` in Indonesian, ``3.25`` and ``1,234`` in English.
 """
 
@@ -17,11 +19,14 @@ import pandas as pd
 import yaml
 
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import MESSAGES, Message
 
 __all__ = [
     "COLUMNS",
     "LANGS",
+    "MESSAGES",
     "TEXT",
+    "Message",
     "check_lang",
     "column_label",
     "fmt_int",
@@ -61,14 +66,18 @@ def check_lang(lang: str) -> str:
 
 
 def t(key: str, lang: str, **fields: object) -> str:
-    """The text ``key`` in ``lang`` with its ``{fields}`` filled.
+    """The text ``key`` (report word or message code) in ``lang`` with its ``{fields}`` filled.
 
     Examples
     --------
     >>> t("subtitle", "en", term="2025-2")
     'Teacher-community dynamics and teaching quality · term 2025-2'
+    >>> t("cli.wrote", "id", path="kb.xlsx")
+    'Ditulis kb.xlsx'
     """
     check_lang(lang)
+    if key in MESSAGES:
+        return Message(key, fields).text(lang)
     try:
         entry = TEXT[key]
     except KeyError:

@@ -76,15 +76,14 @@ class View:
         """What a validation warning is about, without its values (no data reach the report)."""
         import re
 
-        from dinamika.data.validation import MESSAGES
-        from dinamika.i18n import TEXT
+        from dinamika.i18n import MESSAGES, TEXT
 
         if "problem_" + code in TEXT:  # a short wording without the values' placeholders
             return self.t("problem_" + code)
-        entry = MESSAGES.get(code)
+        entry = MESSAGES.get("problem." + code)
         if entry is None:
             return code
-        what = entry[1][self.lang][0]
+        what = entry[self.lang]
         return re.sub(r"\s*\{[^}]+\}\s*", " … ", what).strip()
 
     def add_labels(self, labels: Labels) -> None:
@@ -149,9 +148,12 @@ class View:
     def reason(self, exc: BaseException) -> str:
         """Why an analysis failed, in the report language.
 
-        dinamika's own messages are English; an Indonesian report points to the terminal
-        instead of mixing languages (the message is printed there).
+        An error raised with a catalogue message is shown in the report's language; other
+        messages are English, so an Indonesian report points to the terminal instead of mixing
+        languages (the message is printed there).
         """
+        if isinstance(exc, DinamikaError) and exc.message is not None:
+            return exc.text(self.lang).splitlines()[0][:300]
         if self.lang == "en" and isinstance(exc, DinamikaError):
             return str(exc).splitlines()[0][:300]
         if self.lang == "en":
