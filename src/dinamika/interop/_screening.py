@@ -350,4 +350,6 @@ def ledger_frame(ledger: list[dict[str, Any]], times: pd.Series) -> pd.DataFrame
     }
     fill = table["row"].map(known)
     table["waktu_isi"] = table["waktu_isi"].where(table["waktu_isi"].notna(), fill).fillna("")
-    return table.sort_values("row", kind="stable").fillna("").reset_index(drop=True)
+    for col in ROW_COLUMNS[1:]:  # text columns: empty, not NaN (and no float-column fill)
+        table[col] = table[col].astype(object).where(table[col].notna(), "")
+    return table.sort_values("row", kind="stable").reset_index(drop=True)
