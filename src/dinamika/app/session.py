@@ -357,10 +357,8 @@ def review_group(folder: Path, kind: str, name: str, into: str, *, merge: bool) 
 
 def describe(matches: tuple[HeaderMatch, ...] | list[HeaderMatch]) -> Mapping[str, int]:
     """How many headers are items, other questions, or still open."""
+    kind = {"matched": "matched", "unmatched": "open", "ambiguous": "open"}
     counts = {"matched": 0, "open": 0, "other": 0}
     for m in matches:
-        key = "matched" if m.status == "matched" else m.status
-        counts[
-            "open" if key in ("unmatched", "ambiguous") else key if key in counts else "other"
-        ] += 1
+        counts[kind.get(m.status, "other")] += 1
     return counts
