@@ -70,6 +70,61 @@ def test_leak_search_is_linear():
     assert times[1] / max(times[0], 1e-3) < 4 * 2.5, times
 
 
+def test_a_name_inside_a_school_name_is_no_leak_but_alone_it_is():
+    """A teacher named "Kartini" at "SD Kartini": the school's name does not reveal her."""
+    public = ["SD Kartini", "KKG Gugus 1"]
+    assert find_leaks("<td>SD Kartini</td><td>sd  kartini.</td>", {"Kartini"}, public) == []
+    assert find_leaks("<td>SD Kartini</td><p>Kartini</p>", {"Kartini"}, public) == ["Kartini"]
+    assert find_leaks("<td>Kartini SD</td>", {"Kartini"}, public) == ["Kartini"]
+    # a label equal to the secret does not cover it: that is a name typed as a school
+    assert find_leaks("<td>Kartini</td>", {"Kartini"}, ["Kartini"]) == ["Kartini"]
+    # without the public texts the old behaviour stands
+    assert find_leaks("<td>SD Kartini</td>", {"Kartini"}) == ["Kartini"]
+
+
+def _kartini(tmp_path: Path, name: str) -> Path:
+    folder = make_term(tmp_path / "t", n_schools=6, per_school=9)
+    frame = pd.read_csv(folder / "kuesioner.csv", dtype=str, keep_default_na=False)
+    frame.loc[frame["sekolah"] == "SD Negeri 01", "sekolah"] = "SD Kartini"
+    frame.loc[20, "nama"] = name  # a teacher of another school
+    frame.to_csv(folder / "kuesioner.csv", index=False)
+    return folder
+
+
+def test_validate_refuses_a_name_typed_as_a_school_and_names_the_cell(tmp_path, capsys):
+    folder = _kartini(tmp_path, "sd  KARTINI")
+    report = dinamika.validate_survey(folder, key=KEY)
+    (problem,) = [p for p in report.problems if p.code == "identifier_as_group"]
+    assert (problem.file, problem.row, problem.column) == ("kuesioner.csv", 2, "sekolah")
+    assert problem.severity == "error" and not report.ok
+    assert "nama" in problem.message("id") and "nama" in problem.message("en")
+    with pytest.raises(dinamika.ValidationError):
+        dinamika.load_survey(folder, key=KEY)
+    assert main(["validate", str(folder), "--format", "json"]) == 1
+    out = capsys.readouterr().out
+    assert "identifier_as_group" in out and "KARTINI" not in out
+
+
+def test_the_report_writes_a_term_whose_teacher_shares_a_word_with_a_school(tmp_path, capsys):
+    """validate says OK, so the report must not refuse (it did: "report this as a bug")."""
+    folder = _kartini(tmp_path, "Kartini")
+    assert dinamika.validate_survey(folder, key=KEY).ok
+    out = tmp_path / "laporan.html"
+    assert (
+        main(["report", str(folder), "--out", str(out), "--quiet", "--key-file", _key(tmp_path)])
+        == 0
+    )
+    page = out.read_text(encoding="utf-8")
+    assert "SD Kartini" in page
+    assert find_leaks(page, {"Kartini"}) == ["Kartini"]  # there, but only inside the school
+
+
+def _key(tmp_path: Path) -> str:
+    path = tmp_path / "kunci.txt"
+    path.write_text(KEY)
+    return str(path)
+
+
 # --- 3: no file or folder name in the report ------------------------------------------------
 
 

@@ -29,7 +29,12 @@ from dinamika.data.resources import default_survey
 from dinamika.data.validation import Problem, ValidationReport, sort_problems
 from dinamika.errors import InstrumentError, UsageError, ValidationError
 from dinamika.i18n.messages import Message
-from dinamika.privacy.identifiers import guard_groups, id_identifier_kind, mask_problems
+from dinamika.privacy.identifiers import (
+    guard_groups,
+    id_identifier_kind,
+    identifiers_as_groups,
+    mask_problems,
+)
 from dinamika.privacy.pseudonym import key_file_inside, pseudonymize, resolve_key
 
 __all__ = ["Survey", "load_survey", "validate_survey"]
@@ -386,6 +391,10 @@ def _collect(
 
     # Pseudonymize: identifier columns always; the teacher id too when it is an identifier.
     ident_cols = [c for c in responses.columns if c.startswith("__ident__")]
+    # ... but first: a group label equal to an identifier would be printed (the report refuses)
+    problems += identifiers_as_groups(
+        responses, rspec, ident_cols + (["teacher"] if id_is_identifier else []), str(rspec["file"])
+    )
     for col in ident_cols:
         responses[col] = pseudonymize(responses[col], key_bytes)
     responses = responses.rename(columns={c: c.removeprefix("__ident__") for c in ident_cols})

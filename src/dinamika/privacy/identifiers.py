@@ -5,6 +5,9 @@
 - :func:`looks_like_names`: a column of person names (``id:`` pointing at ``nama``);
 - :func:`guard_groups`: group cells that hold an identifier are replaced by a keyed pseudonym at
   load (a warning names file, row and column, never the value);
+- :func:`identifiers_as_groups`: a group label equal to a value of an identifier column (a
+  teacher's name typed as the school) is an error: the report prints group labels, so it would
+  print the name (and the report's leak search would refuse);
 - :func:`mask_problems`: validation problems never show the value of an identifier.
 """
 
@@ -17,6 +20,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dinamika.data.validation import Problem
 from dinamika.privacy.pseudonym import looks_like_identifier, pseudonymize
@@ -26,6 +31,7 @@ __all__ = [
     "guard_groups",
     "id_identifier_kind",
     "identifier_cells",
+    "identifiers_as_groups",
     "looks_like_names",
     "mask_problems",
 ]
@@ -118,6 +124,72 @@ def guard_groups(
         if hit.any():
             hidden = pseudonymize(cells[hit].astype(str), key, prefix=group)
             responses.loc[hit, group] = hidden.to_numpy()
+    return problems
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(value: str) -> str:
+    """A value as the leak search sees it: its words, case-folded, one space apart."""
+    return " ".join(_WORD.findall(value.casefold()))
+
+
+def identifiers_as_groups(
+    responses: pd.DataFrame,
+    spec: Mapping[str, Any],
+    columns: Iterable[str],
+    label: str,
+    *,
+    min_length: int = 4,
+) -> list[Problem]:
+    """Group labels that equal a value of an identifier column (before pseudonymization).
+
+    Compared as the report's leak search compares (same words, case and punctuation aside),
+    for values of at least ``min_length`` characters (shorter ones are not searched for).
+    One error per label, at the first row it occurs, naming the identifier column but never
+    the value. Vectorized: each identifier column is reduced to letters and digits by Arrow,
+    looked up in the labels' set, and only the hits are compared word by word.
+    """
+    named = spec.get("groups") or {}
+    labels: dict[str, tuple[str, int]] = {}
+    for group in named:
+        if group not in responses.columns:
+            continue
+        cells = responses[group].dropna().astype(str)
+        first = cells.drop_duplicates()
+        rows = responses.index.get_indexer(first.index)
+        for row, value in zip(rows.tolist(), first.tolist(), strict=True):
+            words = _words(value)
+            if len(value.strip()) >= min_length and words:
+                labels.setdefault(words, (group, int(row) + 2))
+    if not labels:
+        return []
+    squeezed = pa.array(sorted({w.replace(" ", "") for w in labels}), pa.string())
+    problems: list[Problem] = []
+    for column in dict.fromkeys(columns):
+        if column not in responses.columns:
+            continue
+        values = responses[column].dropna().astype(str).drop_duplicates()
+        arr = pa.array(values.tolist(), pa.string())
+        loose = pc.replace_substring_regex(pc.utf8_lower(arr), r"[^\p{L}\p{N}\p{M}_]+", "")
+        hit = np.asarray(pc.is_in(loose, value_set=squeezed).fill_null(False))
+        shown = str(column).removeprefix("__ident__")
+        for value in values[hit].tolist():
+            where = labels.get(_words(value))
+            if where is None or len(value.strip()) < min_length:
+                continue
+            group, row = where
+            problems.append(
+                Problem(
+                    "identifier_as_group",
+                    label,
+                    row=row,
+                    column=str(named[group]),
+                    params={"identifier_column": shown},
+                )
+            )
+            del labels[_words(value)]
     return problems
 
 

@@ -21,7 +21,14 @@ from dinamika.errors import DinamikaError
 from dinamika.privacy.identifiers import identifier_cells
 from dinamika.privacy.pseudonym import looks_like_identifier
 
-__all__ = ["PrivacyError", "find_leaks", "public_tokens", "secret_cells", "secrets_of"]
+__all__ = [
+    "PrivacyError",
+    "find_leaks",
+    "public_strings",
+    "public_tokens",
+    "secret_cells",
+    "secrets_of",
+]
 
 
 class PrivacyError(DinamikaError):
@@ -70,12 +77,15 @@ class _Page:
         return False
 
 
-def find_leaks(text: str, secrets: Iterable[str]) -> list[str]:
+def find_leaks(text: str, secrets: Iterable[str], public: Iterable[str] = ()) -> list[str]:
     """The secrets that occur in ``text`` as whole values (raw or HTML-escaped).
 
     Embedded images and style sheets are skipped. A secret matches when its words occur in
     the same order with nothing but non-word characters between them, case-insensitively; a
     secret inside a longer word or number does not match (``SD 1`` is not in ``SD 12``).
+    An occurrence inside one of the ``public`` texts (what the report prints whatever the
+    data: school and KKG names, instrument texts) is not a leak: a teacher named "Kartini"
+    is not revealed by the school name "SD Kartini", but "Kartini" printed anywhere else is.
     Linear in the length of the text and the total length of the secrets.
 
     Examples
@@ -86,10 +96,53 @@ def find_leaks(text: str, secrets: Iterable[str]) -> list[str]:
     ['<script>x</script>']
     >>> find_leaks("<p>SD 12</p>", {"SD 1"}), find_leaks("<p>Siti  RAHMA.</p>", {"siti rahma"})
     ([], ['siti rahma'])
+    >>> find_leaks("<td>SD Kartini</td>", {"Kartini"}, public=["SD Kartini"])
+    []
+    >>> find_leaks("<td>SD Kartini</td><td>Kartini</td>", {"Kartini"}, public=["SD Kartini"])
+    ['Kartini']
     """
     body = _STYLE.sub(" ", _DATA_URI.sub(" ", text))
     page = _Page(html.unescape(body))
-    return [s for s in sorted(set(secrets)) if page.contains(_tokens(s))]
+    wanted = {s: _tokens(s) for s in sorted(set(secrets))}
+    found = [s for s, words in wanted.items() if page.contains(words)]
+    if not found:
+        return found
+    hosts = _hosts({s: wanted[s] for s in found}, public)
+    return [s for s in found if not hosts.get(s) or _uncovered(page, wanted[s], hosts[s])]
+
+
+def _hosts(
+    secrets: Mapping[str, list[str]], public: Iterable[str]
+) -> dict[str, list[tuple[list[str], int]]]:
+    """For each secret, the public texts whose words contain its words, with the offset."""
+    by_first: dict[str, list[str]] = {}
+    for s, words in secrets.items():
+        if words:
+            by_first.setdefault(words[0], []).append(s)
+    hosts: dict[str, list[tuple[list[str], int]]] = {}
+    for text in set(public):
+        words = _tokens(text)
+        for i, w in enumerate(words):
+            for s in by_first.get(w, ()):
+                k = len(secrets[s])
+                if words[i : i + k] == secrets[s] and len(words) > k:
+                    hosts.setdefault(s, []).append((words, i))
+    return hosts
+
+
+def _uncovered(page: _Page, needle: list[str], hosts: list[tuple[list[str], int]]) -> bool:
+    """Whether ``needle`` occurs in the page at least once outside every host text."""
+    k = len(needle)
+    for start in page.positions(needle[0]):
+        if page.words[start : start + k] != needle:
+            continue
+        inside = any(
+            start >= off and page.words[start - off : start - off + len(host)] == host
+            for host, off in hosts
+        )
+        if not inside:
+            return True
+    return False
 
 
 def _strings(node: Any) -> Iterator[str]:
@@ -104,7 +157,7 @@ def _strings(node: Any) -> Iterator[str]:
             yield from _strings(v)
 
 
-def public_tokens(survey: Any) -> _Page:
+def public_strings(survey: Any) -> list[str]:
     """Everything a report prints whatever the data: catalogue, instruments, title, labels."""
     from dinamika.i18n import COLUMNS, TEXT
 
@@ -118,7 +171,12 @@ def public_tokens(survey: Any) -> _Page:
     parts += _strings(dict(survey.manifest.get("description") or {}))
     for g in survey.groups:
         parts += [str(v) for v in survey.responses[g].dropna().unique().tolist()]
-    return _Page("\n\x00\n".join(parts))
+    return parts
+
+
+def public_tokens(survey: Any) -> _Page:
+    """:func:`public_strings` tokenized as one page."""
+    return _Page("\n\x00\n".join(public_strings(survey)))
 
 
 def secret_cells(survey: Any, *, min_length: int = 4) -> dict[str, tuple[str, int, str]]:

@@ -26,6 +26,7 @@ __all__ = [
     "PrivacyError",
     "find_leaks",
     "group_means",
+    "public_strings",
     "scrub",
     "secrets_of",
     "suppress",
@@ -381,4 +382,9 @@ def scrub(
     return frame.loc[:, keep]
 
 
-from dinamika.privacy.leaks import PrivacyError, find_leaks, secrets_of  # noqa: E402
+from dinamika.privacy.leaks import (  # noqa: E402
+    PrivacyError,
+    find_leaks,
+    public_strings,
+    secrets_of,
+)

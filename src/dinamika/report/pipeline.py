@@ -24,7 +24,7 @@ from dinamika.data.resources import EXAMPLE_TERMS, default_survey, surveys_dir
 from dinamika.data.survey import load_survey
 from dinamika.errors import UsageError
 from dinamika.i18n import t
-from dinamika.privacy.outputs import PrivacyError, find_leaks, secrets_of
+from dinamika.privacy.outputs import PrivacyError, find_leaks, public_strings, secrets_of
 from dinamika.report.browser import BrowserMissing, find_chromium, print_pdf
 from dinamika.report.params import DEFAULTS, ReportParams
 from dinamika.report.sections.render import ReportView, label_maps
@@ -245,8 +245,10 @@ def report(
         if len(set(terms)) != len(terms):
             raise UsageError(f"the same term is named twice: {', '.join(terms)}")
         secrets: set[str] = set()
+        public: list[str] = []  # printed whatever the data: a secret inside them is no leak
         for s in surveys:
             secrets |= secrets_of(s)
+            public += public_strings(s)
         kind = "term" if len(dirs) == 1 else "trend"
         common = settings.notebook_values()
         examples = [(surveys_dir() / term).resolve() for term in EXAMPLE_TERMS]
@@ -274,7 +276,7 @@ def report(
         html = render_notebook(
             name, params, title=title, lang=lang, progress=progress or _quiet, kernel=kernel
         )
-    leaks = find_leaks(html, secrets)
+    leaks = find_leaks(html, secrets, public)
     if leaks:
         raise PrivacyError(
             f"the report would contain {len(leaks)} identifier or free-text value(s) from the raw "
