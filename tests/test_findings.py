@@ -10,6 +10,7 @@ import pytest
 
 from dinamika.i18n import fmt_num
 from dinamika.report import findings
+from dinamika.report.verdicts import below
 from dinamika.report.view import View
 
 SCALES = ["kepemimpinan", "saling_percaya", "komitmen_kolektif", "dukungan_sekolah"]
@@ -116,6 +117,28 @@ def test_reliability_names_exactly_the_scales_below_the_cut():
     ok = findings.reliability(t.assign(alpha=0.8, omega_total=0.85))
     assert ok.key == "finding_reliability_ok" and ok.numbers["min"] == 0.8
     assert fmt_num(0.8, "id") in _say(ok, "id")
+
+
+@pytest.mark.parametrize(
+    ("alpha", "printed", "low"),
+    [(0.697, "0.70", False), (0.6951, "0.70", False), (0.695, "0.69", True),
+     (0.6949, "0.69", True), (0.70, "0.70", False), (0.7049, "0.70", False)],
+)  # fmt: skip
+def test_reliability_rule_judges_the_printed_value(alpha, printed, low):
+    # the finding never says "below 0.70" of a scale whose table prints 0.70, and the "ok"
+    # finding never quotes a lowest coefficient that prints below its threshold
+    t = pd.DataFrame({"scale": SCALES, "alpha": [alpha, 0.8, 0.9, 0.75], "omega_total": 0.85})
+    assert fmt_num(alpha, "en") == printed
+    f = findings.reliability(t)
+    assert (f.key == "finding_reliability_low") is low
+    assert below(alpha, 0.70, 2) is low
+    for lang in ("id", "en"):
+        said = _say(f, lang)
+        if low:
+            assert f.lists["scales"] == ["kepemimpinan"]
+        else:
+            assert fmt_num(alpha, lang) in said and fmt_num(0.70, lang) in said
+            assert float(printed) >= 0.70
 
 
 @pytest.mark.parametrize("term", ["contoh-2025-1", "contoh-2025-2"])

@@ -37,6 +37,7 @@ from scipy import stats
 from dinamika.privacy.outputs import group_means
 from dinamika.relations.change import term_means
 from dinamika.relations.linking import p_adjust
+from dinamika.report.verdicts import DIGITS, below
 
 __all__ = [
     "RELIABILITY_CUT",
@@ -211,7 +212,12 @@ def reliability(table: pd.DataFrame | None) -> Finding | None:
     if table is None or table.empty:
         return None
     values = table[["alpha", "omega_total"]]
-    low = table.loc[(values < RELIABILITY_CUT).any(axis=1), "scale"]
+    # judged as printed (two digits): a quoted 0.70 is never called "below 0.70"
+    is_low = [
+        below(a, RELIABILITY_CUT, DIGITS["alpha"]) or below(o, RELIABILITY_CUT, DIGITS["omega"])
+        for a, o in zip(table["alpha"], table["omega_total"], strict=True)
+    ]
+    low = table.loc[is_low, "scale"]
     if len(low):
         return Finding(
             key="finding_reliability_low",

@@ -83,7 +83,11 @@ def fit_verdict(cfi: float, tli: float, rmsea: float, srmr: float) -> FitVerdict
 def below(value: float, threshold: float, digits: int) -> bool:
     """Is ``value``, rounded to ``digits`` as the report prints it, below ``threshold``?
 
-    >>> below(0.697, 0.70, 2), below(0.694, 0.70, 2)
-    (False, True)
+    The value is rounded exactly as the report formats it (``f"{value:.{digits}f}"``, the
+    text :func:`dinamika.i18n.fmt_num` prints), so the verdict and the quoted text agree
+    on every boundary, including values such as 0.695 that are stored just below a half.
+
+    >>> below(0.697, 0.70, 2), below(0.694, 0.70, 2), below(0.695, 0.70, 2)
+    (False, True, True)
     """
-    return bool(math.isfinite(value) and round(value, digits) < threshold)
+    return bool(math.isfinite(value) and float(f"{value:.{digits}f}") < threshold)
