@@ -215,7 +215,15 @@ def reliability(
     - Bootstrap: respondents are resampled ``n_boot`` times; each draw's pairwise covariance
       matrix comes from multinomial-weighted sums, all draws of a block in one matrix product.
       Percentile intervals use R's quantile type 7; BCa takes its acceleration from the exact
-      jackknife (leave-one-out sums) and is skipped above 200,000 respondents. With
+      jackknife (leave-one-out sums). Above 200,000 respondents a scale whose answers form at
+      most n/16 distinct patterns is resampled by pattern (each draw's pattern counts are
+      multinomial(n, pattern shares): the same distribution as drawing respondents, in time
+      that does not grow with n, each such scale on its own draws) with BCa from the exact
+      per-pattern jackknife weighted by counts; the other scales share respondent draws
+      streamed in blocks of rows (memory O(draws × p²), time linear in n), with BCa from the
+      per-pattern jackknife up to 200,000 patterns and from the first-order leave-one-out of
+      the sums beyond (said in ``diagnostics``). Up to 200,000 respondents the draws and
+      results are those of the respondent bootstrap described above. With
       ``ordinal=True`` every draw's pair tables are weighted counts too, all draws' polychoric
       likelihoods are maximized together, and the jackknife needs one fit per distinct
       response pattern (BCa skipped when that exceeds 2,000,000 pattern × pair fits).

@@ -19,7 +19,13 @@ from scipy.special import ndtr, ndtri
 from dinamika.psychometrics.reliability.alpha import cov_to_cor
 from dinamika.psychometrics.reliability.moments import pairwise_cor, pairwise_cov
 
-__all__ = ["bca_interval", "boot_covariances", "jackknife_covariances", "percentile_interval"]
+__all__ = [
+    "bca_interval",
+    "boot_covariances",
+    "jackknife_acceleration",
+    "jackknife_covariances",
+    "percentile_interval",
+]
 
 Array = NDArray[np.float64]
 _BLOCK_CELLS = 1 << 22  # ~32 MB of float64 per work block
@@ -172,28 +178,55 @@ def percentile_interval(boot: Array, level: float, cap: float = 1.0) -> tuple[fl
     return float(lo), float(hi)
 
 
+def jackknife_acceleration(
+    jack: Array, cap: float = 1.0, weights: NDArray[np.integer] | None = None
+) -> float:
+    r"""BCa's acceleration :math:`a = \sum d_i^3 / (6 (\sum d_i^2)^{3/2})` from jackknife values.
+
+    :math:`d_i = \bar\theta_{(\cdot)} - \theta_{(i)}`; ``weights`` counts how many respondents
+    each value stands for (one value per answer pattern, weighted by its count). Values above
+    ``cap`` count as ``cap``; NaN when fewer than 2 are finite.
+    """
+    ok = np.isfinite(jack)
+    jk = np.minimum(jack[ok], cap)
+    if len(jk) < 2:
+        return float("nan")
+    if weights is None:
+        d = jk.mean() - jk
+        den = 6.0 * float((d * d).sum()) ** 1.5
+        return float((d**3).sum()) / den if den > 0 else 0.0
+    f = np.asarray(weights, dtype=np.float64)[ok]
+    d = float(f @ jk) / float(f.sum()) - jk
+    den = 6.0 * float(f @ (d * d)) ** 1.5
+    return float(f @ d**3) / den if den > 0 else 0.0
+
+
 def bca_interval(
-    boot: Array, estimate: float, jack: Array, level: float, cap: float = 1.0
+    boot: Array,
+    estimate: float,
+    jack: Array | None,
+    level: float,
+    cap: float = 1.0,
+    weights: NDArray[np.integer] | None = None,
+    accel: float | None = None,
 ) -> tuple[float, float]:
     r"""Bias-corrected and accelerated interval (Efron, 1987).
 
     :math:`z_0 = \Phi^{-1}(\#\{\theta^*_b < \hat\theta\} / B)` (ties count half),
     :math:`a = \sum d_i^3 / (6 (\sum d_i^2)^{3/2})` with :math:`d_i = \bar\theta_{(\cdot)} - \theta_{(i)}`
-    from the jackknife, and the limits are the bootstrap quantiles at
-    :math:`\Phi\big(z_0 + (z_0 + z_\alpha) / (1 - a (z_0 + z_\alpha))\big)`. Replicates
-    (bootstrap and jackknife) above ``cap`` count as ``cap``, so no bound exceeds it; NaN
-    when the estimate or fewer than 2 draws are finite.
+    from the jackknife (:func:`jackknife_acceleration`; ``weights`` counts the respondents each
+    jackknife value stands for), or ``accel`` when given, and the limits are the bootstrap
+    quantiles at :math:`\Phi\big(z_0 + (z_0 + z_\alpha) / (1 - a (z_0 + z_\alpha))\big)`.
+    Replicates (bootstrap and jackknife) above ``cap`` count as ``cap``, so no bound exceeds
+    it; NaN when the estimate or fewer than 2 draws are finite.
     """
     v = _in_range(boot, cap)
-    jk = _in_range(jack, cap)
-    if len(v) < 2 or len(jk) < 2 or not np.isfinite(estimate):
+    a = jackknife_acceleration(jack, cap, weights) if accel is None and jack is not None else accel
+    if len(v) < 2 or a is None or not np.isfinite(a) or not np.isfinite(estimate):
         return float("nan"), float("nan")
     estimate = min(float(estimate), cap)
     prop = (np.sum(v < estimate) + 0.5 * np.sum(v == estimate)) / len(v)
     z0 = float(ndtri(np.clip(prop, 1.0 / (2 * len(v)), 1 - 1.0 / (2 * len(v)))))
-    d = jk.mean() - jk
-    den = 6.0 * float((d * d).sum()) ** 1.5
-    a = float((d**3).sum()) / den if den > 0 else 0.0
     z = ndtri(np.array([(1 - level) / 2, (1 + level) / 2]))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         adj = ndtr(z0 + (z0 + z) / (1 - a * (z0 + z)))

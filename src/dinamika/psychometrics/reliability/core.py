@@ -29,7 +29,7 @@ from dinamika.psychometrics.reliability.moments import ItemMoments, item_moments
 __all__ = ["Estimate", "estimate", "pearson_intervals"]
 
 Interval = tuple[float, float]
-JACKKNIFE_MAX = 200_000  # BCa needs one leave-one-out fit per respondent
+JACKKNIFE_MAX = 200_000  # above: large.py (pattern or streamed draws, no n-respondent jackknife)
 NAN_INTERVAL: Interval = (float("nan"), float("nan"))
 
 
@@ -172,8 +172,14 @@ def pearson_intervals(
     """Bootstrap (percentile, BCa) intervals of alpha and omega for scales sharing respondents.
 
     With ``n_total`` (the number of input rows) all scales share the same draws of respondents;
-    a respondent a scale did not use contributes nothing to that scale's sums.
+    a respondent a scale did not use contributes nothing to that scale's sums. Above
+    ``JACKKNIFE_MAX`` respondents :func:`~dinamika.psychometrics.reliability.large.large_intervals`
+    takes over (draws over answer patterns, or respondent draws streamed in row blocks).
     """
+    if max(n_total or 0, *(len(e.x) for e in ests)) > JACKKNIFE_MAX:
+        from dinamika.psychometrics.reliability.large import large_intervals  # imports core
+
+        return large_intervals(ests, n_total, n_boot, rng, ci)
     specs = [_boot_spec(e, n_total) for e in ests]
     alphas: list[list[NDArray[np.float64]]] = [[] for _ in ests]
     omegas: list[list[NDArray[np.float64]]] = [[] for _ in ests]
@@ -195,22 +201,16 @@ def pearson_intervals(
         o_boot = np.concatenate(omegas[i]) if omegas[i] else None
         if o_boot is not None:
             res["omega_boot"] = percentile_interval(o_boot, ci)
-        if len(est.x) > JACKKNIFE_MAX:
-            est.diagnostics.append(
-                f"BCa intervals were not computed: they need a jackknife over all {len(est.x)} "
-                f"respondents (limit {JACKKNIFE_MAX}); the percentile intervals are reported"
-            )
-        else:
-            x0, obs = _boot_spec(est, None)
-            a_jack: list[NDArray[np.float64]] = []
-            o_jack: list[NDArray[np.float64]] = []
-            for covs, cors in jackknife_covariances(x0, obs):
-                a_jack.append(_alpha.alpha_raw(covs))
-                if est.fit is not None:
-                    o_jack.append(_alpha.one_factor(cors, est.fit.loadings).omega_total)
-            res["alpha_bca"] = bca_interval(a_boot, est.stats["alpha"], np.concatenate(a_jack), ci)
-            if o_boot is not None:
-                res["omega_bca"] = bca_interval(o_boot, est.omega, np.concatenate(o_jack), ci)
+        x0, obs = _boot_spec(est, None)
+        a_jack: list[NDArray[np.float64]] = []
+        o_jack: list[NDArray[np.float64]] = []
+        for covs, cors in jackknife_covariances(x0, obs):
+            a_jack.append(_alpha.alpha_raw(covs))
+            if est.fit is not None:
+                o_jack.append(_alpha.one_factor(cors, est.fit.loadings).omega_total)
+        res["alpha_bca"] = bca_interval(a_boot, est.stats["alpha"], np.concatenate(a_jack), ci)
+        if o_boot is not None:
+            res["omega_bca"] = bca_interval(o_boot, est.omega, np.concatenate(o_jack), ci)
         out.append(res)
     return out
 
