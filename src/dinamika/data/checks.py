@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from dinamika.data.group_names import apply_group_names, similar_names
 from dinamika.data.instruments import Instrument
-from dinamika.data.likert import classify_answers, normalize_label
+from dinamika.data.likert import classify_distinct, normalize_label
 from dinamika.data.validation import Problem
 from dinamika.privacy.pseudonym import looks_like_identifier
 
@@ -30,6 +30,32 @@ GROUP_KEYS = ("school", "kkg", "district", "level")
 def _rows(mask: np.ndarray) -> np.ndarray:
     """Spreadsheet row numbers (header = row 1) of the True cells."""
     return np.flatnonzero(mask) + 2
+
+
+def _codes(values: Any) -> tuple[np.ndarray, int]:
+    """Integer code of each cell (equal texts, equal codes; missing = -1) and the number of
+    distinct texts: one hashed Arrow pass, so checks compare integers instead of strings."""
+    enc = pc.dictionary_encode(_strings(values))
+    codes = np.asarray(pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False))
+    return codes.astype(np.int64, copy=False), len(enc.dictionary)
+
+
+def _first_of(codes: np.ndarray, k: int) -> np.ndarray:
+    """Position of the first cell of each code 0..k-1."""
+    first = np.full(k, len(codes), dtype=np.int64)
+    seen, at = np.unique(codes, return_index=True)
+    first[seen[seen >= 0]] = at[seen >= 0]
+    return first
+
+
+def _text_column(values: pd.Series) -> Any:
+    """A text column for a new frame: its Arrow array as is (no round trip through Python
+    objects), or the object array pandas infers the same ``str`` column from."""
+    dtype = values.dtype
+    arrow = isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+    if arrow and dtype.na_value is not pd.NA and values.notna().any():
+        return values.array
+    return values.to_numpy()
 
 
 def _require(frame: pd.DataFrame, label: str, columns: list[str]) -> list[Problem]:
@@ -85,16 +111,20 @@ def _lost_digits(ids: pd.Series, label: str, column: str) -> list[Problem]:
 
 def _items(
     frame: pd.DataFrame, label: str, instrument: Instrument, extra: Mapping[str, int] | None
-) -> tuple[dict[str, np.ndarray], list[Problem]]:
-    codes: dict[str, np.ndarray] = {}
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """The item codes as one float block (NaN = missing or invalid), in instrument order."""
+    ids = list(instrument.item_ids)
+    block = np.full((len(ids), len(frame)), np.nan)  # pandas' own layout: one row per column
+    position = {item_id: j for j, item_id in enumerate(ids)}
     problems: list[Problem] = []
     for item in instrument.items:
         if item.id not in frame.columns:
             continue
-        values, status = classify_answers(frame[item.id], item.response_scale, extra)
-        codes[item.id] = values
-        bad = status != ""
+        values, index, status_of = classify_distinct(frame[item.id], item.response_scale, extra)
+        block[position[item.id]] = values
+        bad = (status_of != "")[index]
         if bad.any():
+            status = status_of[index]
             scale = item.response_scale
             allowed = " / ".join(scale.labels[c]["id"] for c in range(scale.min, scale.max + 1))
             raw = frame[item.id].to_numpy(dtype=object)
@@ -109,7 +139,7 @@ def _items(
                         params={"min": scale.min, "max": scale.max, "allowed": allowed},
                     )
                 )
-    return codes, problems
+    return pd.DataFrame(block.T, columns=ids, copy=False), problems
 
 
 def _ignored(spec: Mapping[str, Any]) -> set[str]:
@@ -184,7 +214,7 @@ def check_responses(
 
     ids, found = _ids(frame, label, id_col)
     problems += found + _duplicates(ids, label, id_col) + _lost_digits(ids, label, id_col)
-    out = pd.DataFrame({"teacher": ids.to_numpy()})
+    out = pd.DataFrame({"teacher": _text_column(ids)})
     for key, col in groups.items():
         if col not in frame.columns:
             continue
@@ -195,16 +225,13 @@ def check_responses(
         ]
         vals = apply_group_names(vals, (group_names or {}).get(key, {}))
         problems += _similar_groups(vals, label, col, checked)
-        out[key] = vals.replace("", np.nan).to_numpy()
+        out[key] = _text_column(vals.replace("", np.nan))
     for col in [*identifiers, *extra_idents]:
         if col in frame.columns and col != id_col:
-            out[f"__ident__{col}"] = frame[col].astype(str).to_numpy()
+            out[f"__ident__{col}"] = _text_column(frame[col].astype(str))
 
-    codes, found = _items(frame, label, instrument, spec.get("labels"))
+    item_frame, found = _items(frame, label, instrument, spec.get("labels"))
     problems += found
-    item_frame = pd.DataFrame(
-        {i: codes.get(i, np.full(len(frame), np.nan)) for i in instrument.item_ids}
-    )
     out = pd.concat([out, item_frame], axis=1)
     problems += _answer_counts(item_frame, label, instrument, float(spec.get("min_answered", 0.5)))
     return out, problems
@@ -214,9 +241,12 @@ def _similar_groups(
     vals: pd.Series, label: str, column: str, checked: frozenset[str]
 ) -> list[Problem]:
     """A warning for each pair of group names that probably name one group."""
-    first = pd.Series(np.arange(len(vals)) + 2, index=vals.index).groupby(vals.to_numpy()).min()
-    first = first.drop("", errors="ignore")
-    pairs = similar_names(first.index)
+    enc = pc.dictionary_encode(_strings(vals))  # distinct names and each cell's code
+    codes = np.asarray(pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False))
+    rows = _first_of(codes.astype(np.int64), len(enc.dictionary)) + 2
+    first = dict(zip(enc.dictionary.to_pylist(), rows.tolist(), strict=True))
+    first.pop("", None)
+    pairs = similar_names(first)
     return [
         Problem(
             "similar_groups",
@@ -281,7 +311,9 @@ def _strings(values: Any) -> pa.Array:
     else:
         seq = list(values) if isinstance(values, set | frozenset) else values
         out = pa.array(np.asarray(seq, dtype=object), type=pa.string())
-    return out.cast(pa.string())
+    if isinstance(out, pa.ChunkedArray):
+        out = out.combine_chunks()
+    return out.cast(pa.large_string())  # pandas' own string type: no copy
 
 
 def _isin(values: pd.Series, allowed: Collection[str]) -> np.ndarray:
@@ -290,13 +322,58 @@ def _isin(values: pd.Series, allowed: Collection[str]) -> np.ndarray:
     return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def _teacher_mismatch(
+    lesson: pd.Series, teacher: pd.Series, label: str, column: str
+) -> list[Problem]:
+    """One lesson, one teacher: rows naming another teacher than the lesson's first row."""
+    first_teacher = teacher.groupby(lesson).transform("first")
+    first_row = pd.Series(np.arange(len(lesson)) + 2).groupby(lesson.to_numpy()).transform("min")
+    return [
+        Problem(
+            "teacher_mismatch",
+            label,
+            row=int(i) + 2,
+            column=column,
+            value=teacher.iloc[i],
+            params={
+                "lesson": lesson.iloc[i],
+                "other": first_teacher.iloc[i],
+                "other_row": int(first_row.iloc[i]),
+            },
+        )
+        for i in np.flatnonzero((teacher != first_teacher).to_numpy())
+    ]
+
+
+def _too_many_observers(
+    lesson: pd.Series, observer: pd.Series, regular: np.ndarray, label: str, column: str
+) -> list[Problem]:
+    """Lessons rated by more than two regular observers."""
+    per_lesson = observer[regular].groupby(lesson[regular]).nunique()
+    return [
+        Problem(
+            "too_many_observers",
+            label,
+            row=int(np.flatnonzero((lesson == les).to_numpy())[0]) + 2,
+            column=column,
+            value=str(les),
+            params={"found": int(n)},
+        )
+        for les, n in per_lesson[per_lesson > 2].items()
+    ]
+
+
 def check_observations(
     frame: pd.DataFrame,
     spec: Mapping[str, Any],
     instrument: Instrument,
     known: Collection[str] | None,
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Validate lesson observations: ids, observer pairs, ratings within the rubric."""
+    """Validate lesson observations: ids, observer pairs, ratings within the rubric.
+
+    The pair checks compare integer codes of lessons, teachers and observers; a file that
+    fails one is gone through again with the string operations that name each wrong row.
+    """
     label = str(spec["file"])
     cols = {k: str(spec[k]) for k in ("lesson", "teacher", "observer")}
     problems = _require(frame, label, [*cols.values(), *instrument.item_ids])
@@ -308,53 +385,33 @@ def check_observations(
     teacher, p2 = _ids(frame, label, cols["teacher"])
     observer, p3 = _ids(frame, label, cols["observer"])
     problems += p1 + p2 + p3 + _unknown_teachers(teacher, known, label, cols["teacher"])
-    problems += _duplicates(
-        lesson + "\x1f" + observer, label, cols["observer"], code="duplicate_rating", lesson=lesson
-    )
-    # one lesson, one teacher
-    first_teacher = teacher.groupby(lesson).transform("first")
-    first_row = pd.Series(np.arange(len(frame)) + 2).groupby(lesson.to_numpy()).transform("min")
-    for i in np.flatnonzero((teacher != first_teacher).to_numpy()):
-        problems.append(
-            Problem(
-                "teacher_mismatch",
-                label,
-                row=int(i) + 2,
-                column=cols["teacher"],
-                value=teacher.iloc[i],
-                params={
-                    "lesson": lesson.iloc[i],
-                    "other": first_teacher.iloc[i],
-                    "other_row": int(first_row.iloc[i]),
-                },
-            )
+    lc, n_lessons = _codes(lesson)
+    oc, n_observers = _codes(observer)
+    tc, _ = _codes(teacher)
+    pair = lc * max(n_observers, 1) + oc  # one code per (lesson, observer)
+    if pd.Series(pair).duplicated().any():
+        problems += _duplicates(
+            lesson + "\x1f" + observer,
+            label,
+            cols["observer"],
+            code="duplicate_rating",
+            lesson=lesson,
         )
+    if (tc != tc[_first_of(lc, n_lessons)[lc]]).any():  # one lesson, one teacher
+        problems += _teacher_mismatch(lesson, teacher, label, cols["teacher"])
     special = {str(spec[k]) for k in ("master", "consensus") if spec.get(k)}
-    regular = ~observer.isin(special)
-    per_lesson = observer[regular].groupby(lesson[regular]).nunique()
-    for les, n in per_lesson[per_lesson > 2].items():
-        row = int(np.flatnonzero((lesson == les).to_numpy())[0]) + 2
-        problems.append(
-            Problem(
-                "too_many_observers",
-                label,
-                row=row,
-                column=cols["lesson"],
-                value=str(les),
-                params={"found": int(n)},
-            )
-        )
-    codes, found = _items(frame, label, instrument, spec.get("labels"))
+    regular = ~_isin(observer, special)
+    rated = np.bincount(pd.unique(pair[regular]) // max(n_observers, 1), minlength=n_lessons)
+    if (rated > 2).any():
+        problems += _too_many_observers(lesson, observer, regular, label, cols["lesson"])
+    items, found = _items(frame, label, instrument, spec.get("labels"))
     problems += found
     out = pd.DataFrame(
         {
-            "lesson": lesson.to_numpy(),
-            "teacher": teacher.to_numpy(),
-            "observer": observer.to_numpy(),
+            "lesson": _text_column(lesson),
+            "teacher": _text_column(teacher),
+            "observer": _text_column(observer),
         }
-    )
-    items = pd.DataFrame(
-        {i: codes.get(i, np.full(len(frame), np.nan)) for i in instrument.item_ids}
     )
     return pd.concat([out, items], axis=1), problems
 
@@ -375,7 +432,7 @@ def check_interviews(
     problems += found + _unknown_teachers(teacher, known, label, cols["teacher"])
     themes = frame[cols["theme"]].astype(str).str.strip().str.upper()
     codebook = instrument.codebook
-    for i in np.flatnonzero((~themes.isin(list(codebook))).to_numpy()):
+    for i in np.flatnonzero(~_isin(themes, list(codebook))):
         problems.append(
             Problem(
                 "unknown_theme",
@@ -389,13 +446,11 @@ def check_interviews(
     stance_of = {normalize_label(code): code for code in instrument.stances}
     for code, labels in instrument.stances.items():
         stance_of.update({normalize_label(t): code for t in labels.values()})
-    index, typed = pd.factorize(frame[cols["stance"]], use_na_sentinel=False)
+    typed = pc.dictionary_encode(pc.fill_null(_strings(frame[cols["stance"]]), "nan"))
+    known_stance = [stance_of.get(normalize_label(v), "") for v in typed.dictionary.to_pylist()]
     stances = pd.Series(
-        np.array([stance_of.get(normalize_label(v), "") for v in typed.tolist()], dtype=object)[
-            index
-        ],
+        pd.array(pa.array(known_stance, type=pa.string()).take(typed.indices), dtype="str"),
         index=frame.index,
-        dtype="str",
     )
     for i in np.flatnonzero((stances == "").to_numpy()):
         problems.append(
@@ -409,6 +464,10 @@ def check_interviews(
             )
         )
     out = pd.DataFrame(
-        {"teacher": teacher.to_numpy(), "theme": themes.to_numpy(), "stance": stances.to_numpy()}
+        {
+            "teacher": _text_column(teacher),
+            "theme": _text_column(themes),
+            "stance": _text_column(stances),
+        }
     )
     return out, problems

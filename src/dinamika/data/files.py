@@ -210,7 +210,7 @@ def _read_csv_arrow(
             read_options=pcsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types=dict.fromkeys(names, pa.large_string()),  # pandas' own
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),

@@ -56,7 +56,8 @@ _ABBREV = (
     ("kelompok kerja guru", "kkg"), ("musyawarah guru mata pelajaran", "mgmp"),
     ("kkg gugus", "gugus"), ("gugus kkg", "gugus"),
 )  # fmt: skip
-_ABBREV_RE = [(re.compile(rf"\b{a}\b"), b) for a, b in _ABBREV]
+#: (phrase, pattern, short form); a pattern is tried only when its phrase occurs in the text
+_ABBREV_RE = [(a, re.compile(rf"\b{a}\b"), b) for a, b in _ABBREV]
 
 
 def group_key(name: object) -> str:
@@ -75,14 +76,18 @@ def group_key(name: object) -> str:
     """
     if name is None or (isinstance(name, float) and name != name):
         return ""
-    text = unicodedata.normalize("NFKD", str(name).replace("\u00a0", " "))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = str(name).replace("\u00a0", " ")
+    if not text.isascii():  # ASCII has nothing to decompose
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold()
     text = text.replace("’", "").replace("'", "")  # Al-Ma'arif = Al-Maarif
     text = _SPLIT.sub(" ", _PUNCT.sub(" ", text))
     words = [str(int(w)) if w.isdigit() else str(_ROMAN.get(w, w)) for w in text.split()]
     text = " ".join(words)
-    for pattern, short in _ABBREV_RE:
-        text = pattern.sub(short, text)
+    for phrase, pattern, short in _ABBREV_RE:
+        if phrase in text:
+            text = pattern.sub(short, text)
     return _SPACE.sub(" ", text).strip()
 
 

@@ -7,10 +7,12 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dinamika.data.instruments import ResponseScale
 
-__all__ = ["MISSING_MARKERS", "classify_answers", "normalize_label"]
+__all__ = ["MISSING_MARKERS", "classify_answers", "classify_distinct", "normalize_label"]
 
 #: Typed values that mean "not answered" (after normalization).
 MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", "-", ".", "tidak menjawab", "no answer"})
@@ -41,6 +43,19 @@ def label_map(scale: ResponseScale, extra: Mapping[str, int] | None = None) -> d
     return out
 
 
+def _factorize(values: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """``pd.factorize(values, use_na_sentinel=False)``; one Arrow pass for Arrow text columns."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow" and not values.hasnans:
+        arr = pa.array(values.array)
+        enc = pc.dictionary_encode(
+            arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        )
+        return np.asarray(enc.indices.to_numpy(zero_copy_only=False)), enc.dictionary.to_pylist()
+    index, uniques = pd.factorize(values, use_na_sentinel=False)
+    return index, uniques.tolist()
+
+
 def classify_answers(
     values: pd.Series, scale: ResponseScale, extra: Mapping[str, int] | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -54,13 +69,22 @@ def classify_answers(
         ``""`` valid or missing; otherwise the problem code (``out_of_range``,
         ``unknown_answer``, ``non_numeric``).
     """
+    codes, index, status_of = classify_distinct(values, scale, extra)
+    return codes, status_of[index]
+
+
+def classify_distinct(
+    values: pd.Series, scale: ResponseScale, extra: Mapping[str, int] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`classify_answers` with the status per distinct value: ``codes`` per cell,
+    ``index`` (each cell's distinct value) and ``status_of`` (per distinct value)."""
     labels = label_map(scale, extra)
     # Each distinct typed value is classified once (a handful per column); the cells get their
     # code and status by indexing with the factorized column, so no Python runs per row.
-    index, uniques = pd.factorize(values, use_na_sentinel=False)
+    index, uniques = _factorize(values)
     code_of = np.full(len(uniques), np.nan)
     status_of = np.full(len(uniques), "", dtype=object)
-    for k, raw in enumerate(uniques.tolist()):
+    for k, raw in enumerate(uniques):
         norm = normalize_label(raw)
         if norm in MISSING_MARKERS:
             continue
@@ -80,4 +104,4 @@ def classify_answers(
             status_of[k] = "unknown_answer"
         else:
             status_of[k] = "non_numeric"
-    return code_of[index], status_of[index]
+    return code_of[index], index, status_of

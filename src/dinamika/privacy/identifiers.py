@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dinamika.data.validation import Problem
-from dinamika.privacy.pseudonym import looks_like_identifier, pseudonymize
+from dinamika.privacy.pseudonym import _arrow_text, looks_like_identifier, pseudonymize
 
 __all__ = [
     "MASK",
@@ -56,17 +56,56 @@ def _has_identifier(value: str) -> bool:
     return False
 
 
+def _texts(values: pd.Series) -> pa.Array:
+    """A column as Arrow strings (``astype(str)``, missing as ``"nan"``)."""
+    return pc.fill_null(_arrow_text(values.astype(str)), "nan")
+
+
+def _where(mask: pa.Array) -> np.ndarray:
+    return np.flatnonzero(np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool))
+
+
+def _non_ascii(texts: pa.Array) -> pa.Array:
+    return pc.invert(pc.string_is_ascii(texts))
+
+
+def _each_distinct(texts: pa.Array, at: np.ndarray, test: Callable[[str], bool]) -> np.ndarray:
+    """``test`` of the texts at positions ``at``, called once per distinct text."""
+    sub = pc.dictionary_encode(texts.take(at))
+    found = np.asarray([test(v) for v in sub.dictionary.to_pylist()], dtype=bool)
+    return found[np.asarray(sub.indices.to_numpy(zero_copy_only=False), dtype=np.intp)]
+
+
+def _identifier_hits(texts: pa.Array) -> np.ndarray:
+    """:func:`_has_identifier` of each text. Only texts with an ``@`` (e-mail), nine or more
+    digits (the shortest phone number) or non-ASCII characters (Unicode digits) can match;
+    only those reach the regular expressions, once per distinct text."""
+    maybe = pc.or_(pc.match_substring(texts, "@"), pc.match_substring_regex(texts, _NINE_DIGITS))
+    at = _where(pc.or_(maybe, _non_ascii(texts)))
+    hit = np.zeros(len(texts), dtype=bool)
+    if at.size:
+        hit[at] = _each_distinct(texts, at, _has_identifier)
+    return hit
+
+
 def identifier_cells(values: pd.Series) -> np.ndarray:
     """True for cells that hold an e-mail, a 15–18 digit official number or a phone number.
+
+    Vectorized: only cells with an ``@``, nine or more digits or non-ASCII characters reach
+    the regular expressions, each distinct value once.
 
     >>> identifier_cells(pd.Series(["SDN 1", "Siti 19850101 201001 2 000", "a@b.id",
     ...                             "0812-3456-7890", "KKG 3", "2024"])).tolist()
     [False, True, True, True, False, False]
     """
-    text = values.astype(str).to_numpy(dtype=object)
-    uniq, inverse = np.unique(text, return_inverse=True)
-    hit = np.fromiter((_has_identifier(str(v)) for v in uniq), dtype=bool, count=uniq.size)
-    return hit[inverse]
+    return _identifier_hits(_texts(values))
+
+
+#: at least nine ASCII digits anywhere
+_NINE_DIGITS = r"[0-9](?:[^0-9]*[0-9]){8}"
+#: ``_NAME`` for ASCII texts in RE2 syntax (``[^\W\d_]`` is a letter, ``\w`` [A-Za-z0-9_];
+#: Python's ``$`` also matches before a final newline)
+_NAME_ASCII = r"^[A-Za-z][A-Za-z0-9_'.\-]*(?: [A-Za-z][A-Za-z0-9_'.\-]*){1,5}\n?$"
 
 
 def looks_like_names(values: pd.Series) -> bool:
@@ -81,7 +120,14 @@ def looks_like_names(values: pd.Series) -> bool:
     text = text[text != ""]
     if text.empty:
         return False
-    return bool(text.str.match(_NAME).mean() >= 0.6)
+    texts = _texts(text)
+    named = np.asarray(
+        pc.match_substring_regex(texts, _NAME_ASCII).to_numpy(zero_copy_only=False), dtype=bool
+    )
+    other = _where(_non_ascii(texts))  # Unicode letters: Python's own regular expression
+    if other.size:
+        named[other] = _each_distinct(texts, other, lambda v: bool(_NAME.match(v)))
+    return bool(named.mean() >= 0.6)
 
 
 def id_identifier_kind(column: str, ids: pd.Series) -> str | None:
@@ -94,15 +140,22 @@ def id_identifier_kind(column: str, ids: pd.Series) -> str | None:
     True
     """
     text = ids.fillna("").astype(str).str.strip()
-    if text.str.contains(_EMAIL).any():
+    texts = _texts(text)
+    mails = _where(pc.match_substring(texts, "@"))  # an e-mail address has one
+    if mails.size and _each_distinct(texts, mails, lambda v: bool(_EMAIL.search(v))).any():
         return "e-mail addresses"
-    hits = identifier_cells(text)
-    if hits.any():
-        digits = text[hits].str.replace(r"\D", "", regex=True)
-        return "NIP/NIK/NUPTK numbers" if (digits.str.len() >= 15).any() else "phone numbers"
+    hit = _identifier_hits(texts)
+    if hit.any():
+        found = texts.filter(pa.array(hit))
+        digits = _each_distinct(found, np.arange(len(found)), _fifteen_digits)
+        return "NIP/NIK/NUPTK numbers" if digits.any() else "phone numbers"
     if looks_like_identifier(column) or looks_like_names(text):
         return "names"
     return None
+
+
+def _fifteen_digits(value: str) -> bool:
+    return len(re.sub(r"\D", "", value)) >= 15
 
 
 def guard_groups(
