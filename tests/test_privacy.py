@@ -197,3 +197,22 @@ def test_group_means_nested_and_crossed():
     assert "kkg" not in t2["school"].columns
     assert t2["school"]["suppressed"].tolist() == [True, True, False]
     assert t2["kkg"]["n"].tolist() == [8, 7]
+
+
+def test_identifier_detection_vectorized_equals_per_value() -> None:
+    """identifier_cells / looks_like_names look at candidates only; same answer as per value."""
+    import random
+
+    from dinamika.privacy import identifiers as ident
+
+    pool = ["SDN 1", "Siti 19850101 201001 2 000", "a@b.id", "0812-3456-7890", "KKG 3", "2024",
+            "+6281234567890", "٠٨١٢٣٤٥٦٧٨٩٠", "Siti Rahma", "Budi Santoso", "Ani", "José María",
+            "Nguyễn Văn A", "O'Neil Smith", "x_y z", "1abc def", "12345678 9", "@@", "",
+            "Siti 0812 3456 789", "1234567890123456", "G001"]  # fmt: skip
+    rng = random.Random(1)
+    for _ in range(200):
+        cells = pd.Series(rng.sample(pool, rng.randint(1, len(pool))))
+        want = [ident._has_identifier(v) for v in cells]
+        assert ident.identifier_cells(cells).tolist() == want
+        named = [bool(ident._NAME.match(v.strip())) for v in cells if v.strip()]
+        assert ident.looks_like_names(cells) == (bool(named) and sum(named) / len(named) >= 0.6)

@@ -148,7 +148,7 @@ def normalize_identifiers(values: pa.Array) -> pa.Array:
         return out
     typed = pc.dictionary_encode(values.filter(other))
     done = [_SPACES.sub(" ", v).strip().casefold() for v in typed.dictionary.to_pylist()]
-    fixed = pa.array(done, type=pa.string()).take(typed.indices)
+    fixed = pa.array(done, type=out.type).take(typed.indices)
     return pc.replace_with_mask(out, other, fixed)
 
 
