@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,7 +44,7 @@ def label_map(scale: ResponseScale, extra: Mapping[str, int] | None = None) -> d
     return out
 
 
-def _factorize(values: pd.Series) -> tuple[np.ndarray, list[object]]:
+def _factorize(values: pd.Series) -> tuple[np.ndarray, list[Any]]:
     """``pd.factorize(values, use_na_sentinel=False)``; one Arrow pass for Arrow text columns."""
     dtype = values.dtype
     if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow" and not values.hasnans:
