@@ -218,3 +218,45 @@ def test_continuous_outcome_in_wlsmv_is_a_clear_error() -> None:
     with pytest.raises(UsageError, match="estimator='ML'") as err:
         dinamika.cfa("a =~ i1 + i2 + i3\nb =~ i4 + i5 + i6\ny ~ a", d, estimator="WLSMV")
     assert "['y']" in str(err.value) and "continuous" in str(err.value)
+
+
+def test_nacov_accumulated_in_row_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NACOV streams the transformed case-wise scores in row blocks: any block size, same Gamma."""
+    from dinamika.psychometrics.cfa import ordinal
+
+    rng = np.random.default_rng(5)
+    lat = rng.normal(size=(700, 1)) + rng.normal(size=(700, 6))
+    x = np.digitize(lat, [-1.0, 0.0, 1.0]).astype(float)
+    x[:, 0] = np.minimum(x[:, 0], 1)  # items with different numbers of categories
+    x[rng.random(x.shape) < 0.05] = np.nan
+    codes, nlev = recode_ordinal([x], [f"v{i}" for i in range(6)])
+    whole = ordinal_stats(codes[0], nlev)
+    monkeypatch.setattr(ordinal, "_block_rows", lambda npair: 37)
+    blocks = ordinal_stats(codes[0], nlev)
+    np.testing.assert_allclose(blocks.nacov, whole.nacov, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(blocks.cor, whole.cor)
+
+
+def test_scaled_shifted_traces_equal_the_explicit_u_gamma() -> None:
+    """tr(U Gamma) and tr((U Gamma)^2) from the identities equal the explicit moments² form."""
+    from dinamika.psychometrics.cfa.wls import _scaled_shifted
+
+    rng = np.random.default_rng(2)
+    jac = [rng.normal(size=(15, 4)), rng.normal(size=(15, 4))]
+    w = [rng.uniform(0.5, 2.0, 15), rng.uniform(0.5, 2.0, 15)]
+    gamma = []
+    for _ in range(2):
+        a = rng.normal(size=(15, 15))
+        gamma.append(a @ a.T / 15 + np.eye(15))
+    fg = [0.4, 0.6]
+    big_d = np.vstack(jac)
+    big_w = np.concatenate([f * wg for f, wg in zip(fg, w, strict=True)])
+    big_g = np.zeros((30, 30))
+    big_g[:15, :15], big_g[15:, 15:] = gamma[0] / fg[0], gamma[1] / fg[1]
+    wd = big_w[:, None] * big_d
+    ug = big_w[:, None] * big_g - wd @ np.linalg.solve(big_d.T @ wd, wd.T @ big_g)
+    tr1, tr2 = np.trace(ug), np.sum(ug * ug.T)
+    df, t = 20, 31.5
+    a = np.sqrt(df / tr2)
+    got = _scaled_shifted(jac, w, gamma, fg, t, df)
+    np.testing.assert_allclose(got, (a * t + df - a * tr1, 1 / a, df - a * tr1), rtol=1e-12)

@@ -87,24 +87,45 @@ def _jacobian(model: Model, g: int, mats: dict[str, Array], th_item: Array) -> A
     return jac
 
 
+def _dwg(jac: list[Array], w: list[Array], gamma: list[Array]) -> list[Array]:
+    """``C_g = D_g' W_g Gamma_g`` per group (parameters × moments): one product with Gamma."""
+    return [(wg[:, None] * jg).T @ gm for jg, wg, gm in zip(jac, w, gamma, strict=True)]
+
+
 def _scaled_shifted(
-    jac: list[Array], w: list[Array], gamma: list[Array], fg: list[float], t: float, df: int
+    jac: list[Array],
+    w: list[Array],
+    gamma: list[Array],
+    fg: list[float],
+    t: float,
+    df: int,
+    dwg: list[Array] | None = None,
 ) -> tuple[float, float, float]:
-    """(T*, scaling factor 1/a, shift) of the scaled-shifted statistic."""
+    """(T*, scaling factor 1/a, shift) of the scaled-shifted statistic.
+
+    With groups stacked (W = diag(f_g W_g), G = diag(Gamma_g / f_g), M = W D, A = D' M and
+    C = M' G, i.e. ``C_g = D_g' W_g Gamma_g``), ``U G = W G - M A^-1 C``, so
+
+        tr(U G)     = tr(W G) - tr(A^-1 C M)
+        tr((U G)^2) = tr(W G W G) - 2 tr(A^-1 C W C') + tr((A^-1 C M)^2)
+
+    — one product with Gamma (``dwg``, shared with the sandwich) and no moments × moments
+    product.
+    """
     big_d = np.vstack(jac)
     big_w = np.concatenate([f * wg for f, wg in zip(fg, w, strict=True)])
-    blocks = [gm / f for f, gm in zip(fg, gamma, strict=True)]
-    size = sum(b.shape[0] for b in blocks)
-    big_g = np.zeros((size, size))
-    o = 0
-    for b in blocks:
-        big_g[o : o + len(b), o : o + len(b)] = b
-        o += len(b)
-    wd = big_w[:, None] * big_d
-    a_mat = big_d.T @ wd
-    ug = big_w[:, None] * big_g - wd @ np.linalg.solve(a_mat, wd.T @ big_g)
-    tr1 = float(np.trace(ug))
-    tr2 = float(np.sum(ug * ug.T))
+    m = big_w[:, None] * big_d
+    a_mat = big_d.T @ m
+    c = np.hstack(_dwg(jac, w, gamma) if dwg is None else dwg)
+    a_inv_c = np.linalg.solve(a_mat, c)
+    cm = a_inv_c @ m
+    tr_wg = sum(float(wg @ np.diag(gm)) for wg, gm in zip(w, gamma, strict=True))
+    tr_wgwg = sum(
+        float(np.sum((wg[:, None] * gm) * (gm * wg[None, :])))
+        for wg, gm in zip(w, gamma, strict=True)
+    )
+    tr1 = tr_wg - float(np.trace(cm))
+    tr2 = tr_wgwg - 2.0 * float(np.sum(a_inv_c * (c * big_w[None, :]))) + float(np.sum(cm * cm.T))
     if df <= 0 or tr2 <= 0:  # saturated model: nothing to scale
         return t, math.nan, math.nan
     a = math.sqrt(df / tr2)
@@ -273,10 +294,9 @@ def _fit_wlsmv(
         message = f"no convergence in {max_iter} iterations"
     jac = [_jacobian(mod, g + 1, mats_all[g], th_item) for g in range(ngr)]
     a_mat = sum(fg[g] * jac[g].T @ (w[g][:, None] * jac[g]) for g in range(ngr))
-    b_mat = sum(
-        fg[g] * jac[g].T @ (w[g][:, None] * ostats[g].nacov * w[g][None, :]) @ jac[g]
-        for g in range(ngr)
-    )
+    gam = [st.nacov for st in ostats]
+    dwg = _dwg(jac, w, gam)  # D' W Gamma per group, shared by the sandwich and the test
+    b_mat = sum(fg[g] * dwg[g] @ (w[g][:, None] * jac[g]) for g in range(ngr))
     a_inv = np.linalg.pinv(np.asarray(a_mat))
     vcov = a_inv @ b_mat @ a_inv / (ntot - ngr)
     se = np.sqrt(np.clip(np.diag(vcov), 0, None))
@@ -284,8 +304,7 @@ def _fit_wlsmv(
     nmom = len(svec[0])
     df = ngr * nmom - mod.npar
     chisq = ntot * fval
-    gam = [st.nacov for st in ostats]
-    chisq_s, scale, shift = _scaled_shifted(jac, w, gam, fg, chisq, df)
+    chisq_s, scale, shift = _scaled_shifted(jac, w, gam, fg, chisq, df, dwg)
     nth = len(th_item)
     tb = ntot * sum(cw[g] * float(svec[g][nth:] @ (w[g][nth:] * svec[g][nth:])) for g in range(ngr))
     dfb = ngr * (nmom - nth)
