@@ -216,3 +216,23 @@ def test_identifier_detection_vectorized_equals_per_value() -> None:
         assert ident.identifier_cells(cells).tolist() == want
         named = [bool(ident._NAME.match(v.strip())) for v in cells if v.strip()]
         assert ident.looks_like_names(cells) == (bool(named) and sum(named) / len(named) >= 0.6)
+
+
+def test_secret_values_of_a_column_vectorized_equal_per_value() -> None:
+    """secret_cells' one-pass selection equals the per-value rule, order of first appearance."""
+    import random
+
+    from dinamika.privacy.leaks import _guarded, _worth_guarding
+
+    pool = ["1234", "12.345", "1,234,567", "12345678", "abc", "Guru yang sangat baik sekali",
+            "<b>x</b>", "a@b.id", "0812-3456-7890", "NIP 198501", "Catatan", "١٢٣٤٥", "Ibu Śiti",
+            "komentar panjang dengan spasi", "", "nan", "٠٨١٢٣٤٥٦٧٨", "Ａｂｃｄ ｅｆｇｈ ｉｊｋｌｍｎｏ"]  # fmt: skip
+    rng = random.Random(7)
+    for _ in range(100):
+        cells = pd.Series([rng.choice(pool) for _ in range(rng.randint(1, 40))])
+        for identifying in (True, False):
+            kept, first = _worth_guarding(cells, identifying, 4)
+            distinct = list(dict.fromkeys(cells))
+            want = [v for v in distinct if _guarded(v, identifying, 4)]
+            assert kept.to_pylist() == want
+            assert first.tolist() == [cells.tolist().index(v) for v in want]

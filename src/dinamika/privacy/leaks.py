@@ -17,9 +17,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from dinamika.errors import DinamikaError
 from dinamika.privacy.identifiers import identifier_cells
-from dinamika.privacy.pseudonym import looks_like_identifier
+from dinamika.privacy.pseudonym import _arrow_text, looks_like_identifier
 
 __all__ = [
     "PrivacyError",
@@ -179,21 +184,40 @@ def public_tokens(survey: Any) -> _Page:
     return _Page("\n\x00\n".join(public_strings(survey)))
 
 
-def secret_cells(survey: Any, *, min_length: int = 4) -> dict[str, tuple[str, int, str]]:
-    """Every secret value of a term's raw files with where it first occurs (file, row, column).
+class _Secrets:
+    """Secret values of a term in the order met, each with the column it was met in: Arrow
+    chunks, concatenated and de-duplicated (first occurrence wins) in one pass."""
 
-    Read from the raw files named in the manifest: the id columns (teacher, lesson, observer),
-    the declared identifiers, columns that look like identifiers, and every column that is not
-    an item, a group or a coded column (free text). Left out: values shorter than
-    ``min_length``, plain numbers shorter than 8 digits, and free-text values whose whole word
-    sequence the report prints anyway (a comment reading "Komitmen kolektif" is a scale's
-    name); identifier values are always kept.
-    """
+    def __init__(self) -> None:
+        self.values: list[pa.Array] = []
+        self.rows: list[np.ndarray] = []
+        self.where: list[tuple[str, str]] = []
+
+    def add(self, values: pa.Array, rows: np.ndarray, label: str, column: str) -> None:
+        if len(values):
+            self.values.append(values.cast(pa.large_string()))
+            self.rows.append(np.asarray(rows, dtype=np.int64))
+            self.where.append((label, column))
+
+    def first(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Distinct values in order of first occurrence, their chunk and row."""
+        if not self.values:
+            return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        values = pa.concat_arrays(self.values)
+        chunk = np.repeat(np.arange(len(self.values)), [len(v) for v in self.values])
+        rows = np.concatenate(self.rows)
+        codes = pc.dictionary_encode(values).indices.to_numpy(zero_copy_only=False)
+        _, first = np.unique(np.asarray(codes), return_index=True)
+        keep = np.sort(first)
+        return values.take(keep).to_pylist(), chunk[keep], rows[keep]
+
+
+def _collect_secrets(survey: Any, min_length: int) -> _Secrets:
     from dinamika.data.files import read_table
 
     manifest = survey.manifest
     public = public_tokens(survey)
-    found: dict[str, tuple[str, int, str]] = {}
+    found = _Secrets()
     specs = {
         "responses": (survey.instrument, ("id",), ("groups",)),
         "observations": (survey.observation_instrument, ("lesson", "teacher", "observer"), ()),
@@ -222,30 +246,89 @@ def secret_cells(survey: Any, *, min_length: int = 4) -> dict[str, tuple[str, in
         ids = {str(spec[k]) for k in id_keys if spec.get(k)}
         ids |= {str(c) for c in spec.get("identifiers") or ()}
         for col in raw.frame.columns:
-            if col in coded and col not in ids:
-                cells = raw.frame[col].astype(str).str.strip()
-                for value in cells[identifier_cells(cells)].unique().tolist():
-                    found.setdefault(value, (label, 0, str(col)))  # an e-mail typed as a group
+            if col in coded and col not in ids:  # an e-mail typed as a group: row not known
+                text = raw.frame[col].astype(str)
+                typed = pc.dictionary_encode(pc.fill_null(_arrow_text(text), "nan")).dictionary
+                distinct = pd.Series(pd.array(typed, dtype=text.dtype)).str.strip()
+                hits = distinct[identifier_cells(distinct)].drop_duplicates()
+                rows = np.full(len(hits), -2)
+                found.add(pa.array(hits.tolist(), type=pa.large_string()), rows, label, str(col))
                 continue
             identifying = col in ids or looks_like_identifier(str(col))
             values = raw.frame[col].astype(str).str.strip()
-            first = values.drop_duplicates()
-            for pos, value in zip(first.index.tolist(), first.tolist(), strict=True):
-                if len(value) < min_length or value in found:
-                    continue
-                if value.replace(".", "").replace(",", "").isdigit() and len(value) < 8:
-                    continue
-                if not (identifying or _free_text(value)):
-                    continue
-                if not identifying and public.contains(_tokens(value)):
-                    continue
-                found[value] = (label, int(raw.frame.index.get_loc(pos)) + 2, str(col))
+            kept, first = _worth_guarding(values, identifying, min_length)
+            if not identifying:  # free text the report prints anyway is no secret
+                shown = [public.contains(_tokens(v)) for v in kept.to_pylist()]
+                keep = ~np.asarray(shown, dtype=bool)
+                kept, first = kept.filter(pa.array(keep)), first[keep]
+            found.add(kept, first, label, str(col))
     return found
+
+
+def secret_cells(survey: Any, *, min_length: int = 4) -> dict[str, tuple[str, int, str]]:
+    """Every secret value of a term's raw files with where it first occurs (file, row, column).
+
+    Read from the raw files named in the manifest: the id columns (teacher, lesson, observer),
+    the declared identifiers, columns that look like identifiers, and every column that is not
+    an item, a group or a coded column (free text). Left out: values shorter than
+    ``min_length``, plain numbers shorter than 8 digits, and free-text values whose whole word
+    sequence the report prints anyway (a comment reading "Komitmen kolektif" is a scale's
+    name); identifier values are always kept. Collected column by column with Arrow kernels on
+    the distinct values (Python only for non-ASCII values and free text).
+    """
+    found = _collect_secrets(survey, min_length)
+    values, chunk, rows = found.first()
+    where = [found.where[c] for c in chunk.tolist()]
+    return {v: (w[0], r + 2, w[1]) for v, w, r in zip(values, where, rows.tolist(), strict=True)}
 
 
 def secrets_of(survey: Any, *, min_length: int = 4) -> set[str]:
     """Every identifier and free-text value in a term's raw files (see :func:`secret_cells`)."""
-    return set(secret_cells(survey, min_length=min_length))
+    return set(_collect_secrets(survey, min_length).first()[0])
+
+
+def _worth_guarding(
+    values: pd.Series, identifying: bool, min_length: int
+) -> tuple[pa.Array, np.ndarray]:
+    """The distinct values of a column worth guarding, in order of first appearance, and the
+    position of each one's first cell.
+
+    One Arrow pass over the distinct values: at least ``min_length`` characters, not a plain
+    number shorter than 8 characters, and (unless the column is an identifier) free text
+    (:func:`_free_text`). ASCII values are judged by Arrow kernels, others by Python, alike.
+    """
+    codes = pc.dictionary_encode(pc.fill_null(_arrow_text(values), "nan"))
+    uniq = codes.dictionary
+    index = np.asarray(codes.indices.to_numpy(zero_copy_only=False))
+    _, first = np.unique(index, return_index=True)  # code k first appears at first[k]
+    length = pc.utf8_length(uniq)
+    number = pc.and_(pc.match_substring_regex(uniq, r"^[.,]*[0-9][0-9.,]*$"), pc.less(length, 8))
+    keep = pc.and_(pc.greater_equal(length, min_length), pc.invert(number))
+    if not identifying:
+        no_gaps = pc.replace_substring(pc.replace_substring(uniq, " ", ""), "-", "")
+        free = pc.or_(
+            pc.and_(pc.greater_equal(length, 15), pc.match_substring(uniq, " ")),
+            pc.or_(
+                pc.match_substring_regex(uniq, "[<>@]"),
+                pc.match_substring_regex(no_gaps, "[0-9]{6}"),
+            ),
+        )
+        keep = pc.and_(keep, free)
+    ok = np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)
+    other = np.flatnonzero(~np.asarray(pc.string_is_ascii(uniq).to_numpy(zero_copy_only=False)))
+    for k, value in zip(other.tolist(), uniq.take(other).to_pylist(), strict=True):
+        ok[k] = _guarded(value, identifying, min_length)  # Unicode digits and spaces: Python
+    at = np.flatnonzero(ok)
+    return uniq.take(at), first[at]
+
+
+def _guarded(value: str, identifying: bool, min_length: int) -> bool:
+    """The per-value rule :func:`_worth_guarding` applies (used for non-ASCII values)."""
+    if len(value) < min_length:
+        return False
+    if value.replace(".", "").replace(",", "").isdigit() and len(value) < 8:
+        return False
+    return identifying or _free_text(value)
 
 
 def _free_text(value: str) -> bool:
