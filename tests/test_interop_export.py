@@ -128,8 +128,9 @@ def test_raw_identifiers_as_ids_are_refused(term: Path, tmp_path: Path) -> None:
     manifest = yaml.safe_load((bad / "survey.yaml").read_text(encoding="utf-8"))
     manifest["responses"]["identifiers"] = ["Nama Lengkap"]  # the e-mail id is no longer hashed
     (bad / "survey.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(SurveyError, match="look like e-mail addresses"):
+    with pytest.raises(SurveyError, match="tampak seperti alamat email") as raised:
         export_survey(bad, tmp_path / "x.csv", key=KEY)
+    assert "look like e-mail addresses" in raised.value.text("en")
     assert not (tmp_path / "x.csv").exists()
 
 

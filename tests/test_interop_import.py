@@ -418,7 +418,8 @@ def test_answers_with_agreeing_code_and_label_are_read(tmp_path: Path) -> None:
 def test_interview_guides_cannot_be_imported(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="interview instrument"):
         import_google_forms(
-            FIX / "gforms_id.csv", instrument="panduan-wawancara@1.0.0", out=tmp_path / "t"
+            FIX / "gforms_id.csv", instrument="panduan-wawancara@1.0.0", out=tmp_path / "t",
+            lang="en",
         )
 
 

@@ -71,8 +71,9 @@ def test_id_pointing_at_a_name_column_is_pseudonymized(tmp_path):
     survey = dinamika.load_survey(folder, key=KEY)
     assert "id_is_identifier" in [p.code for p in survey.problems]
     assert survey.responses["teacher"].str.startswith("p-").all()
-    with pytest.raises(SurveyError, match="look like names"):
+    with pytest.raises(SurveyError, match="tampak seperti nama") as raised:
         export_survey(survey, tmp_path / "x.csv", factor_scores=False)
+    assert "look like names" in raised.value.text("en")
     assert not (tmp_path / "x.csv").exists()
 
 

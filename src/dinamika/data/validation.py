@@ -18,7 +18,7 @@ import pandas as pd
 
 from dinamika.core.results import ResultMixin
 from dinamika.i18n.messages import MESSAGES as CATALOGUE
-from dinamika.i18n.messages import SEVERITY, Message
+from dinamika.i18n.messages import SEVERITY, Join, Message
 
 __all__ = ["MESSAGES", "Problem", "ValidationReport", "inert"]
 
@@ -82,27 +82,30 @@ class Problem:
         """What to do about it, in ``lang``."""
         return self.todo.text(_lang(lang))
 
+    @property
+    def where(self) -> Message:
+        """``file, row N, column C`` as a catalogue message."""
+        parts: list[Message | Join] = [Message("where.file", file=inert(self.file))]
+        if self.row is not None:
+            row: Message | Join = Message("where.row", row=self.row)
+            if self.origin is not None:
+                source, source_row, time = self.origin
+                when = f", {time.replace('T', ' ')[:16]}" if time else ""
+                origin = Message("where.origin", row=source_row, source=inert(source), when=when)
+                row = Join((row, origin), " ")
+            parts.append(row)
+        if self.column is not None:
+            parts.append(Message("where.column_plain", column=inert(self.column)))
+        return Message("where.parts", parts=Join(tuple(parts)))
+
     def location(self, lang: str = "id") -> str:
         """``file, row N, column C``."""
-        parts = [inert(self.file)]
-        if self.row is not None:
-            parts.append(Message("where.row", row=self.row).text(_lang(lang)))
-        if self.origin is not None:
-            source, source_row, time = self.origin
-            when = f", {time.replace('T', ' ')[:16]}" if time else ""
-            parts[-1] += " " + Message(
-                "where.origin", row=source_row, source=source, when=when
-            ).text(_lang(lang))
-        if self.column is not None:
-            parts.append(Message("where.column_plain", column=inert(self.column)).text(_lang(lang)))
-        return ", ".join(parts)
+        return self.where.text(_lang(lang))
 
     def render(self, lang: str = "id") -> str:
         """One line: location: message. Fix: ..."""
         lang = _lang(lang)
-        return Message(
-            "problem.line", where=self.location(lang), what=self.what, fix=self.todo
-        ).text(lang)
+        return Message("problem.line", where=self.where, what=self.what, fix=self.todo).text(lang)
 
     def to_dict(self, lang: str = "id") -> dict[str, Any]:
         """Machine-readable form (``dinamika validate --format json``)."""

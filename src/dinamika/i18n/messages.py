@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["MESSAGES", "SEVERITY", "Message", "render"]
+__all__ = ["MESSAGES", "SEVERITY", "Join", "Message", "render"]
 
 _SOURCE = Path(__file__).resolve().parent / "messages.yaml"
 
@@ -75,9 +75,25 @@ class Message:
         return self.text("id")
 
 
+@dataclass(frozen=True)
+class Join:
+    """Messages (or plain values) shown one after the other, separated by ``sep``.
+
+    >>> Join((Message("key.lesson"), Message("key.observer")), " + ").text("id")
+    'pelajaran + pengamat'
+    """
+
+    items: tuple[object, ...]
+    sep: str = ", "
+
+    def text(self, lang: str = "id") -> str:
+        """The items in ``lang``, joined."""
+        return self.sep.join(str(render(v, lang)) for v in self.items)
+
+
 def render(value: object, lang: str) -> object:
     """``value`` ready to be shown: messages become text in ``lang``, other values unchanged."""
-    if isinstance(value, Message):
+    if isinstance(value, (Message, Join)):
         return value.text(lang)
     if isinstance(value, (list, tuple)) and any(isinstance(v, Message) for v in value):
         return ", ".join(str(render(v, lang)) for v in value)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from dinamika.data.instruments import Instrument, ResponseScale
 from dinamika.data.likert import classify_answers, label_map, normalize_label
+from dinamika.i18n.messages import Message
 from dinamika.interop._issues import Issue, rows_text
 from dinamika.interop._matching import HeaderMatch, normalize_text
 
@@ -20,14 +21,9 @@ __all__ = [
     "check_manual",
     "find_duplicates",
     "header_issue",
-    "issue",
     "lost_digits_issue",
     "missing_item_issues",
 ]
-
-
-def issue(where: str, en: tuple[str, str], id_: tuple[str, str]) -> Issue:
-    return Issue(where, en[0], en[1], id_[0], id_[1])
 
 
 def lost_digits_issue(ids: pd.Series, header: str) -> Issue | None:
@@ -39,7 +35,7 @@ def lost_digits_issue(ids: pd.Series, header: str) -> Issue | None:
     each), so three or more of them all representable means the digits were lost.
 
     >>> nips = pd.Series(["198003132020011008", "198808122014011008", "197511232010012032"])
-    >>> lost_digits_issue(nips, "NIP").what_en.startswith("the ids look like NIP")
+    >>> lost_digits_issue(nips, "NIP").what.text("en").startswith("the ids look like NIP")
     True
     >>> lost_digits_issue(pd.Series(["198003132020011001", "198808122014011002",
     ...                              "197511232010012003"]), "NIP") is None
@@ -51,45 +47,37 @@ def lost_digits_issue(ids: pd.Series, header: str) -> Issue | None:
     if len(big) < 3 or not all(int(float(v)) == int(v) for v in big):
         return None
     example = big.iloc[0]
-    return issue(
-        f"column '{header}'",
-        (
-            f"the ids look like NIP numbers stored as spreadsheet numbers, which lose their last "
-            f"digits (e.g. {example}), so different teachers may share one id",
-            "choose another id with --id-column (e.g. the e-mail column), or format the column "
-            "as plain text in Google Sheets and collect the NIPs again",
-        ),
-        (
-            f"id tampak seperti NIP yang disimpan sebagai angka lembar kerja sehingga digit "
-            f"terakhirnya hilang (mis. {example}); guru yang berbeda bisa mendapat id yang sama",
-            "pilih id lain dengan --id-column (mis. kolom email), atau ubah format kolom menjadi "
-            "teks biasa di Google Sheets dan kumpulkan ulang NIP-nya",
-        ),
+    return Issue(
+        Message("where.column", column=header),
+        Message("import.lost_digits", example=example),
+        Message("import.lost_digits.fix"),
     )
 
 
 def header_issue(m: HeaderMatch, instrument: Instrument) -> Issue:
-    where = f"header '{m.header.strip()}'"
+    header = m.header.strip()
+    where = Message("where.header", header=header)
     near = m.nearest() or "-"
     best = m.candidates[0][0] if m.candidates else "ITEM"
+    ref = instrument.ref
     if m.method == "duplicate":
         item = m.candidates[0][0]
-        return issue(
+        return Issue(
             where,
-            (f"more than one header matches item {item}", f"keep the right one with --map '{m.header.strip()}={item}' and --ignore the others"),
-            (f"lebih dari satu judul kolom cocok dengan butir {item}", f"tetapkan yang benar dengan --map '{m.header.strip()}={item}' dan --ignore yang lain"),
-        )  # fmt: skip
+            Message("import.header_duplicate", item=item),
+            Message("import.header_duplicate.fix", header=header, item=item),
+        )
     if m.status == "ambiguous":
-        return issue(
+        return Issue(
             where,
-            (f"matches several items of {instrument.ref} equally well: {near}", f"say which with --map '{m.header.strip()}=ITEM' (or --ignore it)"),
-            (f"sama miripnya dengan beberapa butir {instrument.ref}: {near}", f"tentukan dengan --map '{m.header.strip()}=BUTIR' (atau --ignore)"),
-        )  # fmt: skip
-    return issue(
+            Message("import.header_ambiguous", instrument=ref, near=near),
+            Message("import.header_ambiguous.fix", header=header),
+        )
+    return Issue(
         where,
-        (f"resembles an item of {instrument.ref} but not closely enough to be sure; nearest: {near}", f"if it is {best}, confirm with --map '{m.header.strip()}={best}'; if it is another question, --ignore '{m.header.strip()}'"),
-        (f"mirip butir {instrument.ref} tetapi tidak cukup mirip untuk dipastikan; terdekat: {near}", f"jika itu {best}, pastikan dengan --map '{m.header.strip()}={best}'; jika pertanyaan lain, --ignore '{m.header.strip()}'"),
-    )  # fmt: skip
+        Message("import.header_unsure", instrument=ref, near=near),
+        Message("import.header_unsure.fix", header=header, best=best),
+    )
 
 
 def check_manual(
@@ -103,27 +91,18 @@ def check_manual(
                 f"'{h}'" for h in sorted(stripped, key=lambda h: -_ratio(h, header))[:3]
             )
             issues.append(
-                issue(
-                    f"--map/--ignore '{header}'",
-                    (
-                        f"the file has no header '{header}'; closest: {close}",
-                        "copy the header exactly as it appears in the first row",
-                    ),
-                    (
-                        f"berkas tidak memiliki judul kolom '{header}'; terdekat: {close}",
-                        "salin judul kolom persis seperti di baris pertama",
-                    ),
+                Issue(
+                    Message("where.option", option=f"--map/--ignore '{header}'"),
+                    Message("import.no_such_header", header=header, close=close),
+                    Message("import.no_such_header.fix"),
                 )
             )
         if item and item not in inst.item_ids:
             issues.append(
-                issue(
-                    f"--map '{header}={item}'",
-                    (f"{inst.ref} has no item {item}", f"use one of {', '.join(inst.item_ids)}"),
-                    (
-                        f"{inst.ref} tidak memiliki butir {item}",
-                        f"gunakan salah satu dari {', '.join(inst.item_ids)}",
-                    ),
+                Issue(
+                    Message("where.option", option=f"--map '{header}={item}'"),
+                    Message("import.no_such_item", instrument=inst.ref, item=item),
+                    Message("import.no_such_item.fix", allowed=", ".join(inst.item_ids)),
                 )
             )
     return issues
@@ -160,27 +139,27 @@ def answer_issues(
             v = str(value).strip()
             guess = _closest_code(v, scale)
             issues.append(
-                issue(
-                    f"header '{header.strip()}' ({item_id}), row(s) {rows_text(rows)}",
-                    (
-                        f"answer '{v}' is not one of {allowed}",
-                        f"if it means one of them, add --label '{v}=CODE' (e.g. --label '{v}={guess}'); otherwise correct it in a copy of the file",
+                Issue(
+                    Message(
+                        "where.header_rows",
+                        header=header.strip(),
+                        item=item_id,
+                        rows=rows_text(rows),
                     ),
-                    (
-                        f"jawaban '{v}' bukan salah satu dari {allowed}",
-                        f"jika maksudnya salah satu pilihan, tambahkan --label '{v}=KODE' (mis. --label '{v}={guess}'); jika tidak, perbaiki di salinan berkas",
-                    ),
+                    Message("import.bad_answer", value=v, allowed=allowed),
+                    Message("import.bad_answer.fix", value=v, guess=guess),
                 )
             )
     return issues
 
 
 def find_duplicates(
-    ids: pd.Series, times: pd.Series, policy: str, id_header: str
+    ids: pd.Series, times: pd.Series, policy: str, id_header: str, *, ratings: bool = False
 ) -> tuple[np.ndarray, pd.DataFrame, list[Issue]]:
     """Rows to keep, a table of the repeated submissions, and issues (policy ``error``).
 
-    ``ids.index`` holds the rows' positions in the export (spreadsheet row = index + 2).
+    ``ids.index`` holds the rows' positions in the export (spreadsheet row = index + 2);
+    ``ratings``: the ids are lesson and observer (lesson observations), not respondents.
     """
     sheet_rows = ids.index.to_numpy() + 2
     key = ids.astype(str).str.strip().str.casefold()
@@ -208,18 +187,12 @@ def find_duplicates(
     issues = []
     if policy == "error":
         for _, grp in table.groupby("kept_row"):
-            rows = rows_text(grp["row"])
+            who = "import.same_rating" if ratings else "import.same_respondent"
             issues.append(
-                issue(
-                    f"rows {rows}",
-                    (
-                        f"the same respondent (column '{id_header}') submitted {len(grp)} times",
-                        "choose --duplicates keep-last (the latest submission) or keep-first, or delete the unwanted rows in a copy of the file",
-                    ),
-                    (
-                        f"responden yang sama (kolom '{id_header}') mengirim {len(grp)} kali",
-                        "pilih --duplicates keep-last (kiriman terakhir) atau keep-first, atau hapus baris yang tidak dipakai di salinan berkas",
-                    ),
+                Issue(
+                    Message("where.rows", rows=rows_text(grp["row"])),
+                    Message(who, column=id_header, n=len(grp)),
+                    Message("import.same_respondent.fix"),
                 )
             )
     return keep, table, issues
@@ -237,16 +210,10 @@ def missing_item_issues(
         near_text = "; ".join(f"'{h}' ({s:.2f})" for h, s in near) or "-"
         text = inst.item(item_id).text["id"]
         issues.append(
-            issue(
-                f"item {item_id}",
-                (
-                    f"no header matches “{text}”; nearest headers: {near_text}",
-                    f"if one of them is this item, add --map 'HEADER={item_id}'; if the form lacks the item, use a form made from {inst.ref}",
-                ),
-                (
-                    f"tidak ada judul kolom yang cocok dengan “{text}”; terdekat: {near_text}",
-                    f"jika salah satunya butir ini, tambahkan --map 'JUDUL={item_id}'; jika formulir tidak memuat butir ini, gunakan formulir dari {inst.ref}",
-                ),
+            Issue(
+                Message("where.item", item=item_id),
+                Message("import.missing_item", text=text, near=near_text),
+                Message("import.missing_item.fix", item=item_id, instrument=inst.ref),
             )
         )
     return issues

@@ -19,14 +19,12 @@ from dinamika.data.group_names import (
     unify_names,
 )
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import MESSAGES, Message
 from dinamika.interop._importing import ImportResult
-from dinamika.interop._issues import say
 from dinamika.interop._matching import normalize_text
 
 __all__ = ["complete_import", "read_school_list"]
 
-_KIND_WORDS = {"school": ("school", "sekolah"), "kkg": ("KKG/MGMP", "KKG/MGMP"),
-               "district": ("district", "kabupaten/kota"), "level": ("level", "jenjang")}  # fmt: skip
 _NPSN = {"npsn", "nomor pokok sekolah nasional"}
 _SCHOOL = {"nama sekolah", "nama satuan pendidikan", "satuan pendidikan", "sekolah", "nama", "school"}  # fmt: skip
 
@@ -35,27 +33,20 @@ def read_school_list(path: str | Path, lang: str = "id") -> pd.DataFrame:
     """A district school list (e.g. a Dapodik export): ``key``, ``name``, ``npsn``."""
     path = Path(path)
     if not path.is_file():
-        raise UsageError(
-            say(lang, f"--school-list {path} does not exist", f"--school-list {path} tidak ada")
-        )
+        raise UsageError(Message("import.school_list_missing", path=path), lang=lang)
     table = read_table(path, label=path.name)
     if table.frame is None:
-        raise UsageError(
-            say(lang, f"cannot read the school list {path}", f"daftar sekolah {path} tidak terbaca")
-        )
+        raise UsageError(Message("import.school_list_unreadable", path=path), lang=lang)
     frame = table.frame
     norm = {normalize_text(c): c for c in frame.columns}
     npsn = next((norm[k] for k in norm if k in _NPSN), None)
     name = next((norm[k] for k in norm if k in _SCHOOL), None)
     if npsn is None or name is None:
         raise UsageError(
-            say(
-                lang,
-                f"{path.name}: a school list needs an NPSN column and a school-name column "
-                f"(e.g. 'NPSN', 'Nama Sekolah'); its columns: {', '.join(frame.columns)}",
-                f"{path.name}: daftar sekolah memerlukan kolom NPSN dan kolom nama sekolah "
-                f"(mis. 'NPSN', 'Nama Sekolah'); kolomnya: {', '.join(frame.columns)}",
-            )
+            Message(
+                "import.school_list_columns", name=path.name, columns=", ".join(frame.columns)
+            ),
+            lang=lang,
         )
     out = pd.DataFrame({"name": frame[name].str.strip(), "npsn": frame[npsn].str.strip()})
     out["key"] = out["name"].map(group_key)
@@ -64,10 +55,10 @@ def read_school_list(path: str | Path, lang: str = "id") -> pd.DataFrame:
 
 def group_table(
     data: pd.DataFrame, groups: dict[str, str], school_list: pd.DataFrame | None
-) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+) -> tuple[pd.DataFrame, list[Message]]:
     """``groups.csv`` for the imported data, and notes for the summary."""
     parts: list[pd.DataFrame] = []
-    notes: list[tuple[str, str]] = []
+    notes: list[Message] = []
     rows = data["baris_asli"] if "baris_asli" in data else pd.Series(range(2, len(data) + 2))
     for kind, column in groups.items():
         table = unify_names(data[column])
@@ -84,14 +75,7 @@ def group_table(
             missing = table.loc[~hit, "name_in_file"].tolist()
             if missing:
                 shown = ", ".join(f"'{m.strip()}'" for m in missing[:5])
-                notes.append(
-                    (
-                        f"{len(missing)} typed school name(s) not in the school list: {shown}; "
-                        "give them a group in groups.csv",
-                        f"{len(missing)} nama sekolah tidak ada di daftar sekolah: {shown}; "
-                        "tetapkan kelompoknya di groups.csv",
-                    )
-                )
+                notes.append(Message("import.not_in_school_list", n=len(missing), shown=shown))
         pairs = similar_names(table["group"].unique())
         for a, b in pairs:
             for this, other in ((a, b), (b, a)):
@@ -110,15 +94,17 @@ def group_table(
         merged = len(table) - table["group"].nunique()
         if merged or pairs:
             shown = "; ".join(f"'{a}' ~ '{b}'" for a, b in pairs[:5])
-            noun, kata = _KIND_WORDS.get(kind, (kind, kind))
-            en = (
-                f"{len(table)} typed {noun} names → {table['group'].nunique()} {noun}s (groups.csv)"
+            noun = Message(f"group_kind.{kind}") if f"group_kind.{kind}" in MESSAGES else kind
+            similar = Message("import.similar_pairs", n=len(pairs), shown=shown) if pairs else ""
+            notes.append(
+                Message(
+                    "import.group_names",
+                    n=len(table),
+                    noun=noun,
+                    groups=table["group"].nunique(),
+                    similar=similar,
+                )
             )
-            id_ = f"{len(table)} nama {kata} yang diketik → {table['group'].nunique()} {kata} (groups.csv)"
-            if pairs:
-                en += f"; {len(pairs)} similar pair(s) to review, not merged: {shown}"
-                id_ += f"; {len(pairs)} pasangan mirip perlu ditinjau, tidak digabung: {shown}"
-            notes.append((en, id_))
         parts.append(table)
     if not parts:
         return pd.DataFrame(columns=list(GROUP_COLUMNS)), notes
@@ -145,34 +131,17 @@ def complete_import(
     manifest: dict[str, Any] = dict(result.manifest)
     if "responses" not in manifest:
         return result
-    notes = [(en, id_) for en, id_ in zip(result.notes, result.notes_id, strict=True)]
+    notes = list(result.messages)
     if population is not None and (isinstance(population, bool) or int(population) <= 0):
-        raise UsageError(
-            say(
-                lang,
-                "--population must be a positive whole number",
-                "--population harus bilangan bulat positif",
-            )
-        )
+        raise UsageError(Message("import.population_positive"), lang=lang)
     head: dict[str, Any] = {"schema": manifest.pop("schema"), "term": manifest.pop("term")}
     if title:
         head["title"] = {"id": title.strip(), "en": title.strip()}
     if population is not None:
         head["population"] = {"teachers": int(population)}
-    missing_en = [w for w, given in (("a title (--title)", title), ("the number of teachers invited (--population)", population)) if not given]  # fmt: skip
-    missing_id = [w for w, given in (("judul (--title)", title), ("jumlah guru yang diundang (--population)", population)) if not given]  # fmt: skip
-    if missing_en:
-        notes.append(
-            (
-                f"survey.yaml has no {' and no '.join(missing_en)}: reports then show the term "
-                "name as title and 'response rate: unknown'; add title: {id: …, en: …} and "
-                "population: {teachers: N} to survey.yaml, or import again with these options",
-                f"survey.yaml belum berisi {' dan '.join(missing_id)}: laporan lalu memakai nama "
-                "semester sebagai judul dan 'tingkat respons: tidak diketahui'; tambahkan "
-                "title: {id: …, en: …} dan population: {teachers: N} di survey.yaml, atau impor "
-                "ulang dengan opsi tersebut",
-            )
-        )
+    missing = "both" if not (title or population) else "title" if not title else "population"
+    if not (title and population):
+        notes.append(Message("import.no_title_population", missing=Message(f"import.missing_{missing}")))
     spec = dict(manifest["responses"])
     school = read_school_list(school_list, lang) if school_list is not None else None
     groups = {k: v for k, v in (spec.get("groups") or {}).items() if v in result.data}
@@ -180,20 +149,14 @@ def complete_import(
     notes += group_notes
     table, kept = _keep_reviewed(table, Path(result.out) / GROUPS_FILE)
     if kept:
-        notes.append(
-            (
-                f"{kept} reviewed line(s) of the existing groups.csv kept",
-                f"{kept} baris groups.csv yang sudah ditinjau dipertahankan",
-            )
-        )
+        notes.append(Message("import.kept_reviewed", n=kept))
     if len(table):
         spec["group_names"] = GROUPS_FILE
     manifest = {**head, **manifest, "responses": spec}
     return replace(
         result,
         manifest=manifest,
-        notes=tuple(en for en, _ in notes),
-        notes_id=tuple(id_ for _, id_ in notes),
+        messages=tuple(notes),
         groups=table,
     )
 

@@ -8,7 +8,7 @@ then writes the folder atomically (a temporary folder, validated, then moved int
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import pandas as pd
 from dinamika.core.results import ResultMixin
 from dinamika.data.instruments import Instrument
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message
 from dinamika.interop._assemble import ID_COLUMN, TIME_COLUMN, assemble
 from dinamika.interop._checks import (
     agreeing_labels,
@@ -24,11 +25,10 @@ from dinamika.interop._checks import (
     check_manual,
     find_duplicates,
     header_issue,
-    issue,
     lost_digits_issue,
     missing_item_issues,
 )
-from dinamika.interop._issues import ImportFailed, rows_text
+from dinamika.interop._issues import ImportFailed, Issue, rows_text
 from dinamika.interop._matching import HeaderMatch, match_headers
 from dinamika.interop._notes import column_notes
 from dinamika.interop._observations import observation_ids
@@ -105,8 +105,9 @@ class ImportResult(ResultMixin):
     duplicates : DataFrame
         Repeated submissions: ``row`` (spreadsheet row of the export), ``kept`` (True/False),
         ``kept_row``.
-    notes, notes_id : tuple of str
-        What the import assumed or dropped (date order, generated ids, ...).
+    messages : tuple of Message
+        What the import assumed or dropped (date order, generated ids, ...); ``notes`` and
+        ``notes_id`` give them in English and Indonesian.
     rows : DataFrame
         ``rows.csv``: every export row left out or flagged: ``row`` (spreadsheet row),
         ``waktu_isi``, ``status`` (dropped/kept), ``reason``, ``decision``.
@@ -124,13 +125,22 @@ class ImportResult(ResultMixin):
     n_read: int
     n_written: int
     duplicates: pd.DataFrame = field(repr=False)
-    notes: tuple[str, ...] = ()
-    notes_id: tuple[str, ...] = ()
+    messages: tuple[Message, ...] = ()
     rows: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=ROW_COLUMNS), repr=False
     )
     groups: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     choices: tuple[str, ...] = ()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The notes in English."""
+        return tuple(m.text("en") for m in self.messages)
+
+    @property
+    def notes_id(self) -> tuple[str, ...]:
+        """The notes in Indonesian."""
+        return tuple(m.text("id") for m in self.messages)
 
     def to_frame(self) -> pd.DataFrame:
         """How each header of the export was matched (:attr:`mapping`), to review."""
@@ -144,20 +154,16 @@ class ImportResult(ResultMixin):
         mapping = "mapping-observasi.csv" if "observations" in self.manifest else "mapping.csv"
         files = [mapping] + (["rows.csv"] if "responses" in self.manifest else [])
         files += ["groups.csv"] if len(self.groups) else []
-        if lang == "id":
-            lines = [
-                f"Diimpor ke {self.out}: {self.n_written} dari {self.n_read} baris, "
-                f"{len(items)} butir dicocokkan ({how}).",
-                f"Tinjau {', '.join(files)} di {self.out} sebelum analisis.",
-            ]
-        else:
-            lines = [
-                f"Imported into {self.out}: {self.n_written} of {self.n_read} rows, "
-                f"{len(items)} items matched ({how}).",
-                f"Review {', '.join(files)} in {self.out} before analysis.",
-            ]
-        notes = self.notes_id if lang == "id" and self.notes_id else self.notes
-        return "\n".join(lines + [f"- {n}" for n in notes])
+        head = Message(
+            "import.done",
+            out=self.out,
+            n_written=self.n_written,
+            n_read=self.n_read,
+            items=len(items),
+            how=how,
+            files=", ".join(files),
+        )
+        return "\n".join([head.text(lang), *(f"- {m.text(lang)}" for m in self.messages)])
 
 
 def build_import(
@@ -180,8 +186,8 @@ def build_import(
     observation = instrument.kind == "observation"
     if instrument.kind not in ("questionnaire", "observation"):
         raise UsageError(
-            f"{instrument.ref} is an {instrument.kind} instrument; imports bring in a "
-            "questionnaire (komunitas-guru) or an observation rubric (observasi-pembelajaran)"
+            Message("import.wrong_kind", instrument=instrument.ref, kind=instrument.kind),
+            lang=lang,
         )
     n_read = len(frame)
     empty = frame.apply(lambda col: col.astype(str).str.strip() == "").all(axis=1).to_numpy()
@@ -216,18 +222,12 @@ def build_import(
     missing = [i for i in instrument.item_ids if i not in by_item]
     issues += missing_item_issues(missing, matches, instrument)
 
-    notes: list[tuple[str, str]] = []  # (English, Indonesian)
+    notes: list[Message] = []
     ledger: list[dict[str, Any]] = [
         {"row": int(r), "status": "dropped", "reason": "empty row / baris kosong"} for r in skipped
     ]
     if len(skipped):
-        rows = rows_text(skipped)
-        notes.append(
-            (
-                f"{len(skipped)} empty row(s) skipped: row(s) {rows}",
-                f"{len(skipped)} baris kosong dilewati: baris {rows}",
-            )
-        )
+        notes.append(Message("import.empty_rows", n=len(skipped), rows=rows_text(skipped)))
     times, time_notes = _times(frame, roles.timestamp, date_order)
     notes += time_notes
     frame, times, found = select_rows(
@@ -257,56 +257,39 @@ def build_import(
             issues.append(name_id_issue(id_header))
         if len(blank):
             issues.append(
-                issue(
-                    f"column '{id_header}', row(s) {rows_text(blank)}",
-                    (
-                        "the respondent id is empty",
-                        "fill it in a copy of the file, or choose another column with --id-column",
-                    ),
-                    (
-                        "id responden kosong",
-                        "isi di salinan berkas, atau pilih kolom lain dengan --id-column",
-                    ),
+                Issue(
+                    Message("where.column_rows", column=id_header, rows=rows_text(blank)),
+                    Message("import.empty_id"),
+                    Message("import.empty_id.fix"),
                 )
             )
     auto = agreeing_labels(frame, by_item, instrument, labels)
     if auto:
         labels = {**auto, **labels}
         shown = ", ".join(f"'{k}'" for k in list(auto)[:3]) + (", …" if len(auto) > 3 else "")
-        notes.append(
-            (
-                f"answers such as {shown} carry a code and a label that agree; they were "
-                "added to labels: in survey.yaml",
-                f"jawaban seperti {shown} memuat kode dan label yang sesuai; keduanya "
-                "ditambahkan ke labels: di survey.yaml",
-            )
-        )
+        notes.append(Message("import.agreeing_labels", shown=shown))
     issues += answer_issues(frame, by_item, instrument, labels)
 
     keep, dup_table, dup_issues = find_duplicates(
-        ids if dup_key is None else dup_key, times, duplicates, id_header or ID_COLUMN
+        ids if dup_key is None else dup_key,
+        times,
+        duplicates,
+        id_header or ID_COLUMN,
+        ratings=observation,
     )
-    if observation:  # the message says "same respondent"; for ratings it is lesson and observer
-        dup_issues = [
-            replace(i, what_en=i.what_en.replace("the same respondent", "the same lesson and observer"),
-                    what_id=i.what_id.replace("responden yang sama", "pelajaran dan pengamat yang sama"))
-            for i in dup_issues
-        ]  # fmt: skip
     issues += dup_issues
     if issues:
         raise ImportFailed(source, issues, lang)
     if len(dup_table):
         dropped = dup_table.loc[~dup_table["kept"], "row"]
-        rows = rows_text(dropped)
         kept_row = dup_table.loc[~dup_table["kept"], "kept_row"]
         ledger += [
             {"row": int(r), "status": "dropped", "reason": f"repeated submission; row {k} kept / kiriman berulang; baris {k} dipakai", "decision": f"duplicates {duplicates} (--duplicates)"}
             for r, k in zip(dropped, kept_row, strict=True)
         ]  # fmt: skip
         notes.append(
-            (
-                f"{len(dropped)} repeated submission(s) dropped ({duplicates}): row(s) {rows}",
-                f"{len(dropped)} kiriman berulang tidak dipakai ({duplicates}): baris {rows}",
+            Message(
+                "import.repeats_dropped", n=len(dropped), policy=duplicates, rows=rows_text(dropped)
             )
         )
 
@@ -324,20 +307,27 @@ def build_import(
         n_read=n_read,
         n_written=int(keep.sum()),
         duplicates=dup_table,
-        notes=tuple(en for en, _ in notes),
-        notes_id=tuple(id_ for _, id_ in notes),
+        messages=tuple(notes),
         rows=ledger_frame(ledger, times),
     )
 
 
 def _times(
     frame: pd.DataFrame, header: str | None, date_order: str
-) -> tuple[pd.Series, list[tuple[str, str]]]:
+) -> tuple[pd.Series, list[Message]]:
     """Submission times (NaT when unread) and what reading them assumed."""
-    notes: list[tuple[str, str]] = []
+    notes: list[Message] = []
     times = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     if header is None:
         return times, notes
+    parsed = parse_timestamps(frame[header], date_order=date_order)
+    times = parsed.values
+    if len(parsed.bad_rows):
+        rows = rows_text(frame.index.to_numpy()[parsed.bad_rows] + 2)
+        notes.append(Message("import.bad_times", column=header, rows=rows, into=TIME_COLUMN))
+    if parsed.assumed:
+        notes.append(Message("import.day_first", column=header))
+    return times, notes
     parsed = parse_timestamps(frame[header], date_order=date_order)
     times = parsed.values
     if len(parsed.bad_rows):

@@ -1,37 +1,58 @@
-"""Import problems: each names the header or row and the fix, in Indonesian or English."""
+"""Import problems: each names the header or row and the fix, shown in Indonesian or English."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from dinamika.data.validation import Problem
 from dinamika.errors import SurveyError
+from dinamika.i18n.messages import Message
 
-__all__ = ["ImportFailed", "Issue", "rows_text", "say"]
-
-
-_WHERE_ID = {"row(s)": "baris", "rows": "baris", "row": "baris", "header": "judul kolom",
-             "column": "kolom", "item": "butir"}  # fmt: skip
-_WHERE_WORD = re.compile(r"(^|, |\()(row\(s\)|rows|row|header|column|item)(?= )")
+__all__ = ["ImportFailed", "Issue", "rows_text"]
 
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem found while importing: where, what, and the fix, in both languages."""
+    """One problem found while importing: where, what, and the fix, as catalogue messages."""
 
-    where: str
-    what_en: str
-    fix_en: str
-    what_id: str
-    fix_id: str
+    at: Message
+    what: Message
+    fix: Message
+
+    @classmethod
+    def of(cls, problem: Problem) -> Issue:
+        """The import issue for a validation problem of the written folder."""
+        return cls(problem.where, problem.what, problem.todo)
+
+    @property
+    def where(self) -> str:
+        """Where, in English."""
+        return self.at.text("en")
+
+    @property
+    def what_en(self) -> str:
+        """What is wrong, in English."""
+        return self.what.text("en")
+
+    @property
+    def what_id(self) -> str:
+        """What is wrong, in Indonesian."""
+        return self.what.text("id")
+
+    @property
+    def fix_en(self) -> str:
+        """The fix, in English."""
+        return self.fix.text("en")
+
+    @property
+    def fix_id(self) -> str:
+        """The fix, in Indonesian."""
+        return self.fix.text("id")
 
     def render(self, lang: str = "id") -> str:
         """``where: what. Fix: ...``."""
-        if lang == "id":
-            where = _WHERE_WORD.sub(lambda m: m[1] + _WHERE_ID[m[2]], self.where)
-            return f"{where}: {self.what_id}. Perbaikan: {self.fix_id}."
-        return f"{self.where}: {self.what_en}. Fix: {self.fix_en}."
+        return Message("problem.line", where=self.at, what=self.what, fix=self.fix).text(lang)
 
 
 class ImportFailed(SurveyError):
@@ -40,36 +61,25 @@ class ImportFailed(SurveyError):
     def __init__(self, source: str, issues: Sequence[Issue], lang: str = "id") -> None:
         self.source = source
         self.issues = tuple(issues)
-        if lang == "id":
-            head = (
-                f"{source} tidak diimpor ({len(self.issues)} masalah); tidak ada berkas yang "
-                "ditulis. Perbaiki lalu jalankan lagi:"
-            )
-        else:
-            head = (
-                f"{source} was not imported ({len(self.issues)} problem(s)); nothing was "
-                "written. Resolve them and run the import again:"
-            )
-        super().__init__("\n".join([head, *(f"- {i.render(lang)}" for i in self.issues)]))
+        super().__init__(self.text(lang), lang=lang)
+
+    def text(self, lang: str | None = None) -> str:
+        """Every problem, in ``lang`` (default: the language it was raised for)."""
+        lang = lang or self.lang
+        head = Message("import.failed", source=self.source, n=len(self.issues)).text(lang)
+        return "\n".join([head, *(f"- {i.render(lang)}" for i in self.issues)])
 
 
-def say(lang: str, en: str, id_: str) -> str:
-    """The message in the user's language (Indonesian unless ``lang="en"``).
-
-    >>> say("id", "folder exists", "folder sudah ada")
-    'folder sudah ada'
-    """
-    return en if lang == "en" else id_
-
-
-def rows_text(rows: Iterable[int], limit: int = 8) -> str:
+def rows_text(rows: Iterable[int], limit: int = 8) -> Message:
     """``"4, 9, 12"`` or ``"4, 9, 12, … (20 rows)"`` for spreadsheet row numbers.
 
-    >>> rows_text([4, 9, 12])
+    >>> rows_text([4, 9, 12]).text("en")
     '4, 9, 12'
-    >>> rows_text(range(2, 30), limit=3)
-    '2, 3, 4, … (28 rows)'
+    >>> rows_text(range(2, 30), limit=3).text("id")
+    '2, 3, 4, … (28 baris)'
     """
     rows = list(rows)
     text = ", ".join(str(r) for r in rows[:limit])
-    return text if len(rows) <= limit else f"{text}, … ({len(rows)} rows)"
+    if len(rows) <= limit:
+        return Message("where.rows_list", rows=text)
+    return Message("where.rows_more", rows=text, n=len(rows))

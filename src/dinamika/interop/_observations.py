@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from dinamika.errors import UsageError
-from dinamika.interop._checks import issue
+from dinamika.i18n.messages import Message
 from dinamika.interop._issues import Issue, rows_text
 from dinamika.interop._matching import normalize_text
 
@@ -29,7 +29,10 @@ _OPTION = {
 
 
 def detect_keys(
-    headers: Iterable[str], given: Mapping[str, str | None], names: Mapping[str, str] | None = None
+    headers: Iterable[str],
+    given: Mapping[str, str | None],
+    names: Mapping[str, str] | None = None,
+    lang: str = "id",
 ) -> dict[str, str]:
     """Key → header: the given columns, else the usual names (``id_pelajaran``, ``Kode guru``)."""
     names = dict(names or {})
@@ -39,7 +42,10 @@ def detect_keys(
         header = given.get(key)
         if header is not None:
             if header.strip() not in headers:
-                raise UsageError(f"{_OPTION[key]} '{header}': the file has no such column")
+                raise UsageError(
+                    Message("import.option_no_column", option=_OPTION[key], header=header),
+                    lang=lang,
+                )
             out[key] = header.strip()
             continue
         for h in headers:
@@ -57,11 +63,12 @@ def observation_ids(frame: pd.DataFrame, keys: Mapping[str, str]) -> tuple[pd.Se
     issues: list[Issue] = []
     for key in KEYS:
         if key not in keys:
+            what = Message(f"key.{key}")
             issues.append(
-                issue(
-                    f"column for the {key} code",
-                    (f"no column holds the {key} code", f"name it with {_OPTION[key]} COLUMN"),
-                    (f"tidak ada kolom kode {key}", f"sebutkan dengan {_OPTION[key]} KOLOM"),
+                Issue(
+                    Message("where.key_column", key=what),
+                    Message("import.no_key_column", key=what),
+                    Message("import.no_key_column.fix", option=_OPTION[key]),
                 )
             )
             continue
@@ -69,10 +76,10 @@ def observation_ids(frame: pd.DataFrame, keys: Mapping[str, str]) -> tuple[pd.Se
         blank = frame.index.to_numpy()[(values == "").to_numpy()] + 2
         if len(blank):
             issues.append(
-                issue(
-                    f"column '{keys[key]}', row(s) {rows_text(blank)}",
-                    (f"the {key} code is empty", "fill it in a copy of the file"),
-                    (f"kode {key} kosong", "isi di salinan berkas"),
+                Issue(
+                    Message("where.column_rows", column=keys[key], rows=rows_text(blank)),
+                    Message("import.empty_key", key=Message(f"key.{key}")),
+                    Message("import.empty_key.fix"),
                 )
             )
     if issues:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dinamika.data.group_names import group_key
+from dinamika.i18n.messages import Join, Message
 from dinamika.interop._issues import Issue, rows_text
 from dinamika.interop._matching import normalize_text
 from dinamika.interop._roles import is_person_name
@@ -51,11 +52,20 @@ _TEST_WORD = re.compile(r"\b(?:tes|test|testing|tester|coba|cobacoba|percobaan|u
 
 @dataclass(frozen=True)
 class Screen:
-    """Rows (by position in the frame) a screening step flags, and why (both languages)."""
+    """Rows (by position in the frame) a screening step flags, and why (catalogue messages)."""
 
     positions: np.ndarray
-    reasons_en: tuple[str, ...]
-    reasons_id: tuple[str, ...]
+    reasons: tuple[Join, ...]
+
+    @property
+    def reasons_en(self) -> tuple[str, ...]:
+        """Why, in English."""
+        return tuple(r.text("en") for r in self.reasons)
+
+    @property
+    def reasons_id(self) -> tuple[str, ...]:
+        """Why, in Indonesian."""
+        return tuple(r.text("id") for r in self.reasons)
 
 
 def consent_column(frame: pd.DataFrame, names: Mapping[str, str] | None = None) -> str | None:
@@ -108,20 +118,17 @@ def test_submissions(
     more). Returns the first day used.
     """
     n = len(frame)
-    en: list[list[str]] = [[] for _ in range(n)]
-    id_: list[list[str]] = [[] for _ in range(n)]
+    why: list[list[Message]] = [[] for _ in range(n)]
     if item_headers:
         items = frame[list(item_headers)].astype(str).apply(lambda c: c.str.strip() == "")
         for pos in np.flatnonzero(items.all(axis=1).to_numpy()):
-            en[pos].append("every item is empty")
-            id_[pos].append("semua butir kosong")
+            why[pos].append(Message("screen.all_empty"))
     for header in text_headers:
         text = frame[header].astype(str).map(normalize_text)
         hit = text.str.contains(_TEST_WORD).to_numpy()
         for pos in np.flatnonzero(hit):
             value = str(frame[header].iloc[pos]).strip()
-            en[pos].append(f"'{value}' in '{header}'")
-            id_[pos].append(f"'{value}' di kolom '{header}'")
+            why[pos].append(Message("screen.test_word", value=value, header=header))
     day = times.dt.normalize()
     if start is None:
         start = _first_day(times)
@@ -129,14 +136,9 @@ def test_submissions(
         early = (day < start).to_numpy() & day.notna().to_numpy()
         first = start.strftime("%Y-%m-%d")
         for pos in np.flatnonzero(early):
-            en[pos].append(f"sent before the first day of data collection ({first})")
-            id_[pos].append(f"dikirim sebelum hari pertama pengisian ({first})")
-    flagged = np.array([k for k in range(n) if en[k]], dtype=int)
-    return (
-        Screen(flagged, tuple("; ".join(en[k]) for k in flagged),
-               tuple("; ".join(id_[k]) for k in flagged)),
-        start,
-    )  # fmt: skip
+            why[pos].append(Message("screen.before_start", first=first))
+    flagged = np.array([k for k in range(n) if why[k]], dtype=int)
+    return Screen(flagged, tuple(Join(tuple(why[k]), "; ") for k in flagged)), start
 
 
 def _first_day(times: pd.Series) -> pd.Timestamp | None:
@@ -161,20 +163,12 @@ def name_duplicate_key(frame: pd.DataFrame, name: str, school: str | None) -> pd
     return key.where(frame[name].astype(str).str.strip() != "", "")
 
 
-def screen_issue(where: str, reason_en: str, reason_id: str) -> Issue:
+def screen_issue(where: Message, reason: Join) -> Issue:
     """A flagged submission that needs the user's choice."""
-    return Issue(
-        where,
-        f"looks like a test or blank submission: {reason_en}",
-        "choose --test-rows drop (leave such rows out) or --test-rows keep, or --start-date "
-        "YYYY-MM-DD for the first real day, or delete the row in a copy of the file",
-        f"tampak seperti kiriman uji coba atau kosong: {reason_id}",
-        "pilih --test-rows drop (tidak dipakai) atau --test-rows keep (tetap dipakai), atau "
-        "--start-date TTTT-BB-HH untuk hari pertama pengisian, atau hapus baris itu di salinan berkas",
-    )
+    return Issue(where, Message("import.test_row", reason=reason), Message("import.test_row.fix"))
 
 
-def rows_with_times(rows: Sequence[int], times: Sequence[str]) -> str:
+def rows_with_times(rows: Sequence[int], times: Sequence[str]) -> Message:
     """``"7 (2026-11-04 08:12)"`` for messages: spreadsheet rows with their submission time."""
     shown = [
         f"{r} ({t.replace('T', ' ')[:16]})" if t else str(r)
@@ -199,7 +193,7 @@ def select_rows(
     test_rows: str,
     start: pd.Timestamp | None,
     ledger: list[dict[str, Any]],
-    notes: list[tuple[str, str]],
+    notes: list[Message],
 ) -> tuple[pd.DataFrame, pd.Series, list[Issue]]:
     """Leave out submissions without consent; flag test and blank ones (``test_rows``).
 
@@ -220,12 +214,8 @@ def select_rows(
             rows = frame.index.to_numpy()[pos] + 2
             stamps = _time_text(times, frame.index[pos])
             shown = rows_with_times(rows.tolist(), stamps)
-            notes.append(
-                (
-                    f"{len(pos)} submission(s) {en} ({roles.consent}) left out: row(s) {shown}",
-                    f"{len(pos)} kiriman {id_} ({roles.consent}) tidak dipakai: baris {shown}",
-                )
-            )
+            said = "import.no_consent" if code == "no" else "import.consent_blank"
+            notes.append(Message(said, n=len(pos), column=roles.consent, rows=shown))
             ledger += [
                 {"row": int(r), "waktu_isi": t, "status": "dropped", "decision": f"consent: {code} / persetujuan: {'tidak' if code == 'no' else 'kosong'}",
                  "reason": f"{en} / {id_}: '{roles.consent}'"}
@@ -242,36 +232,26 @@ def select_rows(
         index = sub.index[screen.positions]
         rows = index.to_numpy() + 2
         stamps = _time_text(times, index)
-        for r, t, en, id_ in zip(rows, stamps, screen.reasons_en, screen.reasons_id, strict=True):
+        for r, t, reason in zip(rows, stamps, screen.reasons, strict=True):
             ledger.append({"row": int(r), "waktu_isi": t, "status": "dropped" if test_rows == "drop" else "kept",
-                           "reason": f"test or blank? {en} / uji coba atau kosong? {id_}",
+                           "reason": f"test or blank? {reason.text('en')} / uji coba atau kosong? {reason.text('id')}",
                            "decision": f"test-rows {test_rows} (--test-rows)"})  # fmt: skip
             if test_rows == "error":
-                where = f"row {r}" + (f" ({t.replace('T', ' ')[:16]})" if t else "")
-                issues.append(screen_issue(where, en, id_))
+                when = f" ({t.replace('T', ' ')[:16]})" if t else ""
+                issues.append(screen_issue(Message("where.row_at", row=int(r), when=when), reason))
         shown = rows_with_times(rows.tolist(), stamps)
         if test_rows == "drop":
             keep[np.flatnonzero(keep)[screen.positions]] = False
-            notes.append(
-                (
-                    f"{len(rows)} test or blank submission(s) left out (--test-rows drop): row(s) {shown}",
-                    f"{len(rows)} kiriman uji coba atau kosong tidak dipakai (--test-rows drop): baris {shown}",
-                )
-            )  # fmt: skip
+            notes.append(Message("import.test_dropped", n=len(rows), rows=shown))
         elif test_rows == "keep":
-            notes.append(
-                (
-                    f"{len(rows)} submission(s) that look like tests or are blank were kept (--test-rows keep): row(s) {shown}",
-                    f"{len(rows)} kiriman yang tampak uji coba atau kosong tetap dipakai (--test-rows keep): baris {shown}",
-                )
-            )  # fmt: skip
+            notes.append(Message("import.test_kept", n=len(rows), rows=shown))
     del first_day
     return frame[keep], times[keep], issues
 
 
 def generated_ids(
     frame: pd.DataFrame, roles: Roles
-) -> tuple[pd.Series | None, str | None, list[Issue], list[tuple[str, str]]]:
+) -> tuple[pd.Series | None, str | None, list[Issue], list[Message]]:
     """With no id column: the key for repeated submissions, its description, issues, notes.
 
     A name is never the id: when the form holds names but no e-mail, NIP/NUPTK or code, the
@@ -282,62 +262,33 @@ def generated_ids(
     names = [h for h in roles.identifiers if is_person_name(h)]
     if names and not roles.generate_ids:
         listed = ", ".join(f"'{h}'" for h in frame.columns if h not in names)[:160]
-        return None, None, [
-            Issue(
-                f"column '{names[0]}'",
-                "the form has names but no unique respondent id (e-mail, NIP/NUPTK or a teacher code); a name is never used as the id, because two teachers can share one",
-                f"choose the id with --id-column (a NIP, NUPTK, e-mail or code column; columns: {listed}), or number the respondents with --generate-ids",
-                "formulir memuat nama tetapi tidak ada id responden yang unik (email, NIP/NUPTK atau kode guru); nama tidak pernah dipakai sebagai id karena dua guru bisa bernama sama",
-                f"pilih id dengan --id-column (kolom NIP, NUPTK, email atau kode; kolom: {listed}), atau beri nomor responden dengan --generate-ids",
-            )
-        ], []  # fmt: skip
-    if not names:
-        return (
-            None,
-            None,
-            [],
-            [
-                (
-                    "no respondent id, e-mail or NIP column: rows were numbered id_responden R0001… "
-                    "in file order, and repeated submissions cannot be detected (give --id-column)",
-                    "tidak ada kolom id, email atau NIP: baris diberi nomor id_responden R0001… "
-                    "menurut urutan berkas, dan kiriman berulang tidak dapat dikenali (--id-column)",
-                )
-            ],
+        issue = Issue(
+            Message("where.column", column=names[0]),
+            Message("import.names_no_id"),
+            Message("import.names_no_id.fix", listed=listed),
         )
+        return None, None, [issue], []
+    if not names:
+        return None, None, [], [Message("import.numbered_rows", column="id_responden")]
     school = roles.groups.get("school")
     key = name_duplicate_key(frame, names[0], school)
     by = names[0] + (f" + {school}" if school else "")
-    notes = [
-        (
-            f"respondents numbered id_responden R0001… (--generate-ids); repeated submissions are "
-            f"recognized by {by} together, never by the name alone",
-            f"responden diberi nomor id_responden R0001… (--generate-ids); kiriman berulang "
-            f"dikenali dari {by} bersama-sama, tidak pernah dari nama saja",
-        )
-    ]
+    notes = [Message("import.generated_ids", by=by)]
     name_only = frame[names[0]].astype(str).map(normalize_text)
     same_name = name_only.duplicated(keep=False) & (name_only != "") & ~key.duplicated(keep=False)
     if same_name.any():
         rows = rows_text(frame.index.to_numpy()[same_name.to_numpy()] + 2)
-        notes.append(
-            (
-                f"the same name appears in different schools (kept as different teachers): row(s) {rows}",
-                f"nama yang sama muncul di sekolah berbeda (dianggap guru yang berbeda): baris {rows}",
-            )
-        )  # fmt: skip
+        notes.append(Message("import.namesakes", rows=rows))
     return key, by, [], notes
 
 
 def name_id_issue(header: str) -> Issue:
     """``--id-column`` names a column of people's names."""
     return Issue(
-        f"--id-column '{header}'",
-        "this column holds names; a name is not a unique id (namesakes would be merged as repeated submissions)",
-        "choose a NIP, NUPTK, e-mail or teacher-code column, or --generate-ids",
-        "kolom ini berisi nama; nama bukan id yang unik (guru yang bernama sama akan dianggap kiriman berulang)",
-        "pilih kolom NIP, NUPTK, email atau kode guru, atau --generate-ids",
-    )  # fmt: skip
+        Message("where.option", option=f"--id-column '{header}'"),
+        Message("import.name_as_id"),
+        Message("import.name_as_id.fix"),
+    )
 
 
 def ledger_frame(ledger: list[dict[str, Any]], times: pd.Series) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import pandas as pd
 from dinamika.data.files import read_table
 from dinamika.data.survey import GROUPS
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message
 from dinamika.interop._importing import (
     DUPLICATES,
     ImportResult,
@@ -22,7 +23,7 @@ from dinamika.interop._importing import (
     is_id_name,
     is_identifier,
 )
-from dinamika.interop._issues import ImportFailed, Issue, say
+from dinamika.interop._issues import ImportFailed, Issue
 from dinamika.interop._observations import detect_keys
 from dinamika.interop._screening import TEST_ROWS
 
@@ -47,28 +48,25 @@ def read_export(
     raise :class:`ImportFailed`."""
     path = Path(path)
     if not path.is_file():
-        raise UsageError(
-            say(lang, f"{path} does not exist", f"berkas {path} tidak ada; periksa nama dan folder")
-        )
+        raise UsageError(Message("import.no_file", path=path), lang=lang)
     table = read_table(path, label=path.name, sheet=sheet)
     errors = [p for p in table.problems if p.severity == "error"]
     if table.frame is None or errors:
-        issues = [
-            Issue(p.location("en"), p.message("en"), p.fix("en"), p.message("id"), p.fix("id"))
-            for p in (errors or table.problems)
-        ]
-        raise ImportFailed(path.name, issues, lang)
+        raise ImportFailed(path.name, [Issue.of(p) for p in (errors or table.problems)], lang)
     return path, table.frame
 
 
-def check_choices(duplicates: str, date_order: str, threshold: float) -> None:
+def check_choices(duplicates: str, date_order: str, threshold: float, lang: str = "id") -> None:
     """Refuse option values the import does not know."""
     if duplicates not in DUPLICATES:
-        raise UsageError(f"duplicates must be one of {list(DUPLICATES)}, not {duplicates!r}")
+        raise UsageError(
+            Message("import.bad_duplicates", allowed=list(DUPLICATES), value=repr(duplicates)),
+            lang=lang,
+        )
     if date_order not in ("auto", "dmy", "mdy"):
-        raise UsageError(f"date_order must be 'auto', 'dmy' or 'mdy', not {date_order!r}")
+        raise UsageError(Message("import.bad_date_order", value=repr(date_order)), lang=lang)
     if not 0.5 <= threshold <= 1:
-        raise UsageError(f"threshold must be between 0.5 and 1, not {threshold}")
+        raise UsageError(Message("import.bad_threshold", value=threshold), lang=lang)
 
 
 def check_screening(
@@ -76,18 +74,17 @@ def check_screening(
 ) -> pd.Timestamp | None:
     """Refuse unknown ``test_rows``; read ``start_date`` (YYYY-MM-DD)."""
     if test_rows not in TEST_ROWS:
-        raise UsageError(f"test_rows must be one of {list(TEST_ROWS)}, not {test_rows!r}")
+        raise UsageError(
+            Message("import.bad_test_rows", allowed=list(TEST_ROWS), value=repr(test_rows)),
+            lang=lang,
+        )
     if start_date is None:
         return None
     try:
         return pd.Timestamp(dt.date.fromisoformat(str(start_date).strip()))
     except ValueError:
         raise UsageError(
-            say(
-                lang,
-                f"--start-date {start_date!r}: write the date as YYYY-MM-DD, e.g. 2026-11-04",
-                f"--start-date {start_date!r}: tulis tanggal sebagai TTTT-BB-HH, mis. 2026-11-04",
-            )
+            Message("import.bad_start_date", value=repr(start_date)), lang=lang
         ) from None
 
 
@@ -123,7 +120,7 @@ def record_choices(
 
 
 def manual_mapping(
-    mapping: Mapping[str, str] | str | Path | None, ignore: Iterable[str] = ()
+    mapping: Mapping[str, str] | str | Path | None, ignore: Iterable[str] = (), lang: str = "id"
 ) -> dict[str, str]:
     """Header → item id (``""`` = ignore) from a dict or a reviewed ``mapping.csv``.
 
@@ -137,13 +134,10 @@ def manual_mapping(
         table = read_table(path, label=path.name)
         frame = table.frame
         if frame is None:
-            raise UsageError(f"cannot read the mapping file {path}")
+            raise UsageError(Message("import.mapping_unreadable", path=path), lang=lang)
         header_col = next((c for c in ("column_in_file", "header") if c in frame.columns), None)
         if header_col is None or "item" not in frame.columns:
-            raise UsageError(
-                f"{path}: a mapping file needs the columns column_in_file and item (as in the "
-                "mapping.csv an import writes)"
-            )
+            raise UsageError(Message("import.mapping_columns", path=path), lang=lang)
         roles = frame["role"] if "role" in frame.columns else pd.Series("", index=frame.index)
         for header, item, role in zip(frame[header_col], frame["item"], roles, strict=True):
             if item.strip():
@@ -173,17 +167,8 @@ def _require(frame: pd.DataFrame, header: str | None, option: str, lang: str = "
         near = difflib.get_close_matches(header.strip().casefold(), list(folded), n=3, cutoff=0.4)
         shown = [folded[n] for n in near] or columns[:8]
         listed = ", ".join(f"'{c if len(c) <= 40 else c[:39] + '…'}'" for c in shown)
-        raise UsageError(
-            say(
-                lang,
-                f"{option} '{header}': the file has no such column; "
-                + (f"did you mean {listed}?" if near else f"its columns begin with {listed}")
-                + " (copy the header exactly, in quotes)",
-                f"{option} '{header}': berkas tidak memiliki kolom itu; "
-                + (f"maksud Anda {listed}?" if near else f"kolomnya dimulai dengan {listed}")
-                + " (salin judul kolom persis, dalam tanda kutip)",
-            )
-        )
+        code = "import.option_did_you_mean" if near else "import.option_columns_begin"
+        raise UsageError(Message(code, option=option, header=header, listed=listed), lang=lang)
 
 
 def apply_options(
@@ -206,7 +191,10 @@ def apply_options(
     given = dict(groups or {})
     for key, header in given.items():
         if key not in GROUPS:
-            raise UsageError(f"unknown group {key!r}; groups are {', '.join(GROUPS)}")
+            raise UsageError(
+                Message("import.unknown_group", key=repr(key), allowed=", ".join(GROUPS)),
+                lang=lang,
+            )
         _require(frame, header, f"--{key}-column", lang)
     _require(frame, id_column, "--id-column", lang)
     for header in identifiers:

@@ -14,9 +14,10 @@ from dinamika.data.files import sha256_file
 from dinamika.data.group_names import GROUPS_FILE
 from dinamika.data.survey import MANIFEST, validate_survey
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message
 from dinamika.interop._assemble import DATA_FILE
 from dinamika.interop._importing import ImportResult
-from dinamika.interop._issues import ImportFailed, Issue, say
+from dinamika.interop._issues import ImportFailed, Issue
 from dinamika.interop._observations import OBS_FILE
 from dinamika.interop._safe import review_file
 
@@ -79,31 +80,11 @@ def write_import(
     if len(result.groups):
         names += (GROUPS_FILE,)
     if out.exists() and not out.is_dir():
-        raise UsageError(
-            say(
-                lang,
-                f"--out {out} is a file; give a folder for the term",
-                f"--out {out} adalah berkas; berikan folder untuk semester ini",
-            )
-        )
+        raise UsageError(Message("import.out_is_file", out=out), lang=lang)
     if any((out / n).resolve() == src for n in names):
-        raise UsageError(
-            say(
-                lang,
-                f"the import would overwrite its own input {src.name}; choose another --out folder",
-                f"impor akan menimpa berkas masukannya sendiri {src.name}; pilih folder --out lain",
-            )
-        )
+        raise UsageError(Message("import.own_input", name=src.name), lang=lang)
     if out.is_dir() and any(out.iterdir()) and not force:
-        raise UsageError(
-            say(
-                lang,
-                f"{out} already exists and is not empty; choose a new folder or add --force to "
-                "replace its survey.yaml, kuesioner.csv and mapping.csv",
-                f"folder {out} sudah ada dan tidak kosong; pilih folder baru atau tambahkan "
-                "--force untuk mengganti survey.yaml, kuesioner.csv dan mapping.csv di dalamnya",
-            )
-        )
+        raise UsageError(Message("import.out_not_empty", out=out), lang=lang)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
@@ -164,14 +145,7 @@ def _review_csv(frame: pd.DataFrame, path: Path, result: ImportResult | None) ->
 def _validated(folder: Path, src: Path, lang: str = "id") -> None:
     report = validate_survey(folder, key=secrets.token_hex(16))
     if not report.ok:
-        raise ImportFailed(
-            src.name,
-            [
-                Issue(p.location("en"), p.message("en"), p.fix("en"), p.message("id"), p.fix("id"))
-                for p in report.errors
-            ],
-            lang,
-        )
+        raise ImportFailed(src.name, [Issue.of(p) for p in report.errors], lang)
 
 
 def _write_observations(
@@ -181,30 +155,16 @@ def _write_observations(
     out = Path(result.out)
     manifest_path = out / MANIFEST
     if not manifest_path.is_file():
-        raise UsageError(
-            say(
-                lang,
-                f"{out} has no survey.yaml: import the questionnaire into it first, then the "
-                "observations into the same folder",
-                f"{out} tidak berisi survey.yaml: impor kuesioner ke folder ini dulu, lalu "
-                "data pengamatan ke folder yang sama",
-            )
-        )
+        raise UsageError(Message("import.no_term_yet", out=out), lang=lang)
     text = manifest_path.read_text(encoding="utf-8-sig")
     current = yaml.safe_load(text)
     if not isinstance(current, dict):
-        raise UsageError(f"{manifest_path} is not a YAML mapping; fix it first")
+        raise UsageError(Message("import.manifest_not_mapping", path=manifest_path), lang=lang)
     names = (OBS_FILE, OBS_MAPPING_FILE)
     if any((out / n).resolve() == src for n in (*names, MANIFEST)):
-        raise UsageError(f"the import would overwrite its own input {src.name}; move the export")
+        raise UsageError(Message("import.own_input_move", name=src.name), lang=lang)
     if (current.get("observations") or any((out / n).exists() for n in names)) and not force:
-        raise UsageError(
-            say(
-                lang,
-                f"{out} already has observations; add --force to replace them",
-                f"folder {out} sudah berisi data pengamatan; tambahkan --force untuk menggantinya",
-            )
-        )
+        raise UsageError(Message("import.has_observations", out=out), lang=lang)
     current["observations"] = dict(result.manifest["observations"])
     comments = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
     head = (

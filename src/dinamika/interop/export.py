@@ -24,6 +24,7 @@ from dinamika.core.results import ResultMixin
 from dinamika.data.files import atomic_write, atomic_write_set, check_writable
 from dinamika.data.survey import Survey, load_survey
 from dinamika.errors import SurveyError, UsageError
+from dinamika.i18n.messages import Join, Message
 from dinamika.interop._labelled import Part as _Part
 from dinamika.interop._labelled import write_parquet as _write_parquet
 from dinamika.interop._labelled import write_readstat as _write_readstat
@@ -47,8 +48,17 @@ class ExportResult(ResultMixin):
     data: pd.DataFrame = field(repr=False)
     codebook: pd.DataFrame = field(repr=False)
     extra_files: tuple[Path, ...] = ()
-    notes: tuple[str, ...] = ()
-    notes_id: tuple[str, ...] = ()
+    messages: tuple[Message, ...] = ()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The notes in English."""
+        return tuple(m.text("en") for m in self.messages)
+
+    @property
+    def notes_id(self) -> tuple[str, ...]:
+        """The notes in Indonesian."""
+        return tuple(m.text("id") for m in self.messages)
     part: str = "responses"
 
     def to_frame(self) -> pd.DataFrame:
@@ -61,43 +71,44 @@ class ExportResult(ResultMixin):
         if self.part == "observations":
             lessons = self.data["lesson"].nunique()
             observers = self.data["observer"].nunique()
-            head = (
-                f"Ditulis {self.path}: {lessons} pelajaran yang diamati ({n} penilaian oleh "
-                f"{observers} pengamat), {k} variabel."
-                if lang == "id"
-                else f"Wrote {self.path}: {lessons} observed lessons ({n} ratings by {observers} "
-                f"observers), {k} variables."
-            )
+            head = Message(
+                "export.done_observations",
+                path=self.path,
+                lessons=lessons,
+                n=n,
+                observers=observers,
+                k=k,
+            ).text(lang)
         else:
-            head = (
-                f"Ditulis {self.path}: {n} responden, {k} variabel."
-                if lang == "id"
-                else f"Wrote {self.path}: {n} respondents, {k} variables."
-            )
+            head = Message("export.done", path=self.path, n=n, k=k).text(lang)
         more = [str(p) for p in self.extra_files]
-        notes = self.notes_id if lang == "id" and self.notes_id else self.notes
-        return "\n".join([head, *more, *(f"- {x}" for x in notes)])
+        return "\n".join([head, *more, *(f"- {m.text(lang)}" for m in self.messages)])
 
 
-def _check_pseudonymous(ids: pd.Series, column: str) -> None:
+def _check_pseudonymous(ids: pd.Series, column: str, lang: str = "id") -> None:
     text = ids.astype(str).str.strip()
     digits = text.str.replace(r"[\s.\-/()]", "", regex=True)  # NIPs written with spaces
     for pattern, what in ((_EMAIL, "e-mail addresses"), (_LONG_NUMBER, "NIP/NIK/NUPTK numbers"), (_PHONE, "phone numbers")):  # fmt: skip
         share = (digits if pattern is not _EMAIL else text).str.match(pattern).mean()
         if share > 0:
-            raise SurveyError(_not_pseudonymous(column, what))
+            raise SurveyError(_not_pseudonymous(column, what), lang=lang)
 
 
-def _not_pseudonymous(column: str, what: str) -> str:
-    return (
-        f"the respondent ids (column '{column}' in survey.yaml) look like {what}; exports "
-        "carry pseudonymized ids only. Fix: list the column under identifiers: in "
-        "survey.yaml so it is replaced by a keyed pseudonym at load / id responden "
-        f"tampak seperti {what}; cantumkan kolomnya di identifiers: pada survey.yaml"
-    )
+#: What an id column holds (as :func:`dinamika.privacy.identifiers.id_identifier_kind` says).
+_KINDS = {
+    "e-mail addresses": "export.email",
+    "NIP/NIK/NUPTK numbers": "export.nip",
+    "phone numbers": "export.phone",
+    "names": "export.names",
+}
 
 
-Note = tuple[str, str]  # (English, Indonesian)
+def _not_pseudonymous(column: str, what: str) -> Message:
+    kind = Message(_KINDS[what]) if what in _KINDS else what
+    return Message("export.not_pseudonymous", column=column, what=kind)
+
+
+Note = Message
 
 
 #: Factor scores need a CFA estimated on at least this many respondents per item.
@@ -112,13 +123,12 @@ def _factor_scores(survey: Survey) -> tuple[pd.DataFrame | None, Note]:
 
     n_items, n_resp = len(survey.item_columns), len(survey.responses)
     if n_resp < MIN_PER_ITEM * n_items:
-        return None, (
-            f"factor scores not included: {n_resp} respondents are too few for a stable CFA of "
-            f"{n_items} items (at least {MIN_PER_ITEM} per item, {MIN_PER_ITEM * n_items}); the "
-            "items and scale scores are exported",
-            f"skor faktor tidak disertakan: {n_resp} responden terlalu sedikit untuk CFA yang "
-            f"stabil atas {n_items} butir (minimal {MIN_PER_ITEM} per butir, "
-            f"{MIN_PER_ITEM * n_items}); butir dan skor skala tetap diekspor",
+        return None, Message(
+            "export.fs_too_few",
+            n=n_resp,
+            items=n_items,
+            per_item=MIN_PER_ITEM,
+            needed=MIN_PER_ITEM * n_items,
         )
     with warnings.catch_warnings(record=True) as caught:  # reported in the note, not on stderr
         warnings.simplefilter("always")
@@ -127,14 +137,7 @@ def _factor_scores(survey: Survey) -> tuple[pd.DataFrame | None, Note]:
             fs = fit.scores()
         except Exception as exc:  # a CFA that cannot be fitted must not stop the export
             why = f"{type(exc).__name__}: {str(exc)[:200]}"
-            return None, (
-                f"factor scores not included: the one-factor-per-scale CFA could not be fitted "
-                f"to this term's data ({why}); the items and scale scores are exported. See the "
-                "report's factor-structure section, or add --no-factor-scores",
-                f"skor faktor tidak disertakan: CFA satu faktor per skala tidak dapat diestimasi "
-                f"pada data semester ini ({why}); butir dan skor skala tetap diekspor. Lihat "
-                "bagian struktur faktor di laporan, atau tambahkan --no-factor-scores",
-            )
+            return None, Message("export.no_factor_scores", why=why)
     fs = fs.reindex(survey.responses.index)
     scored = score(survey).reindex(survey.responses.index)
     for scale in fs.columns:  # too few answers for a scale score: no factor score either
@@ -144,35 +147,28 @@ def _factor_scores(survey: Survey) -> tuple[pd.DataFrame | None, Note]:
     n, total = int(fs.notna().all(axis=1).sum()), len(fs)
     short = total - int(fs.notna().any(axis=1).sum())
     pct = f"{survey.min_answered:.0%}"
-    en = (
-        f"factor scores (empirical Bayes modal, lavPredict's EBM) from a one-factor-per-scale CFA "
-        f"(WLSMV, pairwise polychorics) for every teacher with at least {pct} of a scale's items "
-        f"answered: {n} of {total} teachers on every scale"
-        + (f"; {short} with too few answers have none" if short else "")
-    )
-    id_ = (
-        f"skor faktor (modus Bayes empiris, EBM seperti lavPredict) dari CFA satu faktor per "
-        f"skala (WLSMV, polikorik berpasangan) untuk setiap guru yang menjawab sedikitnya {pct} "
-        f"butir skala: {n} dari {total} guru pada semua skala"
-        + (f"; {short} guru dengan jawaban terlalu sedikit tidak mendapat skor" if short else "")
-    )
     diag = fit.diagnostics
     problems = []
     if not diag.converged:
-        problems.append(f"the CFA did not converge / CFA tidak konvergen ({diag.message})")
+        problems.append(Message("export.fs_not_converged", detail=diag.message))
     if diag.heywood:
-        problems.append(f"Heywood case(s) / kasus Heywood: {', '.join(diag.heywood)}")
+        problems.append(Message("export.fs_heywood", which=", ".join(diag.heywood)))
     if diag.not_positive_definite:
-        problems.append(
-            f"not positive definite / tidak definit positif: {', '.join(diag.not_positive_definite)}"
-        )
+        which = ", ".join(diag.not_positive_definite)
+        problems.append(Message("export.fs_not_pd", which=which))
     numeric = sorted({str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)})
     if numeric:
-        problems.append(f"numerical warnings / peringatan numerik: {'; '.join(numeric)[:200]}")
-    if problems:
-        en += "; WARNING: " + "; ".join(problems)
-        id_ += "; PERINGATAN: " + "; ".join(problems)
-    return fs, (en, id_)
+        problems.append(Message("export.fs_numeric", detail="; ".join(numeric)[:200]))
+    return fs, Message(
+        "export.factor_scores",
+        n=n,
+        total=total,
+        pct=pct,
+        short=Message("export.fs_short", n=short) if short else "",
+        warning=Message("export.fs_warning", problems=Join(tuple(problems), "; "))
+        if problems
+        else "",
+    )
 
 
 #: Groups smaller than this let a reader recognize the teachers in them (as in the reports).
@@ -189,14 +185,8 @@ def _small_group_notes(data: pd.DataFrame, groups: list[str] | tuple[str, ...]) 
         small = int((sizes < SMALL_GROUP).sum())
         if small:
             notes.append(
-                (
-                    f"{small} of {len(sizes)} groups in '{g}' have fewer than {SMALL_GROUP} "
-                    "respondents, whose answers can be recognized from that column: share this "
-                    "file only within the research team (the reports suppress such groups)",
-                    f"{small} dari {len(sizes)} kelompok di '{g}' berisi kurang dari "
-                    f"{SMALL_GROUP} responden sehingga jawabannya dapat dikenali dari kolom itu: "
-                    "bagikan berkas ini hanya di dalam tim peneliti (laporan menyembunyikan "
-                    "kelompok seperti itu)",
+                Message(
+                    "export.small_groups", small=small, n=len(sizes), column=g, min_cell=SMALL_GROUP
                 )
             )
     return notes
@@ -205,7 +195,7 @@ def _small_group_notes(data: pd.DataFrame, groups: list[str] | tuple[str, ...]) 
 def scored_frame(
     survey: Survey, *, factor_scores: bool = False
 ) -> tuple[pd.DataFrame, list[str], list[Note]]:
-    """The exported dataset, the scales with factor scores, and notes (English, Indonesian).
+    """The exported dataset, the scales with factor scores, and notes (catalogue messages).
 
     Examples
     --------
@@ -220,7 +210,9 @@ def scored_frame(
     column = str(survey.manifest["responses"]["id"])
     for p in survey.problems:  # pseudonymized at load, but the manifest must say so
         if p.code == "id_is_identifier":
-            raise SurveyError(_not_pseudonymous(column, str(p.params.get("what", "names"))))
+            raise SurveyError(
+                _not_pseudonymous(column, str(p.params.get("what", "names")))
+            )
     _check_pseudonymous(r["teacher"], column)
     keep = ["teacher", *survey.groups, *survey.item_columns]
     data = r[keep].copy()
@@ -295,11 +287,9 @@ def export_survey(
     if lang not in ("id", "en"):
         raise UsageError(f"lang must be 'id' or 'en', not {lang!r}")
     if fmt not in FORMATS:
+        suffixes = ", ".join(f".{f}" for f in FORMATS)
         raise UsageError(
-            f"The value for `to` must be one of {list(FORMATS)}, but {to or out.suffix!r} was passed"
-            if lang == "en"
-            else f"--out harus berakhiran .csv, .xlsx, .sav, .dta atau .parquet (atau beri --to), "
-            f"bukan {to or out.suffix or '(tanpa akhiran)'!r}"
+            Message("export.bad_format", suffixes=suffixes, value=repr(to or out.suffix)), lang=lang
         )
     check_writable(out)  # before loading and fitting, not after
     s = (
@@ -310,14 +300,9 @@ def export_survey(
     if part == "observations":
         obs, obs_inst = s.observations, s.observation_instrument
         if obs is None or obs_inst is None:
-            raise UsageError(
-                f"{s.path} has no observations: survey.yaml has no observations: section"
-                if lang == "en"
-                else f"{s.path} tidak berisi data pengamatan: survey.yaml tidak memiliki bagian "
-                "observations: (impor rubrik observasi ke folder ini dulu)"
-            )
-        _check_pseudonymous(obs["teacher"], "observations.teacher")
-        _check_pseudonymous(obs["observer"], "observations.observer")
+            raise UsageError(Message("export.no_observations", path=s.path), lang=lang)
+        _check_pseudonymous(obs["teacher"], "observations.teacher", lang)
+        _check_pseudonymous(obs["observer"], "observations.observer", lang)
         data = obs[["lesson", "teacher", "observer", *obs_inst.item_ids]].reset_index(drop=True)
         notes: list[Note] = []
         cb = codebook(obs_inst)
@@ -361,12 +346,5 @@ def export_survey(
     if part == "responses":
         notes += _small_group_notes(data, s.groups)
     if np.any(data["teacher"].astype(str).str.startswith("p-")):
-        notes.append(
-            (
-                "teacher ids are keyed pseudonyms (HMAC-SHA256); keep the key to link terms",
-                "id guru adalah samaran berkunci (HMAC-SHA256); simpan kuncinya untuk menautkan semester",
-            )
-        )
-    return ExportResult(
-        out, data, cb, tuple(extra), tuple(n[0] for n in notes), tuple(n[1] for n in notes), part
-    )
+        notes.append(Message("export.keyed_ids"))
+    return ExportResult(out, data, cb, tuple(extra), tuple(notes), part)

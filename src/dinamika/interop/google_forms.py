@@ -138,7 +138,7 @@ def import_google_forms(
     >>> result.data["waktu_isi"].tolist()
     ['2026-11-27T14:03:12', '2026-11-27T15:10:00']
     """
-    check_choices(duplicates, date_order, threshold)
+    check_choices(duplicates, date_order, threshold, lang)
     start = check_screening(test_rows, start_date, lang)
     inst = load_instrument(instrument)
     source, frame = read_export(path, lang, sheet)
@@ -161,7 +161,7 @@ def import_google_forms(
     if inst.kind == "observation":
         given = {"lesson": lesson_column, "teacher": teacher_column, "observer": observer_column}
         roles.identifiers = []  # the observer's e-mail stays in the file, hashed at load
-        roles.keys = detect_keys(frame.columns, given)
+        roles.keys = detect_keys(frame.columns, given, lang=lang)
     else:
         roles = apply_options(
             frame,
@@ -178,7 +178,7 @@ def import_google_forms(
         roles,
         out=Path(out),
         source=source.name,
-        manual=manual_mapping(mapping, ignore),
+        manual=manual_mapping(mapping, ignore, lang),
         labels=dict(labels or {}),
         duplicates=duplicates,
         threshold=threshold,

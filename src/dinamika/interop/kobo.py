@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from dinamika.data.instruments import Instrument, load_instrument
+from dinamika.i18n.messages import Message
 from dinamika.interop._complete import complete_import
 from dinamika.interop._importing import ImportResult, Roles, build_import
 from dinamika.interop._matching import THRESHOLD, normalize_text
@@ -142,7 +143,7 @@ def import_kobo(
     >>> result.manifest["responses"]["id"], list(result.data.columns[:3])
     ('id_guru', ['id_guru', 'waktu_isi', 'baris_asli'])
     """
-    check_choices(duplicates, date_order, threshold)
+    check_choices(duplicates, date_order, threshold, lang)
     start = check_screening(test_rows, start_date, lang)
     inst = load_instrument(instrument)
     source, frame = read_export(path, lang, sheet)
@@ -173,7 +174,7 @@ def import_kobo(
         all_groups["school"] = school_column
     if inst.kind == "observation":
         given = {"lesson": lesson_column, "teacher": teacher_column, "observer": observer_column}
-        roles.keys = detect_keys(frame.columns, given, names)
+        roles.keys = detect_keys(frame.columns, given, names, lang)
     else:
         roles = apply_options(
             frame,
@@ -197,7 +198,7 @@ def import_kobo(
         roles,
         out=Path(out),
         source=source.name,
-        manual=manual_mapping(mapping, ignore),
+        manual=manual_mapping(mapping, ignore, lang),
         labels=dict(labels or {}),
         duplicates=duplicates,
         threshold=threshold,
@@ -206,18 +207,10 @@ def import_kobo(
         test_rows=test_rows,
         start_date=start,
     )
-    notes, notes_id = list(result.notes), list(result.notes_id)
+    notes = list(result.messages)
     if notes_uuid:
-        notes.append(
-            "no respondent code field (id_guru): Kobo's _uuid is used as the id, one per "
-            "submission, so repeated submissions by one teacher cannot be detected "
-            "(give --id-column)"
-        )
-        notes_id.append(
-            "tidak ada kolom kode guru (id_guru): _uuid Kobo dipakai sebagai id, satu per "
-            "kiriman, sehingga kiriman berulang tidak dapat dikenali (--id-column)"
-        )
-    result = replace(result, notes=tuple(notes), notes_id=tuple(notes_id))
+        notes.append(Message("import.kobo_uuid"))
+    result = replace(result, messages=tuple(notes))
     result = complete_import(
         result, title=title, population=population, school_list=school_list, lang=lang
     )
