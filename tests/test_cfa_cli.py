@@ -25,7 +25,12 @@ def test_cfa_command_prints_fit(capsys: pytest.CaptureFixture[str]) -> None:
     }
 
 
-def test_cfa_command_invariance(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("lang", "words"), [("id", ("konfigural", "skalar")), ("en", ("configural", "scalar"))]
+)
+def test_cfa_command_invariance(
+    capsys: pytest.CaptureFixture[str], lang: str, words: tuple[str, str]
+) -> None:
     code = main(
         [
             "cfa",
@@ -34,11 +39,13 @@ def test_cfa_command_invariance(capsys: pytest.CaptureFixture[str]) -> None:
             "--invariance",
             "--estimator",
             "ML",
+            "--lang",
+            lang,
         ]
     )
     out = capsys.readouterr().out
     assert code == 0
-    assert "configural" in out and "scalar" in out
+    assert all(w in out for w in words)
 
 
 def test_cfa_command_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

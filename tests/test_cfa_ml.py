@@ -170,7 +170,7 @@ def test_invariance_sequence_matches_lavtestlrt(hs: pd.DataFrame) -> None:
     assert tab["delta_cfi"][2] == pytest.approx(cfi[2] - cfi[1], abs=TOL)
     assert list(tab["verdict"]) == ["baseline", "holds", "does not hold"]
     assert inv.holds == "metric"
-    assert "not means" in inv.summary()
+    assert "not means" in inv.summary("en")
 
 
 def test_invariance_custom_cutoffs(hs: pd.DataFrame) -> None:
@@ -264,7 +264,7 @@ def test_heywood_case_is_reported_not_hidden() -> None:
     assert theta_a == pytest.approx(1 - 1.28, abs=1e-6)
     assert any("negative variance of a" in h for h in res.diagnostics.heywood)
     assert any("loading of a" in h for h in res.diagnostics.heywood)
-    assert "Heywood" in res.summary()
+    assert "Heywood" in res.summary("en")
 
 
 def test_unidentified_model_is_refused(hs: pd.DataFrame) -> None:
@@ -340,7 +340,7 @@ def test_invariance_gives_no_verdict_from_a_fit_that_did_not_converge(monkeypatc
     assert "holds" not in verdicts[1:] and "does not hold" not in verdicts
     assert all(v.startswith("no verdict") for v in verdicts)
     assert stuck.holds is None
-    assert "did not converge" in stuck.summary()
+    assert "did not converge" in stuck.summary("en")
     assert all("did not converge" in n for n in stuck.table["note"])
     # the trend report names every verdict in the reader's language (notebooks/tren.py)
     from dinamika import i18n

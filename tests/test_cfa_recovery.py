@@ -66,4 +66,4 @@ def test_invariance_across_example_terms() -> None:
     assert list(inv.table["step"]) == ["configural", "metric", "scalar"]
     # both terms are simulated from the same measurement model: invariance should hold
     assert inv.holds == "scalar"
-    assert "compared" in inv.summary()
+    assert "compared" in inv.summary("en")

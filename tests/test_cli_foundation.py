@@ -106,7 +106,7 @@ def test_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
         text=True,
         check=False,
     )
-    assert proc.returncode == 2 and "is not a folder" in proc.stderr
+    assert proc.returncode == 2 and "bukan folder" in proc.stderr  # Indonesian by default
 
 
 def test_instrument_list_show_diff(capsys: pytest.CaptureFixture[str]) -> None:

@@ -339,7 +339,7 @@ def test_cli_writes_a_term_and_refuses_to_overwrite(tmp_path, capsys):
     s = load_survey(out, key=KEY)
     assert s.term == "semester-uji" and 60 <= len(s.responses) <= 100
     assert main(args) == 2
-    assert "not empty" in capsys.readouterr().err
+    assert "tidak kosong" in capsys.readouterr().err  # the CLI speaks Indonesian by default
     assert main([*args, "--force"]) == 0
     assert main(["simulate", "--examples", "--seed", "1", "--out", str(tmp_path / "ex")]) == 2
 

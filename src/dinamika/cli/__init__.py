@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
 import os
 import signal
@@ -19,7 +20,8 @@ from typing import Any
 
 from dinamika import __version__
 from dinamika.cli.common import default_lang
-from dinamika.errors import DinamikaError, UsageError, ValidationError
+from dinamika.errors import DinamikaError, UsageError
+from dinamika.i18n.messages import MESSAGES, Message
 
 #: Modules under ``dinamika.cli`` that add a sub-command, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -78,38 +80,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    lang = getattr(args, "lang", None) or default_lang()
     previous = _on_sigterm()
     try:
         return int(args.func(args))
-    except UsageError as exc:
-        print(f"dinamika {args.command}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except ValidationError as exc:  # render in the language the user asked for
-        lang = getattr(args, "lang", None) or default_lang()
-        print(
-            f"dinamika {args.command}: {ValidationError(exc.problems, lang=lang)}", file=sys.stderr
-        )
-        return EXIT_PROBLEMS
-    except DinamikaError as exc:
-        print(f"dinamika {args.command}: {exc}", file=sys.stderr)
+    except DinamikaError as exc:  # shown in the language the user asked for
+        print(f"dinamika {args.command}: {exc.text(lang)}", file=sys.stderr)
+        if isinstance(exc, UsageError):
+            return EXIT_USAGE
         return EXIT_PROBLEMS
     except Terminated:
-        print(
-            "dinamika: dihentikan (SIGTERM); tidak ada berkas yang ditulis / terminated; nothing was written",
-            file=sys.stderr,
-        )
+        print(f"dinamika: {Message('cli.terminated').text(lang)}", file=sys.stderr)
         return 143
     except KeyboardInterrupt:
-        print("dinamika: dihentikan / interrupted", file=sys.stderr)
+        print(f"dinamika: {Message('cli.interrupted').text(lang)}", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `dinamika ... | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except OSError as exc:  # disk full, no permission, ...: never a traceback
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        code = f"oserror.{errno.errorcode.get(exc.errno or 0, '').lower()}"
+        what = Message(code) if code in MESSAGES else (exc.strerror or str(exc))
         print(
-            f"dinamika {args.command}: {exc.strerror or exc}{where}; nothing was written / "
-            "tidak ada berkas yang ditulis (periksa ruang disk dan izin tulis folder keluaran)",
+            f"dinamika {args.command}: {Message('cli.os_error', what=what, where=where).text(lang)}",
             file=sys.stderr,
         )
         return EXIT_PROBLEMS

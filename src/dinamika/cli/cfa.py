@@ -9,10 +9,12 @@ from typing import Any
 
 import pandas as pd
 
-from dinamika.cli.common import add_key
+from dinamika.cli.common import add_key, add_lang
 from dinamika.data.survey import load_survey
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message, render
 from dinamika.psychometrics.cfa import cfa, cfa_model, invariance, reverse_items
+from dinamika.psychometrics.cfa.measurement_invariance import verdict_message
 
 
 def register(sub: Any) -> None:
@@ -60,6 +62,7 @@ def register(sub: Any) -> None:
         help="uji invariansi antar-kelompok / test measurement invariance across groups",
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
+    add_lang(p)
     add_key(p)
     p.set_defaults(func=run)
 
@@ -74,8 +77,13 @@ def _data(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
             s = load_survey(d, key_file=args.key_file)
         if instrument is not None and s.instrument.ref != instrument.ref:
             raise UsageError(
-                f"term {s.term} uses {s.instrument.ref} but the first uses {instrument.ref}; "
-                "invariance needs the same instrument version in every term"
+                Message(
+                    "cfa.same_instrument",
+                    term=s.term,
+                    instrument=s.instrument.ref,
+                    first=instrument.ref,
+                ),
+                lang=args.lang,
             )
         instrument = s.instrument
         frames.append(reverse_items(s.responses, s.instrument).assign(term=s.term))
@@ -91,14 +99,17 @@ def run(args: argparse.Namespace) -> int:
     group = args.group or ("term" if args.invariance else None)
     if args.invariance:
         if group is None or data[group].nunique() < 2:
-            raise UsageError("--invariance needs two or more terms or a --group column")
+            raise UsageError(Message("cfa.needs_groups"), lang=args.lang)
         inv = invariance(model, data, group=group, estimator=args.estimator, missing=missing)
         if args.format == "json":
             print(inv.table.to_json(orient="records", force_ascii=False))
         else:
-            print(inv.table.round(4).to_string(index=False))
+            table = inv.table.round(4)
+            for col in ("step", "verdict", "note"):
+                table[col] = [str(render(verdict_message(v), args.lang)) for v in table[col]]
+            print(table.to_string(index=False))
             print()
-            print(inv.summary())
+            print(inv.summary(args.lang))
         return 0
     res = cfa(model, data, estimator=args.estimator, group=group, missing=missing)
     if args.format == "json":
@@ -109,5 +120,5 @@ def run(args: argparse.Namespace) -> int:
         }
         print(json.dumps(out, ensure_ascii=False))
     else:
-        print(res.summary())
+        print(res.summary(args.lang))
     return 0

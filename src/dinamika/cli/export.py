@@ -7,6 +7,7 @@ import argparse
 from typing import Any
 
 from dinamika.cli.common import add_key, add_lang
+from dinamika.i18n.messages import Message
 from dinamika.interop.codebook_export import write_codebook
 from dinamika.interop.export import FORMATS, export_survey
 from dinamika.interop.printable import write_printable
@@ -75,5 +76,5 @@ def _instrument_export(args: argparse.Namespace) -> int:
         path = write_codebook(args.ref, args.out, lang=args.lang)
     else:
         path = write_printable(args.ref, args.out, lang=args.lang, pdf=args.to == "pdf")
-    print(f"{'Ditulis' if args.lang == 'id' else 'Wrote'} {path}")
+    print(Message("cli.wrote", path=path).text(args.lang))
     return 0

@@ -8,17 +8,14 @@ from typing import Any
 
 from dinamika.cli.common import add_lang
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message
 from dinamika.interop import import_google_forms, import_kobo
 
 
 def _pair(text: str, what: str, lang: str = "id") -> tuple[str, str]:
     head, sep, tail = text.rpartition("=")
     if not sep or not head.strip() or not tail.strip():
-        raise UsageError(
-            f"{what} needs the form 'TEXT=VALUE', got {text!r}"
-            if lang == "en"
-            else f"{what} harus berbentuk 'TEKS=NILAI' (dalam tanda kutip), bukan {text!r}"
-        )
+        raise UsageError(Message("cli.pair_form", option=what, text=repr(text)), lang=lang)
     return head.strip(), tail.strip()
 
 
@@ -96,13 +93,8 @@ def register(sub: Any) -> None:
 
 def _runner(func: Any) -> Any:
     def run(args: argparse.Namespace) -> int:
-        en = args.lang == "en"
         if args.map and args.mapping:
-            raise UsageError(
-                "give either --map or --mapping, not both"
-                if en
-                else "pakai --map atau --mapping, tidak keduanya"
-            )
+            raise UsageError(Message("cli.both_map_and_mapping"), lang=args.lang)
         labels = {}
         for text in args.label:
             raw, code = _pair(text, "--label", args.lang)
@@ -110,9 +102,7 @@ def _runner(func: Any) -> Any:
                 labels[raw] = int(code)
             except ValueError:
                 raise UsageError(
-                    f"--label {text!r}: the code after '=' must be a whole number"
-                    if en
-                    else f"--label {text!r}: kode sesudah '=' harus bilangan bulat, mis. 'Setuju sekali=5'"
+                    Message("cli.label_code", text=repr(text)), lang=args.lang
                 ) from None
         groups = {
             key: getattr(args, f"{key}_column")

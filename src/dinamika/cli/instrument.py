@@ -6,10 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from dinamika.cli.common import add_lang
+from dinamika.cli.common import add_lang, default_lang
 from dinamika.data.instruments import list_instruments, load_instrument
 from dinamika.data.versions import check_lock, diff_instruments, update_lock
 from dinamika.errors import InstrumentError, UsageError
+from dinamika.i18n.messages import Message
 
 
 def register(sub: Any) -> None:
@@ -48,7 +49,9 @@ def register(sub: Any) -> None:
         help="kunci versi baru / add newly released versions to instruments.lock (maintainers)",
     )
     lock.add_argument(
-        "--check", action="store_true", help="only check; exit 1 if a released file changed"
+        "--check",
+        action="store_true",
+        help="hanya periksa; keluar 1 jika berkas rilis berubah / only check; exit 1 if a released file changed",
     )
     lock.set_defaults(func=_lock)
     from dinamika.cli.export import add_instrument_export
@@ -64,26 +67,29 @@ def _list(args: argparse.Namespace) -> int:
             inst = load_instrument(f"{inst_id}@{versions[-1]}")
         except InstrumentError as exc:  # one broken file must not hide the others
             broken += 1
-            word = "TIDAK VALID" if args.lang == "id" else "INVALID"
-            print(f"{inst_id:<24} {', '.join(versions):<12} {word}: {exc}")
+            word = Message("cli.invalid").text(args.lang)
+            print(f"{inst_id:<24} {', '.join(versions):<12} {word}: {exc.text(args.lang)}")
             continue
         n = len(inst.items) or len(inst.questions)
-        unit = (
-            {"id": "butir", "en": "items"}[args.lang]
-            if inst.items
-            else {"id": "pertanyaan", "en": "questions"}[args.lang]
-        )
+        unit = Message("cli.items" if inst.items else "cli.questions").text(args.lang)
         print(
-            f"{inst_id:<24} {', '.join(versions):<12} {inst.kind:<14} {n:>3} {unit}  {inst.title(args.lang)}"
+            f"{inst_id:<24} {', '.join(versions):<12} {_kind(inst.kind, args.lang):<14} {n:>3} "
+            f"{unit}  {inst.title(args.lang)}"
         )
     return 1 if broken else 0
+
+
+def _kind(kind: str, lang: str) -> str:
+    """``questionnaire`` → ``kuesioner`` (instrument kinds in the user's language)."""
+    return Message(f"kind.{kind}").text(lang)
 
 
 def _show(args: argparse.Namespace) -> int:
     inst = load_instrument(args.ref)
     lang = args.lang
     print(
-        f"{inst.title(lang)} — {inst.ref} ({inst.kind}, {inst.raw['released']}, {inst.raw['licence']})"
+        f"{inst.title(lang)} — {inst.ref} ({_kind(inst.kind, lang)}, {inst.raw['released']}, "
+        f"{inst.raw['licence']})"
     )
     print(inst.raw["description"][lang].strip())
     print()
@@ -105,21 +111,14 @@ def _show(args: argparse.Namespace) -> int:
         codes = ", ".join(f"{c} = {rs.label(c, lang)}" for c in range(rs.min, rs.max + 1))
         print(f"{rs.id}: {codes}")
     if inst.reverse_keyed:
-        note = "(R) = butir terbalik" if lang == "id" else "(R) = reverse-keyed"
-        print(note)
+        print(Message("cli.reverse_keyed").text(lang))
     return 0
 
 
 def _diff(args: argparse.Namespace) -> int:
     for ref in (args.old, args.new):
         if "@" not in ref and Path(ref).suffix not in (".yaml", ".yml"):
-            raise UsageError(
-                "name both versions or files, e.g. `dinamika instrument diff komunitas-guru@1.0.0 "
-                "komunitas-guru@1.1.0` or `... komunitas-guru@1.0.0 saya/komunitas-guru/2.0.0.yaml`"
-                if args.lang == "en"
-                else "sebut kedua versi atau berkasnya, mis. `dinamika instrument diff "
-                "komunitas-guru@1.0.0 saya/komunitas-guru/2.0.0.yaml`"
-            )
+            raise UsageError(Message("cli.diff_versions"), lang=args.lang)
     result = diff_instruments(args.old, args.new)
     print(result.summary(args.lang))
     return 0 if result.ok else 1
@@ -132,5 +131,5 @@ def _lock(args: argparse.Namespace) -> int:
             print(line)
         return 1 if problems else 0
     for rel in update_lock():
-        print(f"locked {rel}")
+        print(Message("cli.locked", path=rel).text(default_lang()))
     return 0

@@ -8,9 +8,10 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from dinamika.cli.common import add_key
+from dinamika.cli.common import add_key, add_lang
 from dinamika.data.survey import Survey, load_survey
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message, shown
 from dinamika.psychometrics.reliability.api import reliability_table
 from dinamika.psychometrics.scoring import score
 
@@ -89,6 +90,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         metavar="SURVEY_DIR",
         help="folder berisi survey.yaml (default: contoh bawaan / bundled example)",
     )
+    add_lang(p)
     add_key(p)
 
 
@@ -101,18 +103,27 @@ def _load(args: argparse.Namespace) -> Survey:
 def run_reliability(args: argparse.Namespace) -> int:
     """Print the reliability table; exit 0."""
     if args.n_boot < 0:
-        raise UsageError("--n-boot must be 0 or more")
+        raise UsageError(Message("cli.n_boot"), lang=args.lang)
     survey = _load(args)
     tab = reliability_table(
         survey, ordinal=args.ordinal, missing=args.missing, n_boot=args.n_boot, seed=args.seed
     )
+    notes = tab.attrs.get("notes", tab["notes"])  # as messages: in the user's language
+    tab["notes"] = [shown(note, args.lang) for note in notes]
     if args.format == "csv":
         tab.to_csv(sys.stdout, index=False)
     elif args.format == "json":
         print(tab.to_json(orient="records", force_ascii=False))
     else:
-        kind = "ordinal (polychoric)" if args.ordinal else "Pearson"
-        print(f"{survey.term}: {survey.instrument.ref}, {kind}, missing={args.missing}")
+        kind = Message("cli.polychoric" if args.ordinal else "cli.pearson")
+        head = Message(
+            "cli.reliability_head",
+            term=survey.term,
+            instrument=survey.instrument.ref,
+            kind=kind,
+            missing=args.missing,
+        )
+        print(head.text(args.lang))
         print(tab.round(3).to_string(index=False))
     return 0
 
@@ -123,7 +134,7 @@ def run_score(args: argparse.Namespace) -> int:
     out = score(survey, method=args.method, min_answered=args.min_answered, talis=args.talis)
     if args.output:
         out.to_csv(args.output, index=False)
-        print(f"{len(out)} rows -> {args.output}", file=sys.stderr)
+        print(Message("cli.rows_to", n=len(out), path=args.output).text(args.lang), file=sys.stderr)
     else:
         out.to_csv(sys.stdout, index=False)
     return 0

@@ -8,6 +8,7 @@ from typing import Any
 
 from dinamika.cli.common import add_key, add_lang
 from dinamika.errors import ValidationError
+from dinamika.i18n.messages import Message
 from dinamika.report.params import DEFAULTS
 
 
@@ -89,14 +90,8 @@ def run(args: argparse.Namespace) -> int:
             per_school=args.per_school,
         )
     except ValidationError as exc:
-        print(f"dinamika report: {exc}", file=sys.stderr)
-        print(
-            "Perbaiki data lalu jalankan lagi (rincian: dinamika validate)."
-            if args.lang == "id"
-            else "Fix the data and run again (details: dinamika validate).",
-            file=sys.stderr,
-        )
+        print(f"dinamika report: {exc.text(args.lang)}", file=sys.stderr)
+        print(Message("cli.fix_and_rerun").text(args.lang), file=sys.stderr)
         return 1
-    where = "Laporan ditulis ke" if args.lang == "id" else "Report written to"
-    print(f"{where}: {result.path}")
+    print(Message("cli.report_written", path=result.path).text(args.lang))
     return 0

@@ -10,7 +10,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from dinamika.cli.common import add_lang
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message
 
 
 def register(sub: Any) -> None:
@@ -84,6 +86,7 @@ def register(sub: Any) -> None:
         action="store_true",
         help="timpa folder yang tidak kosong / replace a non-empty folder",
     )
+    add_lang(p)
     p.set_defaults(func=run)
 
 
@@ -93,15 +96,13 @@ def run(args: argparse.Namespace) -> int:
 
     if args.examples:
         if any(v is not None for v in (args.term, args.panel_seed, args.seed)):
-            raise UsageError(
-                "--examples uses fixed seeds and names; drop --seed, --panel-seed and --term."
-            )
+            raise UsageError(Message("cli.examples_fixed"), lang=args.lang)
         out = Path(args.out or "surveys")
         for folder in write_examples(out, overwrite=args.force):
-            print(f"Ditulis / written: {folder}")
+            print(Message("cli.written_folder", path=folder).text(args.lang))
         return 0
     if args.schools < 2 or args.teachers < 2 * args.schools:
-        raise UsageError("--schools must be at least 2 and --teachers at least 2 per school.")
+        raise UsageError(Message("cli.too_few_schools"), lang=args.lang)
     avg = args.teachers / args.schools
     spread = max(1, round(0.4 * avg))
     sizes = (max(2, round(avg) - spread), max(2, round(avg) + spread))
@@ -117,5 +118,6 @@ def run(args: argparse.Namespace) -> int:
         master_share=args.master_share,
     )
     folder = term.write(out, overwrite=args.force)
-    print(f"Ditulis / written: {folder}\n{term.summary()}")
+    print(Message("cli.written_folder", path=folder).text(args.lang))
+    print(term.summary(args.lang))
     return 0

@@ -7,6 +7,7 @@ from typing import Any
 
 from dinamika.cli.common import add_key, add_lang
 from dinamika.data.survey import validate_survey
+from dinamika.i18n.messages import Message
 
 
 def register(sub: Any) -> None:
@@ -53,9 +54,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(report.summary(args.lang, limit=args.limit))
         if report.ok:
-            print(
-                "OK: data siap dianalisis."
-                if args.lang == "id"
-                else "OK: the data are ready for analysis."
-            )
+            print(Message("validation.ok").text(args.lang))
     return 0 if report.ok else 1

@@ -23,6 +23,7 @@ from dinamika.core.results import ResultMixin
 from dinamika.data.adaptation import check_languages
 from dinamika.data.resources import instruments_dir, schema_path
 from dinamika.errors import InstrumentError
+from dinamika.i18n.messages import Message
 
 __all__ = [
     "Instrument",
@@ -205,7 +206,7 @@ def _schema() -> dict[str, Any]:
 def _version_key(version: str) -> tuple[int, int, int]:
     m = _VERSION.match(version)
     if not m:
-        raise InstrumentError(f"{version!r} is not a version of the form MAJOR.MINOR.PATCH")
+        raise InstrumentError(Message("instrument.bad_version", version=repr(version)), lang="en")
     return int(m[1]), int(m[2]), int(m[3])
 
 
@@ -230,23 +231,28 @@ def _resolve(ref: str | Path) -> Path:
     path = Path(ref)
     if path.suffix in {".yaml", ".yml"}:
         if not path.is_file():
-            raise InstrumentError(f"instrument file {path} does not exist")
+            raise InstrumentError(Message("instrument.no_file", path=path), lang="en")
         return path
     text = str(ref)
     inst_id, _, version = text.partition("@")
     available = list_instruments()
     if inst_id not in available:
         raise InstrumentError(
-            f"unknown instrument {inst_id!r}; available: {', '.join(sorted(available))} "
-            "(or give the path of a .yaml file)"
+            Message("instrument.unknown", id=repr(inst_id), available=", ".join(sorted(available))),
+            lang="en",
         )
     versions = available[inst_id]
     if not version:
         version = versions[-1]
     if version not in versions:
         raise InstrumentError(
-            f"instrument {inst_id!r} has no version {version!r}; released versions: "
-            f"{', '.join(versions)}"
+            Message(
+                "instrument.no_version",
+                id=repr(inst_id),
+                version=repr(version),
+                versions=", ".join(versions),
+            ),
+            lang="en",
         )
     return instruments_dir() / inst_id / f"{version}.yaml"
 

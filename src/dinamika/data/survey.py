@@ -293,8 +293,8 @@ def _collect(
 ) -> tuple[Survey | None, list[Problem], Path]:
     folder = default_survey() if path is None else Path(path)
     if not folder.is_dir():
-        hint = " (give the term folder, not the survey.yaml file)" if folder.is_file() else ""
-        raise UsageError(f"{folder} is not a folder{hint}")
+        code = "survey.file_not_folder" if folder.is_file() else "survey.not_a_folder"
+        raise UsageError(Message(code, path=folder), lang="en")
     manifest, problems = read_manifest(folder)
     if manifest is None:
         return None, problems, folder

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["MESSAGES", "SEVERITY", "Join", "Message", "render"]
+__all__ = ["MESSAGES", "SEVERITY", "Join", "Message", "Said", "render"]
 
 _SOURCE = Path(__file__).resolve().parent / "messages.yaml"
 
@@ -91,9 +91,46 @@ class Join:
         return self.sep.join(str(render(v, lang)) for v in self.items)
 
 
+class Said(str):
+    """A message's English text that still knows its message.
+
+    For results whose diagnostics have always been English strings (joined, compared, written
+    to CSV by code that expects ``str``): the value is the English text, and ``.text(lang)``
+    shows it in another language.
+
+    >>> note = Said(Message("cli.wrote", path="x.csv"))
+    >>> note, note.text("id"), "; ".join([note, "y"])
+    ('Wrote x.csv', 'Ditulis x.csv', 'Wrote x.csv; y')
+    """
+
+    message: Message | Join
+
+    def __new__(cls, message: Message | Join) -> Said:
+        obj = super().__new__(cls, message.text("en"))
+        obj.message = message
+        return obj
+
+    def text(self, lang: str = "id") -> str:
+        """The text in ``lang``."""
+        return self.message.text(lang)
+
+    def __reduce__(self) -> tuple[type[Said], tuple[Message | Join]]:
+        return (Said, (self.message,))
+
+    @classmethod
+    def join(cls, items: Iterable[object], sep: str = "; ") -> Said:
+        """``sep.join(items)`` that keeps the messages of the items that have them."""
+        return cls(Join(tuple(getattr(i, "message", i) for i in items), sep))
+
+
+def shown(value: object, lang: str) -> object:
+    """``value`` in ``lang`` when it knows its message (:class:`Said`), else unchanged."""
+    return value.text(lang) if isinstance(value, Said) else value
+
+
 def render(value: object, lang: str) -> object:
     """``value`` ready to be shown: messages become text in ``lang``, other values unchanged."""
-    if isinstance(value, (Message, Join)):
+    if isinstance(value, (Message, Join, Said)):
         return value.text(lang)
     if isinstance(value, (list, tuple)) and any(isinstance(v, Message) for v in value):
         return ", ".join(str(render(v, lang)) for v in value)

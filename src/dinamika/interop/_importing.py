@@ -186,7 +186,11 @@ def build_import(
     observation = instrument.kind == "observation"
     if instrument.kind not in ("questionnaire", "observation"):
         raise UsageError(
-            Message("import.wrong_kind", instrument=instrument.ref, kind=instrument.kind),
+            Message(
+                "import.wrong_kind",
+                instrument=instrument.ref,
+                kind=Message(f"kind.{instrument.kind}"),
+            ),
             lang=lang,
         )
     n_read = len(frame)

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message
 
 __all__ = [
     "IDENTIFIER_HINTS",
@@ -88,17 +89,14 @@ def resolve_key(
             raw = path.read_bytes().strip()
         except OSError as exc:
             raise UsageError(
-                f"cannot read the pseudonymization key file {path}: {exc.strerror}"
+                Message("privacy.key_unreadable", path=path, detail=exc.strerror), lang="en"
             ) from None
     elif os.environ.get(ENV_KEY):
         raw = os.environ[ENV_KEY].encode("utf-8")
     else:
         return secrets.token_bytes(32), True
     if len(raw) < 16:
-        raise UsageError(
-            "the pseudonymization key is too short: use at least 16 characters "
-            "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)"
-        )
+        raise UsageError(Message("privacy.key_short"), lang="en")
     return raw, False
 
 

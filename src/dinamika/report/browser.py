@@ -38,12 +38,10 @@ _FLAGS = (
 class BrowserMissing(DinamikaError):
     """No headless Chromium is installed."""
 
-    def __init__(self) -> None:
-        super().__init__(
-            "no Chromium browser found; install it (Debian/Ubuntu: `sudo apt-get install "
-            "chromium`) or set DINAMIKA_CHROMIUM to its path. / Chromium tidak ditemukan; "
-            "pasang dengan `sudo apt-get install chromium`."
-        )
+    def __init__(self, lang: str = "en") -> None:
+        from dinamika.i18n.messages import Message
+
+        super().__init__(Message("report.no_chromium"), lang=lang)
 
 
 def find_chromium() -> str | None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from dinamika.errors import UsageError
 from dinamika.i18n import check_lang
+from dinamika.i18n.messages import Message
 
 __all__ = ["DEFAULTS", "ReportParams"]
 
@@ -57,13 +58,11 @@ class ReportParams:
         check_lang(self.lang)
         m = self.min_cell
         if isinstance(m, bool) or not isinstance(m, int) or m < 1:
-            raise UsageError(
-                f"--min-cell must be a whole number of at least 1, but {m!r} was passed."
-            )
+            raise UsageError(Message("report.bad_min_cell", value=repr(m)), lang=self.lang)
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
-            raise UsageError(f"--seed must be a whole number, but {self.seed!r} was passed.")
+            raise UsageError(Message("report.bad_seed", value=repr(self.seed)), lang=self.lang)
         if not 0 < self.ci < 1:
-            raise UsageError(f"ci must be between 0 and 1, but {self.ci!r} was passed.")
+            raise UsageError(Message("report.bad_ci", value=repr(self.ci)), lang=self.lang)
         if self.key_file is not None:
             object.__setattr__(self, "key_file", str(Path(self.key_file).resolve()))
 

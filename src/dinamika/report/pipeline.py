@@ -24,6 +24,7 @@ from dinamika.data.resources import EXAMPLE_TERMS, default_survey, surveys_dir
 from dinamika.data.survey import load_survey
 from dinamika.errors import UsageError
 from dinamika.i18n import t
+from dinamika.i18n.messages import Message
 from dinamika.privacy.outputs import PrivacyError, find_leaks, public_strings, secrets_of
 from dinamika.report.browser import BrowserMissing, find_chromium, print_pdf
 from dinamika.report.params import DEFAULTS, ReportParams
@@ -219,16 +220,17 @@ def report(
     settings = ReportParams(lang=lang, min_cell=min_cell, seed=seed, key_file=_opt(key_file))
     if fmt not in ("html", "pdf"):
         raise UsageError(
-            f"The value for `format` must be one of ['html', 'pdf'], but {fmt!r} was passed."
+            Message("usage.choice", name="format", allowed="['html', 'pdf']", value=repr(fmt)),
+            lang=lang,
         )
     if fmt == "pdf" and find_chromium() is None:
         raise BrowserMissing()
     dirs = [Path(d) for d in survey_dirs] if survey_dirs else [default_survey()]
     if per_school and len(dirs) > 1:
-        raise UsageError("--per-school takes one term folder (feedback pages are per term)")
+        raise UsageError(Message("report.per_school_one_term"), lang=lang)
     for d in dirs:
         if not d.is_dir():
-            raise UsageError(f"{d} is not a folder (give a term folder holding survey.yaml)")
+            raise UsageError(Message("report.not_a_folder", path=d), lang=lang)
     from dinamika.report import kernel as rx
 
     say = progress or (lambda _msg: None)
@@ -239,11 +241,11 @@ def report(
         # the kernel starts and imports dinamika while the data are validated here
         surveys = []
         for d in dirs:
-            say(f"{'memeriksa' if lang == 'id' else 'checking'} {d}")
+            say(Message("report.checking", path=d).text(lang))
             surveys.append(load_survey(d, key_file=key_file, lang=lang))
         terms = tuple(s.term for s in surveys)
         if len(set(terms)) != len(terms):
-            raise UsageError(f"the same term is named twice: {', '.join(terms)}")
+            raise UsageError(Message("report.same_term", terms=", ".join(terms)), lang=lang)
         secrets: set[str] = set()
         public: list[str] = []  # printed whatever the data: a secret inside them is no leak
         for s in surveys:
@@ -272,16 +274,13 @@ def report(
             else default_output(terms, lang=lang, fmt=fmt, per_school=per_school)
         )
         check_writable(target)  # before the notebook runs, not after
-        say("menjalankan notebook" if lang == "id" else "running the notebook")
+        say(Message("report.running").text(lang))
         html = render_notebook(
             name, params, title=title, lang=lang, progress=progress or _quiet, kernel=kernel
         )
     leaks = find_leaks(html, secrets, public)
     if leaks:
-        raise PrivacyError(
-            f"the report would contain {len(leaks)} identifier or free-text value(s) from the raw "
-            "data; nothing was written. Please report this as a bug in dinamika."
-        )
+        raise PrivacyError(Message("report.leak", n=len(leaks)), lang=lang)
     data = html.encode("utf-8")
     if fmt == "html":
 

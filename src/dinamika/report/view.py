@@ -19,6 +19,7 @@ import pandas as pd
 
 from dinamika.errors import DinamikaError
 from dinamika.i18n import check_lang, column_label, fmt_int, fmt_num, t
+from dinamika.i18n.messages import Message
 from dinamika.privacy.outputs import scrub
 from dinamika.report.params import DEFAULTS
 
@@ -142,7 +143,9 @@ class View:
             yield
         except Exception as exc:  # a section must not take the whole report down
             reason = self.reason(exc)
-            print(f"dinamika report: section failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            detail = exc.text(self.lang) if isinstance(exc, DinamikaError) else str(exc)
+            failed = Message("report.section_failed", error=f"{type(exc).__name__}: {detail}")
+            print(f"dinamika report: {failed.text(self.lang)}", file=sys.stderr)
             self.note(self.t("failed", reason=reason), "missing")
 
     def reason(self, exc: BaseException) -> str:

@@ -33,6 +33,7 @@ import pandas as pd
 from dinamika.core.results import ResultMixin
 from dinamika.data.instruments import load_instrument
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message
 from dinamika.simulation import design, params
 from dinamika.simulation.truth import truth_record
 from dinamika.simulation.writing import write_term
@@ -109,17 +110,22 @@ class SimulatedTerm(ResultMixin):
             [{"part": p, "rows": len(f), "teachers": f["id_guru"].nunique()} for p, f in parts]
         )
 
-    def summary(self) -> str:
+    def summary(self, lang: str = "id") -> str:
         """Counts of teachers, schools, lessons, ratings and interviews."""
         r, o = self.responses, self.observations
         regular = o[o["id_pengamat"] != params.MASTER]
         double = int((regular.groupby("id_pelajaran").size() > 1).sum())
-        return (
-            f"{self.term}: {len(r)} respondents of {self.population} teachers in "
-            f"{r['sekolah'].nunique()} schools; {o['id_pelajaran'].nunique()} lessons "
-            f"({double} double-rated, {len(o)} ratings); "
-            f"{self.interviews['id_guru'].nunique()} teachers interviewed."
-        )
+        return Message(
+            "simulate.summary",
+            term=self.term,
+            n=len(r),
+            population=self.population,
+            schools=r["sekolah"].nunique(),
+            lessons=o["id_pelajaran"].nunique(),
+            double=double,
+            ratings=len(o),
+            interviews=self.interviews["id_guru"].nunique(),
+        ).text(lang)
 
 
 def _vector(value: float | Sequence[float] | Mapping[str, float], name: str) -> np.ndarray:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from dinamika.data.instruments import load_instrument
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message
 from dinamika.simulation.params import MASTER
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -111,11 +112,9 @@ def _contents(term: SimulatedTerm) -> dict[str, bytes]:
 def write_term(term: SimulatedTerm, folder: Path, *, overwrite: bool = False) -> Path:
     """Write the term into ``folder`` atomically (assembled beside it, then renamed)."""
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} exists and is not a folder; choose another --out.")
+        raise UsageError(Message("simulate.out_is_file", path=folder), lang="en")
     if folder.is_dir() and any(folder.iterdir()) and not overwrite:
-        raise UsageError(
-            f"{folder} is not empty; choose an empty folder or pass --force to replace it."
-        )
+        raise UsageError(Message("simulate.out_not_empty", path=folder), lang="en")
     contents = _contents(term)
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}"

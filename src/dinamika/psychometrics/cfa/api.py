@@ -11,6 +11,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message
 from dinamika.psychometrics.blas import single_thread_blas
 from dinamika.psychometrics.cfa.fit import (
     FitMeasures,
@@ -34,7 +35,7 @@ Array = NDArray[Any]
 
 def prepare(
     data: pd.DataFrame, ov: list[str], group: str | None, missing: str
-) -> tuple[list[Array], tuple[str, ...], list[str], list[pd.Index]]:
+) -> tuple[list[Array], tuple[str, ...], list[Message], list[pd.Index]]:
     """Check the data and split it into one float matrix per group.
 
     ``missing="listwise"`` keeps complete rows; ``"fiml"`` keeps rows with at least one
@@ -55,7 +56,7 @@ def prepare(
         )
     if group is not None and group not in data.columns:
         raise UsageError(f"group column {group!r} is not in the data")
-    notes: list[str] = []
+    notes: list[Message] = []
     try:
         values = data[ov].astype(float)
     except (TypeError, ValueError) as exc:
@@ -64,8 +65,8 @@ def prepare(
         keep = values.notna().any(axis=1).to_numpy().copy()
         partial = int((values.isna().any(axis=1) & values.notna().any(axis=1)).sum())
         if partial:
-            how = "FIML" if missing == "fiml" else "pairwise deletion"
-            notes.append(f"{partial} rows with some unanswered items are used ({how})")
+            how = Message("cfa.fiml" if missing == "fiml" else "cfa.pairwise")
+            notes.append(Message("cfa.partial_rows", n=partial, how=how))
     else:
         keep = values.notna().all(axis=1).to_numpy().copy()
     if group is not None:
@@ -78,20 +79,10 @@ def prepare(
         gstr = gcol.astype(str).to_numpy()
     dropped = int((~keep).sum())
     if dropped:
-        what = (
-            "a missing value in a model variable"
-            if missing == "listwise"
-            else "no answered model item"
-        )
-        notes.append(
-            f"{dropped} of {len(data)} rows have {what}"
-            + (" or no group" if group is not None else "")
-            + (
-                " and were left out (listwise deletion)"
-                if missing == "listwise"
-                else " and were left out"
-            )
-        )
+        code = "cfa.dropped_listwise" if missing == "listwise" else "cfa.dropped_unanswered"
+        if group is not None:
+            code += "_group"
+        notes.append(Message(code, n=dropped, total=len(data)))
     x = values.to_numpy(dtype=float)
     if group is None:
         mats, group_labels = [x[keep]], tuple([""])
@@ -395,7 +386,7 @@ def _cfa(
         vcov = np.linalg.inv(info)
     except np.linalg.LinAlgError:
         vcov = np.linalg.pinv(info)
-        notes.append("the information matrix is singular: the model may not be identified")
+        notes.append(Message("cfa.singular"))
     vcov = np.asarray(vcov, dtype=float)
     se = np.sqrt(np.clip(np.diag(vcov), 0, None))
     fitm = _ml_fit_measures(mod, est.theta, stats, est.fmin)

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from dinamika.i18n.messages import Message
 from dinamika.psychometrics.cfa.ml import GroupStats, _group_terms
 from dinamika.psychometrics.cfa.model import Model
 
@@ -284,7 +285,7 @@ def fiml_result(
     mod: Model,
     data_g: list[Array],
     labels: tuple[str, ...],
-    notes: list[str],
+    notes: list[Message],
     rows: list[Any],
 ) -> Any:
     """Fit ``mod`` by FIML and assemble a :class:`~dinamika.cfa.result.CFAResult`."""
@@ -307,16 +308,9 @@ def fiml_result(
         h1.append((mu, sig))
         ev = np.linalg.eigvalsh(sig)
         if ev.min() <= 1e-12 * max(ev.max(), 1e-300):
-            notes.append(
-                f"the EM estimate of the sample covariance matrix (group {g}) is not positive "
-                "definite: an item is (nearly) constant or a linear combination of others; "
-                "remove it (lavaan warns the same)"
-            )
+            notes.append(Message("cfa.em_not_pd", group=g))
         if em_iter >= 10_000:
-            notes.append(
-                f"the EM estimate of the unrestricted model (group {g}) did not converge: "
-                "chi-square and the fit measures based on it are approximate"
-            )
+            notes.append(Message("cfa.em_not_converged", group=g))
     start = start_values(mod, [s for _, s in h1], [m for m, _ in h1])
     theta, _, iterations, converged, vcov = fit_fiml(mod, groups, h1, start)
     se = np.sqrt(np.clip(np.diag(vcov), 0, None))

@@ -35,6 +35,7 @@ from scipy import stats
 
 from dinamika.core.results import ResultMixin
 from dinamika.errors import DinamikaError, UsageError
+from dinamika.i18n.messages import Message, render
 from dinamika.psychometrics.blas import single_thread_blas
 from dinamika.psychometrics.cfa.api import _cfa
 from dinamika.psychometrics.cfa.result import CFAResult
@@ -72,42 +73,44 @@ class InvarianceResult(ResultMixin):
         """The step table."""
         return self.table.copy()
 
-    def summary(self) -> str:
+    def summary(self, lang: str = "id") -> str:
         """The verdict in words, with the comparisons it is allowed to support."""
         cut = self.cutoffs
+
+        def say(code: str, **params: object) -> str:
+            return Message(code, params).text(lang)
+
         lines = [
-            f"Measurement invariance across '{self.group}' (cut-offs: ΔCFI ≥ "
-            f"-{cut['delta_cfi']}, ΔRMSEA ≤ {cut['delta_rmsea']})."
+            say(
+                "invariance.head",
+                group=self.group,
+                delta_cfi=cut["delta_cfi"],
+                delta_rmsea=cut["delta_rmsea"],
+            )
         ]
         for r in self.table.itertuples():
             if r.step == "configural":
                 lines.append(
-                    f"configural: CFI = {r.cfi:.3f}, RMSEA = {r.rmsea:.3f} — the same factor "
-                    "structure is fitted in every group."
+                    say("invariance.configural", cfi=f"{r.cfi:.3f}", rmsea=f"{r.rmsea:.3f}")
                 )
             else:
                 lines.append(
-                    f"{r.step}: ΔCFI = {r.delta_cfi:+.3f}, ΔRMSEA = {r.delta_rmsea:+.3f}, "
-                    f"Δχ² = {r.delta_chisq:.2f} on {r.delta_df} df (p = {r.p_delta:.3g}) → "
-                    f"{r.verdict}."
+                    say(
+                        "invariance.step",
+                        step=verdict_message(r.step),
+                        delta_cfi=f"{r.delta_cfi:+.3f}",
+                        delta_rmsea=f"{r.delta_rmsea:+.3f}",
+                        delta_chisq=f"{r.delta_chisq:.2f}",
+                        delta_df=r.delta_df,
+                        p=f"{r.p_delta:.3g}",
+                        verdict=verdict_message(r.verdict),
+                    )
                 )
-        meaning = {
-            "scalar": "Scalar invariance holds: latent means and mean scale scores may be compared "
-            "across groups.",
-            "metric": "Only metric invariance holds: relations (correlations, regressions) may be "
-            "compared across groups, but not means.",
-            "configural": "Only configural invariance holds: the groups share the factor structure; "
-            "do not compare means or loadings across groups.",
-        }
-        lines.append(
-            meaning.get(self.holds or "", "Even the configural model is not usable; no comparison.")
-        )
+        lines.append(say(f"invariance.holds.{self.holds or 'none'}"))
         stuck = [k for k, f in self.fits.items() if not f.diagnostics.converged]
         if stuck:
-            lines.append(
-                f"Warning: the {', '.join(stuck)} model(s) did not converge; comparisons with them "
-                "give no verdict (the numbers shown are from the last iteration, not estimates)."
-            )
+            names = ", ".join(str(render(verdict_message(k), lang)) for k in stuck)
+            lines.append(say("invariance.not_converged", models=names))
         failed = next(
             (r.step for r in self.table.itertuples() if r.verdict == "does not hold"), None
         )
@@ -122,10 +125,26 @@ class InvarianceResult(ResultMixin):
                     for r in top.itertuples()
                 )
                 lines.append(
-                    f"Least invariant parameters in the {failed} model (score tests): {items}; "
-                    "cfa(..., group_partial=[...]) fits a partial-invariance model without them."
+                    say("invariance.least_invariant", step=verdict_message(failed), items=items)
                 )
         return "\n".join(lines)
+
+
+_VERDICTS = {
+    "baseline": "invariance.verdict.baseline",
+    "holds": "invariance.verdict.holds",
+    "does not hold": "invariance.verdict.fails",
+    "not tested (previous step failed)": "invariance.verdict.not_tested",
+    NO_VERDICT: "invariance.verdict.none",
+    "scaled-shifted difference test (Satorra, 2000)": "invariance.note.scaled_shifted",
+    **{step: f"invariance.name.{step}" for step in STEPS},
+}
+
+
+def verdict_message(verdict: str) -> Message | str:
+    """A ``verdict`` or ``note`` value of the table as a catalogue message (for display)."""
+    code = _VERDICTS.get(verdict)
+    return verdict if code is None else Message(code)
 
 
 def invariance(

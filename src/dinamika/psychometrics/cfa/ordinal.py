@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message
 from dinamika.psychometrics.polychoric.bvn import bvn_cdf, bvn_pdf
 
 __all__ = ["OrdinalStats", "ordinal_stats", "recode_ordinal"]
@@ -55,7 +56,7 @@ class OrdinalStats:
     th_item: Array  # item index of each threshold
     cor: Array  # p×p polychoric correlation matrix
     nacov: Array  # (nth + p(p-1)/2) square, N × asymptotic covariance
-    warnings: tuple[str, ...]
+    warnings: tuple[Message, ...]
 
     @property
     def vector(self) -> Array:
@@ -106,7 +107,7 @@ def ordinal_stats(
     n, p = codes.shape
     observed = codes >= 0
     codes = np.where(observed, codes, 0)
-    warnings: list[str] = []
+    warnings: list[Message] = []
     kmax = max(nlev)
     # -- step 1: thresholds -------------------------------------------------------------------
     taus, lo, up = [], np.full((p, kmax), np.inf), np.full((p, kmax), np.inf)
@@ -155,7 +156,7 @@ def ordinal_stats(
     lb, ub = lo[pc][:, None, :], up[pc][:, None, :]  # item 2 (cols)
     valid = (la != np.inf) & (lb != np.inf)  # padded categories have both bounds at +inf
     if (np.where(valid, tables, 1.0) == 0).any():
-        warnings.append("some bivariate tables of item pairs have empty cells")
+        warnings.append(Message("cfa.empty_cells"))
     rho = _start_rho(tables, kmax)
     n_pair = tables.sum(axis=(1, 2))
     bnd = np.concatenate([lo[:, :1], up], axis=1)  # p × (kmax + 1) category boundaries
@@ -172,13 +173,9 @@ def ordinal_stats(
             break
     prob, dprob = _cell_probs(bnd_a, bnd_b, rho, valid)
     for q in np.flatnonzero(np.abs(rho) > 0.99):  # lavaan's check (lav_samplestats_step2)
-        a_name = names[pr[q]] if names else f"number {pr[q] + 1}"
-        b_name = names[pc[q]] if names else f"number {pc[q] + 1}"
-        warnings.append(
-            f"the polychoric correlation between {b_name} and {a_name} is (nearly) 1.0 "
-            f"({rho[q]:+.4f}): the two items are (nearly) duplicates; drop one or combine them "
-            "(lavaan warns the same)"
-        )
+        a_name = names[pr[q]] if names else f"#{pr[q] + 1}"
+        b_name = names[pc[q]] if names else f"#{pc[q] + 1}"
+        warnings.append(Message("cfa.duplicate_items", a=b_name, b=a_name, rho=f"{rho[q]:+.4f}"))
     cor = np.eye(p)
     cor[pr, pc] = rho
     cor[pc, pr] = rho

@@ -12,7 +12,8 @@ from numpy.typing import NDArray
 from scipy.special import ndtr
 
 from dinamika.core.results import ResultMixin
-from dinamika.core.sample_size import below_minimum
+from dinamika.core.sample_size import below_minimum, required_n
+from dinamika.i18n.messages import Message
 from dinamika.psychometrics.cfa.fit import FitMeasures
 from dinamika.psychometrics.cfa.model import Model
 
@@ -37,10 +38,12 @@ class Diagnostics:
     not_positive_definite : tuple of str
         Matrices (e.g. ``"psi (group 1)"``) that are not positive definite at the solution.
     warnings : tuple of str
-        Everything else worth knowing (e.g. polychoric tables with empty cells).
+        Everything else worth knowing (e.g. polychoric tables with empty cells), in English.
     sample_size : str or None
         Set when n is below the CFA minimum of :mod:`dinamika.core.sample_size` (5 respondents per
-        free parameter): why the fit should not be judged. None otherwise.
+        free parameter): why the fit should not be judged (English). None otherwise.
+    notes : tuple of Message
+        The warnings as catalogue messages, to be shown in either language.
     """
 
     converged: bool
@@ -50,6 +53,7 @@ class Diagnostics:
     not_positive_definite: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     sample_size: str | None = None
+    notes: tuple[Message, ...] = field(default=(), repr=False, compare=False)
 
 
 def _sqrt_or_nan(x: float) -> float:
@@ -251,10 +255,13 @@ class CFAResult(ResultMixin):
         """The full parameter table (same as ``.parameters``)."""
         return self.parameters.copy()
 
-    def summary(self) -> str:
+    def summary(self, lang: str = "id") -> str:
         """A readable report: fit indices, standardized loadings, diagnostics."""
         f = self.fit
-        lines = [f"CFA ({self.estimator}), n = {self.n}, groups = {len(self.group_labels)}"]
+        head = Message(
+            "cfa.head", estimator=self.estimator, n=self.n, groups=len(self.group_labels)
+        )
+        lines = [head.text(lang)]
         if self.estimator == "WLSMV":
             lines.append(
                 f"chi2 (scaled-shifted) = {f.chisq_scaled:.3f}, df = {f.df}, "
@@ -273,16 +280,30 @@ class CFAResult(ResultMixin):
         lines += ["", tab.round(3).to_string(index=False)]
         d = self.diagnostics
         lines.append("")
-        lines.append(f"converged: {d.converged} ({d.iterations} iterations)")
-        for label, items in (
-            ("Heywood cases", d.heywood),
-            ("not positive definite", d.not_positive_definite),
-            ("warnings", d.warnings),
-            ("sample size", (d.sample_size,) if d.sample_size else ()),
+        converged = Message("cfa.yes" if d.converged else "cfa.no")
+        lines.append(
+            Message("cfa.converged", converged=converged, iterations=d.iterations).text(lang)
+        )
+        for code, items in (
+            ("cfa.heywood", d.heywood),
+            ("cfa.not_pd", d.not_positive_definite),
+            ("cfa.sample_size", (self._sample_size(lang),) if d.sample_size else ()),
         ):
             if items:
-                lines.append(f"{label}: " + "; ".join(items))
+                lines.append(Message(code, items="; ".join(items)).text(lang))
+        shown = [m.text(lang) for m in d.notes] if d.notes else list(d.warnings)
+        if shown:
+            lines.append(Message("cfa.warnings", items="; ".join(shown)).text(lang))
         return "\n".join(lines)
+
+    def _sample_size(self, lang: str) -> str:
+        """Why n is too small for this model, in ``lang``."""
+        if lang == "en":
+            return str(self.diagnostics.sample_size)
+        npar = int(self.fit.npar)
+        return Message("cfa.too_few", n=self.n, need=f"{required_n('cfa', npar):g}", k=npar).text(
+            lang
+        )
 
     def modification_indices(self, top: int | None = 10) -> pd.DataFrame:
         """Modification indices of fixed parameters, largest first (ML only).
@@ -363,7 +384,7 @@ def assemble(
     converged: bool,
     iterations: int,
     message: str,
-    notes: list[str],
+    notes: list[Message],
     n: int,
     data: tuple[Array, ...],
     stats: tuple[GroupStats, ...],
@@ -373,11 +394,7 @@ def assemble(
     params = parameter_table(mod, theta, se, labels)
     heywood, npd = diagnose(mod, theta, params)
     if not (np.isfinite(fit.chisq) and fit.chisq >= 0):
-        notes = [
-            *notes,
-            "the fit broke down (the model-implied covariance matrix is not positive definite): "
-            "the fit measures and estimates cannot be interpreted; simplify the model or check the items",
-        ]
+        notes = [*notes, Message("cfa.broke_down")]
     notes = [*notes, *_lavaan_warnings(estimator, converged, iterations, vcov, stats, notes)]
     return CFAResult(
         model=model_text,
@@ -393,8 +410,9 @@ def assemble(
             message,
             heywood,
             npd,
-            tuple(notes),
+            tuple(m.text("en") for m in notes),
             below_minimum("cfa", n, parameters=int(fit.npar)),
+            tuple(notes),
         ),
         n=n,
         group_labels=labels,
@@ -413,34 +431,23 @@ def _lavaan_warnings(
     iterations: int,
     vcov: Array,
     stats: tuple[GroupStats, ...],
-    notes: list[str],
-) -> list[str]:
+    notes: list[Message],
+) -> list[Message]:
     """The checks lavaan warns about after a fit, as diagnostics (none may pass silently)."""
-    out: list[str] = []
+    out: list[Message] = []
     if not converged:
-        out.append(
-            f"the model did not converge ({iterations} iterations): estimates, standard errors "
-            "and fit measures are those of the last iteration and must not be interpreted "
-            "(lavaan: 'model did not converge')"
-        )
+        out.append(Message("cfa.not_converged", iterations=iterations))
     v = np.asarray(vcov, dtype=float)
-    if not any("information matrix" in x for x in notes):
+    if not any(m.code == "cfa.singular" for m in notes):
         bad = not np.isfinite(v).all()
         if not bad and v.size:
             ev = np.linalg.eigvalsh(0.5 * (v + v.T))
             bad = ev.min() <= 1e-12 * max(ev.max(), 1e-300)
         if bad:
-            out.append(
-                "the information matrix is not positive definite: the model may not be "
-                "identified, and some standard errors are not available (lavaan's warning)"
-            )
+            out.append(Message("cfa.information_not_pd"))
     if estimator == "ML":
         for g, st in enumerate(stats, start=1):
             var = np.diag(np.asarray(st.cov, dtype=float))
             if var.size and var.min() > 0 and var.max() / var.min() > 1000:
-                out.append(
-                    f"some observed variances are more than 1000 times larger than others "
-                    f"(group {g}): rescale the items (e.g. divide by 10) so the optimizer is "
-                    "well conditioned (lavaan's warning)"
-                )
+                out.append(Message("cfa.variance_scale", group=g))
     return out

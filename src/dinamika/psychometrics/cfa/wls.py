@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message
 from dinamika.psychometrics.cfa.fit import FitMeasures, cfi, chisq_pvalue, rmsea, rmsea_ci, tli
 from dinamika.psychometrics.cfa.ml import start_values
 from dinamika.psychometrics.cfa.model import Model
@@ -138,7 +139,7 @@ def fit_wlsmv(
     stmts: list[Statement],
     data_g: list[Array],
     labels: tuple[str, ...],
-    notes: list[str],
+    notes: list[Message],
     rows: list[pd.Index],
     *,
     std_lv: bool = False,
@@ -200,7 +201,7 @@ def _fit_wlsmv(
     stmts: list[Statement],
     data_g: list[Array],
     labels: tuple[str, ...],
-    notes: list[str],
+    notes: list[Message],
     rows: list[pd.Index],
     names: list[str],
     std_lv: bool,
@@ -219,12 +220,9 @@ def _fit_wlsmv(
             cache[key] = (nlev, ostats)
     many = [n for n, k in zip(names, nlev, strict=True) if k > 10]
     if many:
-        notes.append(
-            f"items {many} have more than 10 distinct values; WLSMV treats every value as an "
-            "ordered category (use estimator='ML' for continuous scores)"
-        )
+        notes.append(Message("cfa.many_values", items=many))
     for lab, st in zip(labels, ostats, strict=True):
-        notes += [f"{w}{f' (group {lab})' if lab else ''}" for w in st.warnings]
+        notes += [Message("cfa.in_group", note=w, group=lab) if lab else w for w in st.warnings]
     ngr = len(data_g)
     mod = build_model(
         stmts,

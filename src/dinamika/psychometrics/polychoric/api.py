@@ -20,6 +20,7 @@ from scipy.special import ndtri
 
 from dinamika.core.results import ResultMixin
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message, Said
 from dinamika.psychometrics.blas import single_thread_blas
 from dinamika.psychometrics.polychoric.fit import (
     cor_smooth,
@@ -186,10 +187,7 @@ def _polychoric(
     item_max = np.array([np.flatnonzero(m).max() for m in marg])
     if global_thresholds and np.unique(item_max).size > 1:
         global_thresholds = False
-        diagnostics.append(
-            "the items do not all use the same highest response code, so thresholds were "
-            "estimated pair by pair (psych: global set to FALSE)"
-        )
+        diagnostics.append(Said(Message("polychoric.not_global")))
     with np.errstate(divide="ignore"):
         tau = ndtri(np.cumsum(marg, axis=1)[:, :-1] / n_item[:, None])
 
@@ -203,20 +201,25 @@ def _polychoric(
     else:
         tabs, tr, tc, n_fixed = pairwise_thresholds(tabs, totals, correct)
         if n_fixed:
-            diagnostics.append(
-                f"{n_fixed} pair table(s) had empty cells, each counted as {correct} "
-                "observations (zero-cell correction)"
-            )
+            diagnostics.append(Said(Message("polychoric.zero_cells", n=n_fixed, correct=correct)))
     rho_pairs, status = fit_pairs(tabs, tr, tc, ~empty)
     for idx in np.flatnonzero(empty):
-        diagnostics.append(f"no respondent answered both {names[iu[idx]]} and {names[ju[idx]]}")
+        diagnostics.append(Said(Message("polychoric.no_pair", a=names[iu[idx]], b=names[ju[idx]])))
     for idx in np.flatnonzero(status == 1):
         diagnostics.append(
-            f"{names[iu[idx]]}–{names[ju[idx]]}: estimate at the boundary "
-            f"(rho = {rho_pairs[idx]:+.6f}); the table is (nearly) perfectly ordered"
+            Said(
+                Message(
+                    "polychoric.boundary",
+                    a=names[iu[idx]],
+                    b=names[ju[idx]],
+                    rho=f"{rho_pairs[idx]:+.6f}",
+                )
+            )
         )
     for idx in np.flatnonzero(status == 2):
-        diagnostics.append(f"{names[iu[idx]]}–{names[ju[idx]]}: Newton iteration did not converge")
+        diagnostics.append(
+            Said(Message("polychoric.not_converged", a=names[iu[idx]], b=names[ju[idx]]))
+        )
 
     mat = np.eye(n_items)
     mat[iu, ju] = rho_pairs
@@ -224,14 +227,11 @@ def _polychoric(
     raw = pd.DataFrame(mat.copy(), index=names, columns=names)
     smoothed = False
     if smooth and np.isnan(mat).any():
-        diagnostics.append("some correlations are missing, so smoothing was turned off")
+        diagnostics.append(Said(Message("polychoric.no_smoothing")))
     elif smooth:
         mat, smoothed = cor_smooth(mat)
         if smoothed:
-            diagnostics.append(
-                "the matrix was not positive definite and was smoothed (eigenvalues below "
-                "1e-12 set to 1e-10, rescaled, back to a correlation matrix; psych cor.smooth)"
-            )
+            diagnostics.append(Said(Message("polychoric.smoothed")))
 
     n_mat = counts.sum(axis=(2, 3)).astype(np.int64)
     return PolychoricResult(

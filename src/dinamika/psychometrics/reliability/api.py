@@ -21,6 +21,7 @@ from dinamika.core.results import ResultMixin
 from dinamika.core.sample_size import MINIMUMS
 from dinamika.data.instruments import Instrument, load_instrument
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message, Said
 from dinamika.psychometrics.blas import single_thread_blas
 from dinamika.psychometrics.reliability.core import (
     NAN_INTERVAL,
@@ -273,8 +274,11 @@ def _too_few(est: Estimate) -> bool:
     if n >= rule.minimum:
         return False
     est.diagnostics.append(
-        f"bootstrap intervals are not reported: {n} respondents, fewer than the minimum "
-        f"{rule.minimum:g} ({rule.reference})"
+        Said(
+            Message(
+                "reliability.boot_too_few", n=n, minimum=f"{rule.minimum:g}", ref=rule.reference
+            )
+        )
     )
     return True
 
@@ -482,9 +486,10 @@ def _reliability_table(
                     est.diagnostics,
                 )
             )
-    rows = []
+    rows, results = [], []
     for scale, est, b in zip(scales, ests, boots, strict=True):
         res = _assemble(est, b, ci, n_boot, missing, ordinal)
+        results.append(res)
         it = res.items
         flagged = it.index[(it["item_rest_r"] < flag_below) | (it["alpha_if_deleted"] > res.alpha)]
         omega_ci = res.omega_ci_bca or res.omega_ci_boot or (float("nan"), float("nan"))
@@ -506,4 +511,7 @@ def _reliability_table(
                 "notes": "; ".join(res.diagnostics),
             }
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    # the notes as messages, for display in another language (dinamika reliability --lang)
+    table.attrs["notes"] = tuple(Said.join(r.diagnostics) for r in results)
+    return table

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from scipy.stats import f as f_dist
 
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message, Said
 from dinamika.psychometrics.polychoric.api import PolychoricResult, polychoric
 from dinamika.psychometrics.reliability import alpha as _alpha
 from dinamika.psychometrics.reliability.bootstrap import (
@@ -83,7 +84,7 @@ def estimate(
     if ordinal:
         keyed = pd.DataFrame(np.where(rev_mask, adjust - x, x), columns=names)
         poly = polychoric(keyed, missing="pairwise" if missing == "pairwise" else "listwise")
-        diagnostics += [f"polychoric: {d}" for d in poly.diagnostics]
+        diagnostics += [Said(Message("reliability.polychoric", note=d)) for d in poly.diagnostics]
         cov = poly.rho.to_numpy()
         cor = cov
     else:
@@ -92,33 +93,20 @@ def estimate(
     stats = {k: float(v) for k, v in _alpha.summary_stats(cov).items()}
     fit = _alpha.one_factor(cor) if p >= 3 else None
     if fit is None:
-        diagnostics.append(
-            "omega_total needs at least 3 items (a one-factor model of 2 items is not identified)"
-        )
+        diagnostics.append(Said(Message("reliability.omega_3_items")))
     elif not np.isfinite(cor).all():
-        diagnostics.append(
-            "omega_total is not computed: some pair of items has no variance among the "
-            "respondents who answered both, so their correlation is undefined"
-        )
+        diagnostics.append(Said(Message("reliability.omega_undefined")))
     elif not bool(fit.converged):
-        diagnostics.append("the one-factor (minres) fit for omega did not converge")
+        diagnostics.append(Said(Message("reliability.omega_not_converged")))
     elif bool(fit.heywood):
-        diagnostics.append(
-            "Heywood case in the one-factor model: a loading of 1 or more (omega is unreliable)"
-        )
+        diagnostics.append(Said(Message("reliability.heywood")))
     omega = float(fit.omega_total) if fit is not None else float("nan")
     implied = float(fit.omega_implied) if fit is not None else float("nan")
     if stats["alpha"] > 1 or omega > 1:
-        diagnostics.append(
-            "a reliability coefficient above 1: the pairwise covariance matrix is not "
-            "positive definite or the one-factor model has a Heywood case; do not interpret it"
-        )
+        diagnostics.append(Said(Message("reliability.above_one")))
     table = item_table(mom, cov, cor, names, rev_mask, fit, ordinal, x)
     for item in table.index[table["item_rest_r"] < 0]:
-        diagnostics.append(
-            f"item {item} correlates negatively with the rest of the scale; check whether it "
-            "should be reverse-keyed"
-        )
+        diagnostics.append(Said(Message("reliability.negative_item", item=item)))
     feldt = feldt_interval(stats["alpha"], mom.n_rows if feldt_n is None else feldt_n, p, ci)
     return Estimate(
         names=names,
@@ -193,9 +181,7 @@ def pearson_intervals(
         a_boot = np.concatenate(alphas[i])
         bad = int((~np.isfinite(a_boot)).sum())
         if bad:
-            est.diagnostics.append(
-                f"{bad} of {n_boot} bootstrap draws gave no alpha (an item without variance) and were skipped"
-            )
+            est.diagnostics.append(Said(Message("reliability.boot_skipped", bad=bad, n_boot=n_boot)))
         res: dict[str, Interval | None] = dict.fromkeys(["alpha_bca", "omega_boot", "omega_bca"])
         res["alpha_boot"] = percentile_interval(a_boot, ci)
         o_boot = np.concatenate(omegas[i]) if omegas[i] else None
@@ -271,15 +257,11 @@ def prepare(
         answered = x.shape[1] - nan.sum(axis=1)
         empty = int((answered == 0).sum())
         if empty:
-            diagnostics.append(
-                f"{empty} respondent(s) answered none of the items and were left out"
-            )
+            diagnostics.append(Said(Message("reliability.none_answered", n=empty)))
         keep = answered == x.shape[1] if missing == "listwise" else answered > 0
         dropped = int((~keep).sum()) - empty
         if missing == "listwise" and dropped:
-            diagnostics.append(
-                f"{dropped} respondent(s) with a missing answer were left out (listwise)"
-            )
+            diagnostics.append(Said(Message("reliability.listwise_dropped", n=dropped)))
         if not keep.all():
             x = x[keep]
             kept = keep

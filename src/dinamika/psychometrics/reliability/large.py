@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from dinamika.i18n.messages import Message, Said
 from dinamika.psychometrics.reliability import alpha as _alpha
 from dinamika.psychometrics.reliability import core as _core
 from dinamika.psychometrics.reliability.bootstrap import (
@@ -76,9 +77,7 @@ def _alpha_omega(est: _core.Estimate, covs: Array, cors: Array) -> tuple[Array, 
 def _note_bad(est: _core.Estimate, a_boot: Array, n_boot: int) -> None:
     bad = int((~np.isfinite(a_boot)).sum())
     if bad:
-        est.diagnostics.append(
-            f"{bad} of {n_boot} bootstrap draws gave no alpha (an item without variance) and were skipped"
-        )
+        est.diagnostics.append(Said(Message("reliability.boot_skipped", bad=bad, n_boot=n_boot)))
 
 
 def _intervals(
@@ -167,9 +166,14 @@ def _streamed(
         acc = influence_acceleration(*used, theta)
         accel = (float(acc[0]), float(acc[1]))
         est.diagnostics.append(
-            f"BCa acceleration from the first-order leave-one-out of the sums: {found:,} "
-            f"distinct answer patterns among {len(used[0]):,} respondents are more than an "
-            f"exact jackknife's limit of {_core.JACKKNIFE_MAX:,} (the difference is O(1/n))"
+            Said(
+                Message(
+                    "reliability.influence_bca",
+                    patterns=f"{found:,}",
+                    n=f"{len(used[0]):,}",
+                    limit=f"{_core.JACKKNIFE_MAX:,}",
+                )
+            )
         )
         out.append(_intervals(est, a_boot, o_boot, ci, None, accel))
     return out

@@ -13,6 +13,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.special import ndtri
 
+from dinamika.i18n.messages import Message, Said
 from dinamika.psychometrics.polychoric.api import PolychoricResult, _prepare
 from dinamika.psychometrics.polychoric.fit import fit_pairs, pairwise_thresholds
 from dinamika.psychometrics.reliability import alpha as _alpha
@@ -151,10 +152,7 @@ def ordinal_bootstrap(
 
     patterns, inverse, _ = np.unique(codes, axis=0, return_inverse=True, return_counts=True)
     if len(patterns) * n_pairs > 2_000_000:
-        diagnostics.append(
-            f"ordinal BCa intervals were not computed: {len(patterns)} distinct response patterns "
-            "would need too many polychoric fits; the percentile intervals are reported"
-        )
+        diagnostics.append(Said(Message("reliability.ordinal_no_bca", n=len(patterns))))
     else:
         if cached is not None:
             total = cached.sum(axis=0, dtype=np.float64)
@@ -177,8 +175,5 @@ def ordinal_bootstrap(
         if o_boot is not None and o_jack:
             out["omega_bca"] = bca_interval(o_boot, estimates[1], np.concatenate(o_jack)[inv], ci)
     if fit.problems:
-        diagnostics.append(
-            f"bootstrap/jackknife: {fit.problems} pair estimate(s) across the replicates were at "
-            "the boundary, did not converge or had no common respondents"
-        )
+        diagnostics.append(Said(Message("reliability.replicate_problems", n=fit.problems)))
     return out

@@ -1,0 +1,198 @@
+"""The whole command line speaks Indonesian by default: every sub-command's usual success and
+failure paths, run with no --lang and no $DINAMIKA_LANG, print no English line."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dinamika.cli import main
+from dinamika.data.resources import surveys_dir
+from dinamika.i18n import MESSAGES
+
+FIX = Path(__file__).parent / "fixtures" / "interop"
+REF = "komunitas-guru@1.0.0"
+KEY = "kunci-rahasia-untuk-tes-0123456789"
+
+#: Words of English sentences; none is an Indonesian word (table column ids are not checked).
+GIVEAWAYS = re.compile(
+    r"\b(the|is|are|was|were|not|must|cannot|could|should|does|has|have|wrote|written|found|"
+    r"problems?|errors?|warnings?|rows|items|questions|respondents|teachers|schools|lessons|"
+    r"observed|interviewed|matched|review|imported|checking|running|failed|converged|"
+    r"iterations|holds|without|and|of|to|with|groups|questionnaire|observation|interview|"
+    r"configural|metric|scalar|missing|more|give|choose|add|fix)\b",
+    re.IGNORECASE,
+)
+
+
+def _english_phrases() -> list[str]:
+    """Literal stretches of the catalogue's English texts that the Indonesian ones lack."""
+    phrases = set()
+    for entry in MESSAGES.values():
+        for chunk in re.split(r"\{[^}]*\}", entry["en"]):
+            chunk = chunk.strip(" .,:;()'\"\n")
+            if len(chunk) >= 12 and " " in chunk and chunk not in entry["id"]:
+                phrases.add(chunk)
+    return sorted(phrases)
+
+
+PHRASES = _english_phrases()
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str]]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, [line for line in (out.out + out.err).splitlines() if line.strip()]
+
+
+def _assert_indonesian(lines: list[str], allowed: tuple[str, ...] = ()) -> None:
+    assert lines
+    for line in lines:
+        text = line
+        for ok in allowed:  # names from the data or the user (headers, paths)
+            text = text.replace(ok, "")
+        english = [p for p in PHRASES if p in text]
+        assert not english, (line, english)
+        # option names, quoted values, `commands`, {yaml: snippets} and file names are not words
+        # of a sentence
+        code = r"--[\w-]+|'[^']*'|`[^`]*`|\{[^}]*\}|\S+@\S+|[\w-]+\.(?:csv|yaml|xlsx|html|pdf)\b"
+        text = re.sub(code, " ", text)
+        words = GIVEAWAYS.findall(text)
+        assert not words, (line, words)
+
+
+@pytest.fixture(autouse=True)
+def _default_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DINAMIKA_LANG", raising=False)
+    monkeypatch.setenv("DINAMIKA_PSEUDONYM_KEY", KEY)
+
+
+def test_the_checker_catches_english(capsys: pytest.CaptureFixture[str]) -> None:
+    assert len(PHRASES) > 100
+    with pytest.raises(AssertionError):
+        _assert_indonesian(["Wrote x.csv: 3 respondents, 4 variables."])
+    with pytest.raises(AssertionError):
+        _assert_indonesian(["kuesioner.csv: the data file does not exist"])
+    code, lines = _run(capsys, "validate", "--lang", "en")
+    assert code == 0
+    with pytest.raises(AssertionError):
+        _assert_indonesian(lines)
+
+
+def _copy_term(tmp_path: Path, name: str = "term") -> Path:
+    term = tmp_path / name
+    shutil.copytree(surveys_dir() / "contoh-2025-2", term)
+    return term
+
+
+def test_validate_instrument_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    term = _copy_term(tmp_path)
+    bare = _copy_term(tmp_path, "bare")  # no observations
+    manifest = (bare / "survey.yaml").read_text(encoding="utf-8")
+    start, end = manifest.index("observations:"), manifest.index("interviews:")
+    (bare / "survey.yaml").write_text(manifest[:start] + manifest[end:], encoding="utf-8")
+    runs = [
+        (0, ["validate"]),
+        (0, ["instrument", "list"]),
+        (0, ["instrument", "show", REF]),
+        (0, ["instrument", "show", "panduan-wawancara@1.0.0"]),
+        (0, ["instrument", "diff", REF, REF]),
+        (2, ["instrument", "diff", "komunitas-guru", REF]),
+        (0, ["instrument", "export", REF, "--to", "codebook", "--out", str(tmp_path / "cb.csv")]),
+        (0, ["instrument", "export", REF, "--to", "xlsform", "--out", str(tmp_path / "kg.xlsx")]),
+        (0, ["export", str(term), "--to", "csv", "--out", str(tmp_path / "data.csv")]),
+        (2, ["export", str(term), "--out", str(tmp_path / "data.txt")]),
+        (2, ["export", str(bare), "--part", "observations", "--out", str(tmp_path / "o.sav")]),
+        (2, ["validate", str(tmp_path / "nowhere")]),
+    ]
+    for expected, argv in runs:
+        code, lines = _run(capsys, *argv)
+        assert code == expected, (argv, lines)
+        _assert_indonesian(lines, allowed=(str(tmp_path),))
+
+
+def test_validate_finds_problems_in_indonesian(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    term = _copy_term(tmp_path)
+    text = (term / "survey.yaml").read_text(encoding="utf-8")
+    (term / "survey.yaml").write_text(text.replace("synthetic: true", "synthetic: ya\nextra: 1"))
+    data = (term / "kuesioner.csv").read_text(encoding="utf-8").splitlines()
+    data[3] = data[3].replace(",Setuju,", ",Setuju banget,", 1)
+    data[4] = ",".join(["", *data[4].split(",")[1:]])
+    (term / "kuesioner.csv").write_text("\n".join(data) + "\n", encoding="utf-8")
+    code, lines = _run(capsys, "validate", str(term))
+    assert code == 1
+    assert any("survey.yaml tidak valid" in line for line in lines)
+    _assert_indonesian(lines, allowed=(str(tmp_path),))
+    for argv in (
+        ["cfa", str(term)],
+        ["report", str(term)],
+        ["export", str(term), "--out", "x.csv"],
+    ):
+        code, lines = _run(capsys, *argv)
+        assert code == 1, (argv, lines)
+        _assert_indonesian(lines, allowed=(str(tmp_path),))
+
+
+def test_import_success_and_refusals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    headers = ("Alamat email", "Nama lengkap", "Nama sekolah")
+    allowed = (str(tmp_path), str(FIX), *headers)
+    src = str(FIX / "gforms_id.csv")
+    runs = [
+        (1, ["import", "google-forms", src, "--instrument", REF, "--out", str(tmp_path / "a")]),
+        (0, ["import", "google-forms", src, "--instrument", REF, "--out", str(tmp_path / "b"),
+             "--duplicates", "keep-last"]),
+        (2, ["import", "google-forms", src, "--instrument", REF, "--out", str(tmp_path / "b"),
+             "--duplicates", "keep-last"]),
+        (2, ["import", "google-forms", str(tmp_path / "none.csv"), "--instrument", REF,
+             "--out", str(tmp_path / "c")]),
+        (2, ["import", "google-forms", src, "--instrument", REF, "--out", str(tmp_path / "c"),
+             "--map", "a=KEP1", "--mapping", src]),
+        (2, ["import", "google-forms", src, "--instrument", REF, "--out", str(tmp_path / "c"),
+             "--label", "Setuju sekali=lima"]),
+        (2, ["import", "google-forms", src, "--instrument", REF, "--out", str(tmp_path / "c"),
+             "--id-column", "Emial"]),
+        (1, ["import", "kobo", str(FIX / "kobo_export.csv"), "--instrument", REF,
+             "--out", str(tmp_path / "k")]),
+        (0, ["import", "kobo", str(FIX / "kobo_export.csv"), "--instrument", REF,
+             "--out", str(tmp_path / "k"), "--duplicates", "keep-first"]),
+    ]  # fmt: skip
+    for expected, argv in runs:
+        code, lines = _run(capsys, *argv)
+        assert code == expected, (argv, lines)
+        _assert_indonesian(lines, allowed=allowed)
+
+
+def test_statistics_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    terms = [str(surveys_dir() / t) for t in ("contoh-2025-1", "contoh-2025-2")]
+    runs = [
+        (0, ["reliability", "--n-boot", "0"]),
+        (2, ["reliability", "--n-boot", "-1"]),
+        (0, ["score", "--output", str(tmp_path / "s.csv")]),
+        (0, ["cfa"]),
+        (0, ["cfa", *terms, "--invariance", "--estimator", "ML"]),
+        (2, ["cfa", terms[0], "--invariance"]),
+        (0, ["simulate", "--out", str(tmp_path / "sim"), "--teachers", "40", "--schools", "4"]),
+        (2, ["simulate", "--out", str(tmp_path / "sim2"), "--schools", "1"]),
+        (2, ["simulate", "--examples", "--seed", "3"]),
+    ]
+    for expected, argv in runs:
+        code, lines = _run(capsys, *argv)
+        assert code == expected, (argv, lines)
+        _assert_indonesian(lines, allowed=(str(tmp_path),))
+
+
+def test_report_success_and_refusal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines = _run(capsys, "report", str(tmp_path / "nowhere"))
+    assert code == 2
+    _assert_indonesian(lines, allowed=(str(tmp_path),))
+    code, lines = _run(capsys, "report", "--min-cell", "0")
+    assert code == 2
+    _assert_indonesian(lines, allowed=(str(tmp_path),))
+    code, lines = _run(capsys, "report", "--out", str(tmp_path / "r.html"))
+    assert code == 0 and (tmp_path / "r.html").is_file()
+    _assert_indonesian(lines, allowed=(str(tmp_path), str(surveys_dir())))
