@@ -48,7 +48,7 @@ def test_report_words_and_message_codes_do_not_collide():
 
 def test_every_code_the_source_uses_exists():
     text = _source()
-    literal = set(re.findall(r"""Message\(\s*["']([a-z_][a-z0-9_.]*)["']""", text))
+    literal = set(re.findall(r"""(?:Message|say)\(\s*["']([a-z_][a-z0-9_.]*)["']""", text))
     literal |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", text))
     assert literal, "no message codes found in the source"
     missing = sorted(c for c in literal if c not in MESSAGES)
