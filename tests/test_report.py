@@ -330,8 +330,9 @@ def test_leak_guard_refuses_to_write(tmp_path, monkeypatch, planted_report, herm
         report_mod, "render_notebook", lambda *a, **k: f"<p>{html.escape(PLANTED[0])}</p>"
     )
     out = tmp_path / "x.html"
-    with pytest.raises(PrivacyError, match="nothing was written"):
+    with pytest.raises(PrivacyError, match="tidak ada yang ditulis") as exc:  # report in id
         report_mod.report([folder], out=out)
+    assert "nothing was written" in exc.value.text("en")
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []  # no temporary file left behind
 
@@ -400,7 +401,7 @@ def test_invalid_data_exit_1_with_problems_and_no_traceback(tmp_path, capsys):
 
 def test_usage_errors_exit_2(tmp_path, capsys):
     assert main(["report", str(tmp_path / "missing"), "--quiet"]) == 2
-    assert "is not a folder" in capsys.readouterr().err
+    assert "bukan folder" in capsys.readouterr().err  # the CLI speaks Indonesian by default
     assert main(["report", "--min-cell", "0", "--quiet"]) == 2
     with pytest.raises(SystemExit) as exc:
         main(["report", "--format", "docx"])
