@@ -189,7 +189,9 @@ def test_disk_full_during_export_leaves_no_half_set(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300
     )
     assert proc.returncode == 1, proc.stderr
-    assert "Traceback" not in proc.stderr and "nothing was written" in proc.stderr
+    # in the CLI's default language (Indonesian), the system error in words too
+    assert "Traceback" not in proc.stderr and "tidak ada berkas yang ditulis" in proc.stderr
+    assert "berkas terlalu besar" in proc.stderr
     assert list(out.iterdir()) == []  # neither the data file nor its codebook, no temp file
 
 
