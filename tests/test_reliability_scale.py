@@ -202,3 +202,14 @@ def test_small_terms_never_take_the_large_path(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(large, "large_intervals", fail)
     after = reliability_table(frame, instrument=inst, n_boot=300, seed=3)
     pd.testing.assert_frame_equal(before, after)
+
+
+@pytest.mark.parametrize("p", [4, 10, 30])  # bincount of keys, sort of keys, row hash + unique
+def test_patterns_keep_every_sum(p: int) -> None:
+    x0, obs = _spec(_likert(5000, p, 13, 0.05))
+    pat, found = patterns(x0, obs, 5000)
+    assert pat is not None and found == len(pat.counts) and pat.counts.sum() == 5000
+    assert (np.diff(pat.counts) >= 0).all()  # rarest first
+    want = _columns(x0, obs)[0].sum(axis=0)
+    got = pat.counts.astype(float) @ _columns(pat.x0, pat.obs)[0]
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9)

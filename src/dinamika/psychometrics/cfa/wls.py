@@ -121,10 +121,7 @@ def _scaled_shifted(
     a_inv_c = np.linalg.solve(a_mat, c)
     cm = a_inv_c @ m
     tr_wg = sum(float(wg @ np.diag(gm)) for wg, gm in zip(w, gamma, strict=True))
-    tr_wgwg = sum(
-        float(np.sum((wg[:, None] * gm) * (gm * wg[None, :])))
-        for wg, gm in zip(w, gamma, strict=True)
-    )
+    tr_wgwg = sum(float(wg @ (gm * gm) @ wg) for wg, gm in zip(w, gamma, strict=True))
     tr1 = tr_wg - float(np.trace(cm))
     tr2 = tr_wgwg - 2.0 * float(np.sum(a_inv_c * (c * big_w[None, :]))) + float(np.sum(cm * cm.T))
     if df <= 0 or tr2 <= 0:  # saturated model: nothing to scale

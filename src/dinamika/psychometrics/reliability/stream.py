@@ -56,7 +56,7 @@ def patterns(x0: Array, obs: Array | None, limit: int) -> tuple[Patterns | None,
 
     Returns the patterns (None when there are more than ``limit``) and how many there are.
     Rows are keyed by one integer when every centered value is a shifted small integer code
-    (the usual Likert case: one sort of n keys). Otherwise a 64-bit hash of the rows counts
+    (the usual Likert case: keys counted by ``bincount`` and the patterns rebuilt from them). Otherwise a 64-bit hash of the rows counts
     them first (a collision can only undercount) and rows are grouped exactly by
     ``np.unique`` only when the count is within ``limit``.
     """
@@ -65,10 +65,23 @@ def patterns(x0: Array, obs: Array | None, limit: int) -> tuple[Patterns | None,
     lo = np.where(mask, x0, np.inf).min(axis=0) if n else np.zeros(p)
     lo = np.where(np.isfinite(lo), lo, 0.0)
     vals = np.where(mask, x0 - lo + 1.0, 0.0)  # 0 = missing, answers from 1
-    top = float(vals.max()) + 1.0 if n else 1.0
+    top = int(vals.max()) + 2 if n else 2
     steps = np.rint(vals)
-    if np.allclose(vals, steps, rtol=0, atol=1e-9) and p * np.log2(top) < 62:
-        key = (steps.astype(np.int64) * (int(top) ** np.arange(p, dtype=np.int64))).sum(axis=1)
+    if p * np.log2(top) < 62 and n and float(np.abs(vals - steps).max()) <= 1e-9:
+        codes = steps.astype(np.int64)
+        key = codes[:, 0].copy()
+        for j in range(1, p):
+            key += codes[:, j] * top**j
+        if top**p <= 1 << 24:  # small key space: count keys, rebuild the rows from them
+            every = np.bincount(key, minlength=top**p)
+            uniq = np.flatnonzero(every)
+            if len(uniq) > limit:
+                return None, len(uniq)
+            digits = (uniq[:, None] // top ** np.arange(p)) % top
+            answered = digits > 0
+            rep_x0 = np.where(answered, digits - 1.0 + lo, 0.0)
+            rep_obs = None if obs is None else answered.astype(np.float64)
+            return _by_count(rep_x0, rep_obs, every[uniq]), len(uniq)
         _, first, counts = np.unique(key, return_index=True, return_counts=True)
     else:
         mult = np.resize(_HASH, p)
@@ -81,8 +94,13 @@ def patterns(x0: Array, obs: Array | None, limit: int) -> tuple[Patterns | None,
         _, first, counts = np.unique(stacked, axis=0, return_index=True, return_counts=True)
     if len(counts) > limit:
         return None, len(counts)
-    pat = Patterns(x0[first], None if obs is None else obs[first], counts.astype(np.int64))
-    return pat, len(counts)
+    return _by_count(x0[first], None if obs is None else obs[first], counts), len(counts)
+
+
+def _by_count(x0: Array, obs: Array | None, counts: NDArray[np.integer]) -> Patterns:
+    """Patterns ordered by count, rarest first: numpy's multinomial draws them ~1.7x faster."""
+    order = np.argsort(counts, kind="stable")
+    return Patterns(x0[order], None if obs is None else obs[order], counts[order].astype(np.int64))
 
 
 def pattern_boot_covariances(
