@@ -3,13 +3,14 @@ failure paths, run with no --lang and no $DINAMIKA_LANG, print no English line."
 
 from __future__ import annotations
 
+import argparse
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from dinamika.cli import main
+from dinamika.cli import build_parser, main
 from dinamika.data.resources import surveys_dir
 from dinamika.i18n import MESSAGES
 
@@ -43,7 +44,10 @@ PHRASES = _english_phrases()
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str]]:
-    code = main(list(argv))
+    try:
+        code = main(list(argv))
+    except SystemExit as stop:  # argparse: --help, usage errors
+        code = int(stop.code or 0)
     out = capsys.readouterr()
     return code, [line for line in (out.out + out.err).splitlines() if line.strip()]
 
@@ -179,6 +183,9 @@ def test_statistics_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         (0, ["simulate", "--out", str(tmp_path / "sim"), "--teachers", "40", "--schools", "4"]),
         (2, ["simulate", "--out", str(tmp_path / "sim2"), "--schools", "1"]),
         (2, ["simulate", "--examples", "--seed", "3"]),
+        (2, ["score", str(tmp_path / "nowhere")]),
+        (2, ["cfa", str(tmp_path / "nowhere")]),
+        (1, ["app", "--data", "/proc/dinamika-none", "--no-browser"]),
     ]
     for expected, argv in runs:
         code, lines = _run(capsys, *argv)
@@ -196,3 +203,59 @@ def test_report_success_and_refusal(tmp_path: Path, capsys: pytest.CaptureFixtur
     code, lines = _run(capsys, "report", "--out", str(tmp_path / "r.html"))
     assert code == 0 and (tmp_path / "r.html").is_file()
     _assert_indonesian(lines, allowed=(str(tmp_path), str(surveys_dir())))
+
+
+def _commands() -> dict[str, argparse.ArgumentParser]:
+    """Every sub-command ``dinamika --help`` lists, with its parser."""
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(sub.choices)
+
+
+#: argparse's own English words (its usage, error and help lines).
+ARGPARSE_ENGLISH = re.compile(
+    r"usage:|error:|the following arguments|unrecognized arguments|invalid choice|"
+    r"invalid \w+ value|expected one argument|positional arguments|^options:|"
+    r"show this help message|show program's version",
+    re.MULTILINE,
+)
+
+
+def test_argparse_speaks_indonesian_by_default_and_english_on_request(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    commands = _commands()
+    assert {"validate", "report", "import", "export", "cfa", "score", "app"} <= set(commands)
+    for name, parser in commands.items():
+        sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+        for argv in ([name, "--tidak-ada"], [name, "--help"]):
+            code, lines = _run(capsys, *argv)
+            text = "\n".join(lines)
+            assert code == (0 if argv[-1] == "--help" else 2), (argv, text)
+            assert "penggunaan:" in text and not ARGPARSE_ENGLISH.search(text), (argv, text)
+            if argv[-1] != "--help":  # the error line itself is one Indonesian sentence
+                _assert_indonesian([ln for ln in lines if "kesalahan:" in ln])
+        for action in sub.choices if sub else ():  # instrument list/show/..., import kobo/...
+            code, lines = _run(capsys, name, action, "--tidak-ada")
+            text = "\n".join(lines)
+            assert code == 2 and "kesalahan:" in text, (name, action, text)
+            assert not ARGPARSE_ENGLISH.search(text), (name, action, text)
+    for argv in (
+        ["export"],  # a required option
+        ["validate", "--format", "xml"],  # a choice
+        ["report", "--min-cell", "x"],  # a number
+        ["tidak-ada"],  # a command
+        ["import", "google-forms"],  # required positional and option
+    ):
+        code, lines = _run(capsys, *argv)
+        text = "\n".join(lines)
+        assert code == 2 and "kesalahan:" in text and not ARGPARSE_ENGLISH.search(text), text
+        _assert_indonesian([ln for ln in lines if "kesalahan:" in ln])
+    code, lines = _run(capsys, "--help")
+    assert code == 0 and "penggunaan: dinamika" in lines[0]
+    _assert_indonesian([ln for ln in lines if not ln.startswith(" ")][1:])  # not the options
+    # English when asked (--lang or $DINAMIKA_LANG), and argparse is left as it was
+    code, lines = _run(capsys, "export", "--lang", "en")
+    assert code == 2 and lines[0].startswith("usage: ")
+    assert "the following arguments are required: --out" in lines[-1]
+    assert argparse._("usage: ") == "usage: "

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dinamika import __version__
+from dinamika.cli.argparse_lang import argparse_language, argv_lang
 from dinamika.cli.common import default_lang
 from dinamika.errors import DinamikaError, UsageError
 from dinamika.i18n.messages import MESSAGES, Message
@@ -39,21 +40,28 @@ COMMANDS: tuple[str, ...] = (
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, with every registered sub-command."""
-    parser = argparse.ArgumentParser(
-        prog="dinamika",
-        description=(
-            "Dinamika komunitas guru dan kualitas pembelajaran / teacher-community dynamics and "
-            "observed teaching quality. Every command reads the bundled example term when no "
-            "folder is named."
-        ),
-        epilog="Bantuan per perintah / help per command: dinamika COMMAND --help",
-    )
-    parser.add_argument("--version", action="version", version=f"dinamika {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(f"dinamika.cli.{name}").register(sub)
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The full argument parser, with every registered sub-command.
+
+    ``lang``: the language of argparse's own words and of the description (default: ``--lang``
+    is not known yet, so ``$DINAMIKA_LANG`` or Indonesian); option help is bilingual.
+    """
+    lang = lang or default_lang()
+    with argparse_language(lang):
+        parser = argparse.ArgumentParser(
+            prog="dinamika",
+            description=Message("cli.description").text(lang),
+            epilog=Message("cli.epilog").text(lang),
+        )
+        parser.add_argument(
+            "--version",
+            action="version",
+            version=f"dinamika {__version__}",
+            help=Message("argparse.version").text(lang),
+        )
+        sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+        for name in COMMANDS:
+            importlib.import_module(f"dinamika.cli.{name}").register(sub)
     return parser
 
 
@@ -75,11 +83,13 @@ def _on_sigterm() -> Any:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (also used by the console script)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return EXIT_USAGE
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with argparse_language(argv_lang(argv)):  # usage:, error: ... in the user's language
+        parser = build_parser(argv_lang(argv))
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return EXIT_USAGE
     lang = getattr(args, "lang", None) or default_lang()
     previous = _on_sigterm()
     try:

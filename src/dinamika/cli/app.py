@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from dinamika.cli.common import add_lang
+from dinamika.i18n.messages import Message
 
 
 def register(sub: Any) -> None:
@@ -46,10 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from dinamika.app.server import serve
 
     def ready(url: str) -> None:
-        if args.lang == "id":
-            print(f"Halaman siap: {url}\nHentikan dengan Ctrl+C.", flush=True)
-        else:
-            print(f"The page is ready: {url}\nStop it with Ctrl+C.", flush=True)
+        print(Message("cli.app_ready", url=url).text(args.lang), flush=True)
 
     code = serve(
         args.data,
@@ -58,4 +56,7 @@ def run(args: argparse.Namespace) -> int:
         open_browser=not args.no_browser,
         on_ready=ready,
     )
-    return 0 if code in (0, -15, 143) else (print(f"voila exit {code}", file=sys.stderr) or 2)
+    if code in (0, -15, 143):
+        return 0
+    print(Message("cli.app_exit", status=code).text(args.lang), file=sys.stderr)
+    return 2

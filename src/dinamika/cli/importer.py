@@ -148,22 +148,15 @@ def _ask(args: argparse.Namespace) -> tuple[str | None, int | None]:
     observation = args.instrument.split("@")[0].startswith("observasi")
     if observation or not sys.stdin.isatty():
         return title, population
-    en = args.lang == "en"
     if title is None:
-        text = input(
-            "Survey title (Enter to skip): " if en else "Judul survei (Enter untuk melewati): "
-        ).strip()
+        text = input(Message("cli.ask_title").text(args.lang)).strip()
         title = text or None
     while population is None:
-        text = input(
-            "Number of teachers invited, for the response rate (Enter to skip): "
-            if en
-            else "Jumlah guru yang diundang, untuk tingkat respons (Enter untuk melewati): "
-        ).strip()
+        text = input(Message("cli.ask_population").text(args.lang)).strip()
         if not text:
             break
         if text.isdigit() and int(text) > 0:
             population = int(text)
         else:
-            print("Write a whole number, e.g. 320" if en else "Tulis bilangan bulat, mis. 320")
+            print(Message("cli.ask_whole_number").text(args.lang))
     return title, population
