@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,9 @@ from dinamika.psychometrics.cfa.result import CFAResult, assemble
 from dinamika.psychometrics.cfa.syntax import parse_model
 
 __all__ = ["cfa", "prepare"]
+
+if TYPE_CHECKING:
+    from dinamika.scale.statistics import SufficientStatistics
 
 Array = NDArray[Any]
 
@@ -199,7 +202,7 @@ def _check_identified(
 
 def cfa(
     model: str,
-    data: pd.DataFrame,
+    data: pd.DataFrame | SufficientStatistics,
     *,
     estimator: str = "ML",
     ordered: bool | Sequence[str] = False,
@@ -215,8 +218,10 @@ def cfa(
     ----------
     model : str
         lavaan syntax (``=~``, ``~``, ``~~``, ``~ 1``; see :mod:`dinamika.psychometrics.cfa.syntax`).
-    data : DataFrame
-        One row per respondent, one column per item (plus the ``group`` column).
+    data : DataFrame or SufficientStatistics
+        One row per respondent, one column per item (plus the ``group`` column). Or
+        :func:`dinamika.scale.sufficient_statistics` of exactly the model's items (data
+        beyond one machine; single-group ML with listwise deletion; no factor scores).
     estimator : {"ML", "WLSMV"}
         ``"ML"``: normal-theory maximum likelihood with expected-information standard errors
         (lavaan's ``cfa()`` default). ``"WLSMV"``: diagonally weighted least squares on
@@ -295,9 +300,45 @@ def cfa(
         )
 
 
+def _from_statistics(
+    stats: Any, ov: list[str], group: str | None, missing: str, estimator: str
+) -> tuple[list[GroupStats], list[str]]:
+    """The ML sample moments of :class:`dinamika.scale.SufficientStatistics`: the complete
+    cases' covariance (divided by n) and means, as ``np.cov(x.T, bias=True)`` of those rows."""
+    if estimator != "ML" or missing != "listwise" or group is not None:
+        raise UsageError(
+            "a CFA of sufficient statistics is single-group ML with listwise deletion "
+            "(estimator='ML', missing='listwise', no group); the others need the data"
+        )
+    absent = [c for c in ov if c not in stats.items]
+    if absent:
+        raise UsageError(
+            f"the model names variable(s) {absent} that the statistics do not hold; "
+            f"they hold: {list(stats.items)[:30]}"
+        )
+    if set(ov) != set(stats.items):
+        raise UsageError(
+            "the statistics must be of exactly the model's variables (their complete cases "
+            f"differ from those of other items): compute them for {ov}"
+        )
+    sub = stats.subset(ov)
+    if sub.n_complete <= len(ov):
+        raise UsageError(
+            f"only {sub.n_complete} usable respondents for {len(ov)} variables; "
+            "a CFA needs clearly more respondents than items"
+        )
+    cov = sub.complete_cov(bias=True).to_numpy()
+    dropped = sub.n_rows - sub.n_complete
+    notes = [
+        f"{dropped} of {sub.n_rows} rows have a missing value in a model variable and were "
+        "left out (listwise deletion)"
+    ]
+    return [GroupStats(sub.n_complete, cov, sub.complete_mean().to_numpy())], notes[:dropped]
+
+
 def _cfa(
     model: str,
-    data: pd.DataFrame,
+    data: pd.DataFrame | SufficientStatistics,
     estimator: str,
     ordered: bool | Sequence[str],
     group: str | None,
@@ -329,7 +370,16 @@ def _cfa(
         raise UsageError(
             "missing='pairwise' is available with estimator='WLSMV'; with ML use 'fiml'"
         )
-    data_g, labels, notes, rows = prepare(data, ov, group, missing)
+    given: list[GroupStats] | None = None
+    data_g: list[Array]
+    labels: tuple[str, ...]
+    notes: list[str]
+    rows: list[pd.Index]
+    if hasattr(data, "complete_cross"):  # dinamika.scale.SufficientStatistics
+        given, notes = _from_statistics(data, ov, group, missing, estimator)
+        data_g, labels, rows = [], ("",), [pd.RangeIndex(given[0].n)]
+    else:
+        data_g, labels, notes, rows = prepare(data, ov, group, missing)
     if estimator == "WLSMV":
         from dinamika.psychometrics.cfa.wls import fit_wlsmv
 
@@ -345,7 +395,7 @@ def _cfa(
             group_partial=group_partial,
             cache=cache,
         )
-    ngr = len(data_g)
+    ngr = len(given) if given is not None else len(data_g)
     _check_identified(stmts, ngr, std_lv, geq, len(ov), estimator == "ML")
     if missing == "fiml":
         from dinamika.psychometrics.cfa.fiml import fiml_result
@@ -368,7 +418,7 @@ def _cfa(
         group_equal=geq,
         group_partial=group_partial,
     )
-    stats = [GroupStats(len(x), np.cov(x.T, bias=True), x.mean(axis=0)) for x in data_g]
+    stats = given or [GroupStats(len(x), np.cov(x.T, bias=True), x.mean(axis=0)) for x in data_g]
     for lab, st in zip(labels, stats, strict=True):
         if np.linalg.eigvalsh(st.cov).min() <= 1e-12:
             where = f" in group {lab!r}" if lab else ""

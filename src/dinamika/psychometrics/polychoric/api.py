@@ -11,7 +11,7 @@ solves the likelihood equations of all pairs together with a safeguarded Newton 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,9 @@ from dinamika.psychometrics.polychoric.fit import (
 )
 
 __all__ = ["PolychoricResult", "polychoric"]
+
+if TYPE_CHECKING:
+    from dinamika.scale.statistics import SufficientStatistics
 
 _MAX_CATEGORIES = 8  # psych's max.cat
 
@@ -96,7 +99,7 @@ class PolychoricResult(ResultMixin):
 
 
 def polychoric(
-    items: pd.DataFrame,
+    items: pd.DataFrame | SufficientStatistics,
     *,
     correct: float = 0.5,
     smooth: bool = True,
@@ -107,9 +110,10 @@ def polychoric(
 
     Parameters
     ----------
-    items : DataFrame
+    items : DataFrame or SufficientStatistics
         One column per ordinal item, integer codes (e.g. 1–5), NaN for missing. At most 8
-        distinct codes across all items (psych's ``max.cat``).
+        distinct codes across all items (psych's ``max.cat``). Or the pair tables of
+        :func:`dinamika.scale.sufficient_statistics` (data beyond one machine; pairwise).
     correct : float, default 0.5
         Zero-cell correction used only with pair-wise thresholds (see Notes): every empty cell
         of a pair's table counts as ``correct`` observations. 0 disables it.
@@ -175,13 +179,69 @@ def polychoric(
 
 
 def _polychoric(
-    items: pd.DataFrame, correct: float, smooth: bool, missing: str, global_thresholds: bool
+    items: pd.DataFrame | SufficientStatistics,
+    correct: float,
+    smooth: bool,
+    missing: str,
+    global_thresholds: bool,
 ) -> PolychoricResult:
-    codes, names, n_cat = _prepare(items, missing)
-    diagnostics: list[str] = []
-    n_items = codes.shape[1]
+    if hasattr(items, "tables") and hasattr(items, "lowest"):  # dinamika.scale statistics
+        counts, names, n_cat = _from_statistics(items, missing)
+    else:
+        codes, names, n_cat = _prepare(items, missing)
+        counts = pair_tables(codes, n_cat)  # (p, p, K, K)
+    return _from_tables(counts, names, n_cat, correct, smooth, global_thresholds)
 
-    counts = pair_tables(codes, n_cat)  # (p, p, K, K)
+
+def _from_statistics(stats: Any, missing: str) -> tuple[NDArray[np.int64], list[str], int]:
+    """Pair tables of :class:`dinamika.scale.SufficientStatistics`, checked as :func:`_prepare`
+    checks data (the tables are pairwise: ``missing="listwise"`` needs the data)."""
+    if missing != "pairwise":
+        raise UsageError(
+            "polychoric() of sufficient statistics is pairwise; for listwise deletion compute "
+            "the statistics of the complete rows"
+        )
+    names = [str(c) for c in stats.items]
+    counts = np.asarray(stats.tables, dtype=np.int64)
+    if len(names) < 2:
+        raise UsageError("polychoric() needs at least two item columns.")
+    marg = marginals(counts)
+    if not marg.any():
+        raise UsageError("polychoric(): there are no answers to work with.")
+    used = np.flatnonzero(marg.any(axis=0))
+    counts = counts[:, :, used[0] : used[-1] + 1, used[0] : used[-1] + 1]
+    marg = marginals(counts)
+    n_cat = counts.shape[2]
+    if n_cat > _MAX_CATEGORIES:
+        raise UsageError(
+            f"polychoric(): the items span {n_cat} response codes (more than {_MAX_CATEGORIES}); "
+            "for such items use Pearson correlations (psych's max.cat rule)."
+        )
+    sparse = [names[i] for i in np.flatnonzero(marg.sum(axis=1) < 2)]
+    if sparse:
+        raise UsageError(
+            f"polychoric(): item(s) {', '.join(sparse)} were answered by fewer than 2 respondents; "
+            "remove them first."
+        )
+    flat = [names[i] for i in np.flatnonzero((marg > 0).sum(axis=1) < 2)]
+    if flat:
+        raise UsageError(
+            f"polychoric(): item(s) {', '.join(flat)} have no variance (one response code or no "
+            "answers); remove them first."
+        )
+    return counts, names, n_cat
+
+
+def _from_tables(
+    counts: NDArray[np.int64],
+    names: list[str],
+    n_cat: int,
+    correct: float,
+    smooth: bool,
+    global_thresholds: bool,
+) -> PolychoricResult:
+    diagnostics: list[str] = []
+    n_items = counts.shape[0]
     marg = marginals(counts)
     n_item = marg.sum(axis=1)
     item_max = np.array([np.flatnonzero(m).max() for m in marg])
