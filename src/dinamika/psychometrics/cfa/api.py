@@ -302,7 +302,7 @@ def cfa(
 
 def _from_statistics(
     stats: Any, ov: list[str], group: str | None, missing: str, estimator: str
-) -> tuple[list[GroupStats], list[str]]:
+) -> tuple[list[GroupStats], list[Message]]:
     """The ML sample moments of :class:`dinamika.scale.SufficientStatistics`: the complete
     cases' covariance (divided by n) and means, as ``np.cov(x.T, bias=True)`` of those rows."""
     if estimator != "ML" or missing != "listwise" or group is not None:
@@ -329,11 +329,8 @@ def _from_statistics(
         )
     cov = sub.complete_cov(bias=True).to_numpy()
     dropped = sub.n_rows - sub.n_complete
-    notes = [
-        f"{dropped} of {sub.n_rows} rows have a missing value in a model variable and were "
-        "left out (listwise deletion)"
-    ]
-    return [GroupStats(sub.n_complete, cov, sub.complete_mean().to_numpy())], notes[:dropped]
+    notes = [Message("cfa.dropped_listwise", n=dropped, total=sub.n_rows)] if dropped else []
+    return [GroupStats(sub.n_complete, cov, sub.complete_mean().to_numpy())], notes
 
 
 def _cfa(
@@ -373,7 +370,7 @@ def _cfa(
     given: list[GroupStats] | None = None
     data_g: list[Array]
     labels: tuple[str, ...]
-    notes: list[str]
+    notes: list[Message]
     rows: list[pd.Index]
     if hasattr(data, "complete_cross"):  # dinamika.scale.SufficientStatistics
         given, notes = _from_statistics(data, ov, group, missing, estimator)
