@@ -111,7 +111,13 @@ def test_validate_instrument_and_export(tmp_path: Path, capsys: pytest.CaptureFi
         (2, ["export", str(term), "--out", str(tmp_path / "data.txt")]),
         (2, ["export", str(bare), "--part", "observations", "--out", str(tmp_path / "o.sav")]),
         (2, ["validate", str(tmp_path / "nowhere")]),
-    ]
+        (2, ["instrument", "export", "panduan-wawancara@1.0.0", "--to", "xlsform",
+             "--out", str(tmp_path / "g.xlsx")]),
+        (2, ["instrument", "export", REF, "--to", "codebook", "--out", str(tmp_path / "cb.txt")]),
+        (2, ["instrument", "export", REF, "--to", "xlsform", "--out", str(tmp_path / "kg.csv")]),
+        (1, ["instrument", "show", "komunitas-guru@9.9.9"]),
+        (2, ["export", str(term), "--out", str(tmp_path / "data.csv" / "x.csv")]),
+    ]  # fmt: skip
     for expected, argv in runs:
         code, lines = _run(capsys, *argv)
         assert code == expected, (argv, lines)

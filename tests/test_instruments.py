@@ -183,5 +183,6 @@ def test_bad_references_give_clear_errors(ref: str, message: str) -> None:
 
 def test_a_file_breaking_the_schema_is_refused(tmp_path: Path) -> None:
     path = _new_version(tmp_path, lambda raw: raw["items"][0].pop("text"))
-    with pytest.raises(InstrumentError, match="does not follow the instrument schema at items/0"):
+    with pytest.raises(InstrumentError, match="tidak mengikuti skema instrumen di items/0") as raised:
         load_instrument(path)
+    assert "does not follow the instrument schema at items/0" in raised.value.text("en")

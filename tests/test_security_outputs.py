@@ -161,12 +161,13 @@ def test_provenance_names_files_by_role(tmp_path):
 def test_unwritable_output_is_refused_before_work(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(UsageError, match="cannot write"):
+    with pytest.raises(UsageError, match="tidak dapat menulis") as raised:
         check_writable(blocker / "laporan.html")
+    assert "cannot write" in raised.value.text("en")
     t0 = time.perf_counter()
     assert main(["report", "--out", str(blocker / "laporan.html"), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "cannot write" in err and "Traceback" not in err
+    assert "tidak dapat menulis" in err and "Traceback" not in err  # the CLI's default language
     assert main(["export", "--out", str(blocker / "x.csv")]) == 2
     assert time.perf_counter() - t0 < 120
 

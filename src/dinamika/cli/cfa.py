@@ -88,7 +88,7 @@ def _data(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
         instrument = s.instrument
         frames.append(reverse_items(s.responses, s.instrument).assign(term=s.term))
     if instrument is None:  # pragma: no cover - at least one folder
-        raise UsageError("no term folder")
+        raise UsageError(Message("cli.no_term_folder"), lang=args.lang)
     return pd.concat(frames, ignore_index=True), cfa_model(instrument)
 
 

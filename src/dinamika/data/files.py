@@ -12,6 +12,7 @@ problem, so both give the same frame and the same problems.
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import os
@@ -406,10 +407,11 @@ def check_writable(path: Path) -> None:
         os.close(fd)
         Path(probe).unlink()
     except OSError as exc:
-        raise UsageError(
-            f"cannot write {path}: {exc.strerror or exc}; choose another --out / tidak dapat "
-            f"menulis {path}: pilih --out lain (folder yang ada dan boleh ditulis)"
-        ) from None
+        from dinamika.i18n.messages import MESSAGES, Message
+
+        code = f"oserror.{errno.errorcode.get(exc.errno or 0, '').lower()}"
+        why = Message(code) if code in MESSAGES else (exc.strerror or str(exc))
+        raise UsageError(Message("files.cannot_write", path=path, why=why)) from None
 
 
 def atomic_write_set(writers: dict[Path, Callable[[Path], None]]) -> list[Path]:

@@ -133,7 +133,9 @@ class Instrument(ResultMixin):
         for item in self.items:
             if item.id == item_id:
                 return item
-        raise InstrumentError(f"{self.ref} has no item {item_id!r}; its items are {self.item_ids}")
+        raise InstrumentError(
+            Message("instrument.no_item", ref=self.ref, item=repr(item_id), items=self.item_ids)
+        )
 
     def title(self, lang: str = "id") -> str:
         """Instrument title in ``lang``."""
@@ -145,7 +147,9 @@ class Instrument(ResultMixin):
             if s["id"] == scale:
                 return str(s["label"][lang])
         raise InstrumentError(
-            f"{self.ref} has no scale {scale!r}; its scales are {list(self.scales)}"
+            Message(
+                "instrument.no_scale", ref=self.ref, scale=repr(scale), scales=list(self.scales)
+            )
         )
 
     def scale_description(self, scale: str, lang: str = "id") -> str:
@@ -154,7 +158,9 @@ class Instrument(ResultMixin):
             if s["id"] == scale:
                 return str(s["description"][lang])
         raise InstrumentError(
-            f"{self.ref} has no scale {scale!r}; its scales are {list(self.scales)}"
+            Message(
+                "instrument.no_scale", ref=self.ref, scale=repr(scale), scales=list(self.scales)
+            )
         )
 
     @property
@@ -264,15 +270,17 @@ def _check(raw: Mapping[str, Any], path: Path) -> None:
     errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(raw), key=str)
     if errors:
         where = "/".join(str(p) for p in errors[0].absolute_path) or "(top level)"
+        more = Message("instrument.schema_more", n=len(errors) - 1) if len(errors) > 1 else ""
         raise InstrumentError(
-            f"{path}: does not follow the instrument schema at {where}: {errors[0].message}"
-            + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
+            Message(
+                "instrument.schema", path=path, where=where, detail=errors[0].message, more=more
+            )
         )
     if path.stem != raw["version"] or path.parent.name not in (raw["id"], path.parent.name):
-        raise InstrumentError(f"{path}: file name must be <version>.yaml, found {path.name}")
+        raise InstrumentError(Message("instrument.file_name", path=path, name=path.name))
     scale_ids = [s["id"] for s in raw["scales"]]
     if len(set(scale_ids)) != len(scale_ids):
-        raise InstrumentError(f"{path}: scale ids repeat: {scale_ids}")
+        raise InstrumentError(Message("instrument.scales_repeat", path=path, ids=scale_ids))
     rs = raw.get("response_scales", {})
     for sid, scale in rs.items():
         want = {str(c) for c in range(scale["min"], scale["max"] + 1)}

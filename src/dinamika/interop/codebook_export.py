@@ -18,6 +18,7 @@ from dinamika.data.files import atomic_write
 from dinamika.data.instruments import Instrument, load_instrument
 from dinamika.errors import UsageError
 from dinamika.i18n import t
+from dinamika.i18n.messages import Message
 from dinamika.interop._templates import template
 
 __all__ = ["CODEBOOK_COLUMNS", "codebook", "value_labels", "write_codebook"]
@@ -229,9 +230,7 @@ def write_codebook(
     if suffix in (".html", ".htm"):
         html = codebook_html(table, inst, lang=lang)
         return atomic_write(out, lambda tmp: _write_text(tmp, html))
-    raise UsageError(
-        f"a codebook is written as .csv or .html; --out ends in {out.suffix or '(nothing)'}"
-    )
+    raise UsageError(Message("codebook.suffix", suffix=out.suffix or "—"), lang=lang)
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -21,6 +21,7 @@ import pandas as pd
 from dinamika.data.files import atomic_write
 from dinamika.data.instruments import Instrument, load_instrument
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message
 
 __all__ = ["LANGUAGES", "group_names", "write_xlsform", "xlsform"]
 
@@ -116,10 +117,7 @@ def xlsform(instrument: str | Instrument) -> dict[str, pd.DataFrame]:
     """
     inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
     if inst.kind == "interview":
-        raise UsageError(
-            f"{inst.ref} is an interview guide: an XLSForm is made for questionnaires and "
-            "observation rubrics; print the guide with --to html or --to pdf"
-        )
+        raise UsageError(Message("xlsform.interview", ref=inst.ref))
     observation = inst.kind == "observation"
     survey, consent = _intro(inst, "consent_obs" if observation else "consent_q")
     choices = [
@@ -221,7 +219,7 @@ def write_xlsform(instrument: str | Instrument, out: str | Path, *, lang: str = 
         raise UsageError(f"lang must be 'id' or 'en', not {lang!r}")
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
-        raise UsageError(f"an XLSForm is an Excel file: give --out ending in .xlsx, not {out.name}")
+        raise UsageError(Message("xlsform.suffix", name=out.name), lang=lang)
     sheets = xlsform(instrument)
     sheets["settings"].loc[0, "default_language"] = LANGUAGES[lang]
     sheets["settings"].loc[0, "form_title"] = load_instrument_title(instrument, lang)

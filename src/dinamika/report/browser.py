@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from dinamika.errors import DinamikaError
+from dinamika.i18n.messages import Message
 
 __all__ = ["BrowserMissing", "find_chromium", "print_pdf", "run_chromium", "screenshot"]
 
@@ -95,7 +96,9 @@ def run_chromium(*args: str, timeout: float = 120) -> subprocess.CompletedProces
             time.sleep(0.2)
     proc = subprocess.CompletedProcess(child.args, child.returncode, out, err)
     if proc.returncode != 0:
-        raise DinamikaError(f"Chromium failed (exit {proc.returncode}): {proc.stderr[-500:]}")
+        raise DinamikaError(
+            Message("browser.failed", status=proc.returncode, detail=proc.stderr[-500:])
+        )
     return proc
 
 
@@ -104,7 +107,7 @@ def print_pdf(html: Path, pdf: Path) -> Path:
     pdf = Path(pdf).resolve()
     run_chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", Path(html).resolve().as_uri())
     if not pdf.is_file() or pdf.stat().st_size == 0:
-        raise DinamikaError(f"Chromium did not write {pdf}")
+        raise DinamikaError(Message("browser.no_output", path=pdf))
     return pdf
 
 
@@ -115,5 +118,5 @@ def screenshot(html: Path, png: Path, *, width: int = 1000, height: int = 1400) 
         f"--screenshot={png}", f"--window-size={width},{height}", Path(html).resolve().as_uri()
     )
     if not png.is_file():
-        raise DinamikaError(f"Chromium did not write {png}")
+        raise DinamikaError(Message("browser.no_output", path=png))
     return png

@@ -23,6 +23,7 @@ from nbclient.exceptions import CellExecutionError, DeadKernelError
 
 from dinamika.data.resources import notebooks_dir
 from dinamika.errors import DinamikaError, UsageError
+from dinamika.i18n.messages import Message
 
 __all__ = [
     "KernelDied",
@@ -48,14 +49,7 @@ class KernelDied(NotebookFailed):
     """The Jupyter kernel process ended while the report was running."""
 
 
-_DIED = (
-    "the Jupyter kernel running the report stopped unexpectedly (killed, or out of memory); "
-    "nothing was written. Run the command again; if it happens again, close other programs "
-    "or use a machine with more memory. / kernel Jupyter yang menjalankan laporan berhenti "
-    "mendadak (dihentikan atau kehabisan memori); tidak ada berkas yang ditulis. Jalankan "
-    "perintah lagi; bila terulang, tutup program lain atau pakai komputer dengan memori lebih "
-    "besar."
-)
+_DIED = Message("report.kernel_died")
 
 
 class _OwnKernelSpecs(KernelSpecManager):
@@ -214,8 +208,7 @@ class Kernel:
                     raise KernelDied(_DIED) from None
                 if time.monotonic() > deadline:
                     raise NotebookFailed(
-                        f"the Jupyter kernel did not start within {timeout:.0f} s / kernel "
-                        "Jupyter tidak siap"
+                        Message("report.kernel_slow", seconds=f"{timeout:.0f}")
                     ) from None
                 continue
             if msg.get("parent_header", {}).get("msg_id") == self.warm_id:
@@ -284,7 +277,9 @@ def execute(
         name = getattr(exc, "ename", "Error")
         value = str(getattr(exc, "evalue", "")).strip()
         raise NotebookFailed(
-            f"the report stopped in section {current['section']!r}: {name}: {value}"
+            Message(
+                "report.section_stopped", section=repr(current["section"]), error=f"{name}: {value}"
+            )
         ) from None
     finally:
         if own:
