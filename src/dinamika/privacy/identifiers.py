@@ -224,7 +224,7 @@ def identifiers_as_groups(
         if column not in responses.columns:
             continue
         values = responses[column].dropna().astype(str).drop_duplicates()
-        arr = pa.array(values.tolist(), pa.string())
+        arr = _arrow_text(values)  # no Python string per value
         loose = pc.replace_substring_regex(pc.utf8_lower(arr), r"[^\p{L}\p{N}\p{M}_]+", "")
         hit = np.asarray(pc.is_in(loose, value_set=squeezed).fill_null(False))
         shown = str(column).removeprefix("__ident__")
