@@ -240,6 +240,13 @@ def _extra_hashes(folder: Path, manifest: Mapping[str, Any]) -> dict[str, str]:
     return {str(name): sha256_file(path) if path.is_file() else "absent"}
 
 
+def _release_arrow_memory() -> None:
+    """Give the freed Arrow buffers of the raw files back to the system (national terms)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+
+
 def _cache_items(instruments: Mapping[str, Instrument]) -> dict[str, tuple[str, ...]]:
     return {part: inst.item_ids for part, inst in instruments.items()}
 
@@ -350,6 +357,8 @@ def _collect(
             rtable.frame, spec, instruments["responses"], names, frozenset(checked)
         )
         problems += trace(found, rtable.frame, spec)
+    tables.pop("responses", None)  # the raw text is not needed any more: free it
+    rtable = None
     known_teachers = None
     id_is_identifier = False
     identifying: set[str] = set()
@@ -377,12 +386,15 @@ def _collect(
                     identifying.add(str(manifest[part]["teacher"]))
     parts: dict[str, pd.DataFrame | None] = {"observations": None, "interviews": None}
     for part, check in (("observations", check_observations), ("interviews", check_interviews)):
-        raw = tables.get(part)
+        raw = tables.pop(part, None)
         if raw is None or raw.frame is None or part not in instruments:
             continue
         frame, found = check(raw.frame, manifest[part], instruments[part], known_teachers)
         problems += trace(found, raw.frame, manifest[part])
         parts[part] = frame
+        del raw
+    tables.clear()
+    _release_arrow_memory()  # the raw files' text, before pseudonyms are made
     problems = mask_problems(problems, identifying)
     if responses is None:
         return None, problems, folder
