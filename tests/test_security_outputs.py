@@ -237,6 +237,97 @@ def test_kernel_killed_during_warm_up_is_reported(tmp_path):
         assert time.perf_counter() - t0 < 15
 
 
+# ``dinamika report`` as a child process on the bundled example; its real ipykernel is killed
+# with SIGKILL while cells run (nbclient waited for output forever: over 90 minutes observed)
+# and while it starts; the command must end within seconds with exit 1, one clear message, no
+# traceback and no output. Never in the pytest process itself.
+
+#: how long the command may take to notice and exit after the kill (seconds; generous for a
+#: loaded 2-core CI machine: the watchdog polls every 0.5 s, jupyter_client about every 1 s)
+NOTICE_WITHIN = 30
+
+
+def _kernel_of(pid: int) -> int | None:
+    """The pid of the ipykernel process started by ``pid`` (read from /proc), or None."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmd = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == pid and b"ipykernel_launcher" in cmd:
+            return int(entry.name)
+    return None
+
+
+def _start_report(tmp_path: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "DINAMIKA_PSEUDONYM_KEY": "0123456789abcdef0123456789abcdef"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "dinamika.cli", "report", "--out", str(tmp_path / "r.html")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+
+
+def _kill_and_time(proc: subprocess.Popen[str], kernel: int) -> tuple[float, str]:
+    os.kill(kernel, signal.SIGKILL)
+    t0 = time.monotonic()
+    try:
+        _, err = proc.communicate(timeout=NOTICE_WITHIN + 60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail("dinamika report did not notice its dead kernel within 90 s")
+    return time.monotonic() - t0, err
+
+
+def _assert_clean_failure(proc: subprocess.Popen[str], err: str, took: float, tmp: Path) -> None:
+    assert took < NOTICE_WITHIN, (took, err)
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err, err
+    assert "kernel Jupyter" in err and "berhenti mendadak" in err, err
+    assert not (tmp / "r.html").exists()
+    assert not list(tmp.glob("*.tmp*")), list(tmp.iterdir())
+
+
+@pytest.mark.kernel
+@pytest.mark.slow
+def test_kernel_killed_while_cells_run_is_reported_within_seconds(tmp_path):
+    proc = _start_report(tmp_path)
+    assert proc.stderr is not None
+    seen = []
+    for line in proc.stderr:  # progress lines: "dinamika report: [k/N] section"
+        seen.append(line)
+        if "[3/" in line:
+            break
+    else:
+        pytest.fail("the report ended before its third section: " + "".join(seen))
+    kernel = _kernel_of(proc.pid)
+    assert kernel is not None, "no ipykernel child found"
+    took, err = _kill_and_time(proc, kernel)
+    _assert_clean_failure(proc, err, took, tmp_path)
+
+
+@pytest.mark.kernel
+@pytest.mark.slow
+def test_kernel_killed_while_starting_is_reported_within_seconds(tmp_path):
+    proc = _start_report(tmp_path)
+    deadline = time.monotonic() + 120
+    kernel = None
+    while kernel is None and time.monotonic() < deadline and proc.poll() is None:
+        kernel = _kernel_of(proc.pid)
+        time.sleep(0.02)
+    assert kernel is not None, "no ipykernel child found"
+    took, err = _kill_and_time(proc, kernel)
+    _assert_clean_failure(proc, err, took, tmp_path)
+
+
 # --- 17: SIGTERM while Chromium prints the PDF -----------------------------------------------
 
 

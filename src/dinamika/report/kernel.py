@@ -7,15 +7,16 @@ the dinamika that was called. Cell ids are renumbered so that nothing random rea
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import nbformat
+from jupyter_client.blocking.client import BlockingKernelClient
+from jupyter_client.channels import ZMQSocketChannel
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
@@ -161,6 +162,42 @@ def _kernel_env(env: Mapping[str, str] | None) -> dict[str, str]:
     return kernel_env
 
 
+class _WatchedChannel(ZMQSocketChannel):
+    """A blocking channel whose long waits look at the kernel twice a second.
+
+    nbclient waits for a cell's output (no timeout) and for its reply (the cell timeout) on
+    the event loop; with a blocking client a killed kernel was waited for forever (over 90
+    minutes observed). Here every wait is cut into half-second polls, and a dead kernel raises
+    :class:`~nbclient.exceptions.DeadKernelError` at once.
+    """
+
+    alive: Callable[[], bool] = staticmethod(lambda: True)
+
+    def get_msg(self, timeout: float | None = None) -> dict[str, Any]:
+        import queue
+        import time
+
+        if timeout is not None and timeout <= 0.5:
+            return super().get_msg(timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = 0.5 if deadline is None else min(0.5, deadline - time.monotonic())
+            try:
+                return super().get_msg(max(left, 0.0))
+            except queue.Empty:
+                if not self.alive():
+                    raise DeadKernelError("the Jupyter kernel died") from None
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+
+class _WatchedClient(BlockingKernelClient):
+    """A blocking kernel client whose iopub and shell channels notice a dead kernel."""
+
+    iopub_channel_class = _WatchedChannel
+    shell_channel_class = _WatchedChannel
+
+
 class Kernel:
     """This interpreter's IPython kernel, started ahead of the notebook.
 
@@ -172,7 +209,11 @@ class Kernel:
         self, cwd: Path, *, env: Mapping[str, str] | None = None, warm_up: str | None = WARM_UP
     ) -> None:
         self.cwd = Path(cwd)
-        self.km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_OwnKernelSpecs())
+        self.km = KernelManager(
+            kernel_name=KERNEL_NAME,
+            kernel_spec_manager=_OwnKernelSpecs(),
+            client_class=f"{__name__}._WatchedClient",
+        )
         self.km.start_kernel(
             cwd=str(self.cwd),
             env=_kernel_env(env),
@@ -181,9 +222,19 @@ class Kernel:
         )
         self.kc = self.km.client()
         self.kc.start_channels()
+        for channel in (self.kc.iopub_channel, self.kc.shell_channel):
+            channel.alive = self.km.is_alive
         self.warm_id: str | None = None
         try:
-            self.kc.wait_for_ready(timeout=120)
+            try:
+                self.kc.wait_for_ready(timeout=120)
+            except RuntimeError:  # "Kernel died before replying" or no reply within the timeout
+                if not self.km.is_alive():
+                    raise KernelDied(_DIED) from None
+                raise NotebookFailed(
+                    "the Jupyter kernel did not start within 120 s / kernel Jupyter tidak siap "
+                    "dalam 120 detik"
+                ) from None
             if warm_up:
                 self.warm_id = self.kc.execute(warm_up, silent=True, store_history=False)
         except BaseException:
@@ -265,8 +316,7 @@ def execute(
     client.kc = kernel.kc
     try:
         kernel.wait_warm()
-        with _watch(kernel):
-            client.execute()
+        client.execute()
     except DeadKernelError:
         raise KernelDied(_DIED) from None
     except KeyboardInterrupt:
@@ -285,31 +335,6 @@ def execute(
         if own:
             kernel.shutdown()
     return renumber(nb)
-
-
-@contextlib.contextmanager
-def _watch(kernel: Kernel, every: float = 0.5) -> Iterator[None]:
-    """Interrupt the waiting main thread when the kernel process dies (checked every
-    ``every`` seconds), so a dead kernel is reported within seconds, never waited for."""
-    import signal
-    import threading
-
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(every):
-            if not kernel.km.is_alive():
-                # a real signal: it also wakes the main thread from a blocking poll
-                os.kill(os.getpid(), signal.SIGINT)
-                return
-
-    thread = threading.Thread(target=watch, name="dinamika-kernel-watch", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        done.set()
-        thread.join()
 
 
 def write_paired_ipynb(name: str, folder: Path | None = None) -> Path:
