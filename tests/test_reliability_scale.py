@@ -23,6 +23,7 @@ from dinamika.psychometrics.reliability.stream import (
     pattern_boot_covariances,
     pattern_jackknife_covariances,
     patterns,
+    row_order,
     streamed_sums,
 )
 
@@ -118,12 +119,14 @@ def test_block_weights_are_multinomial_counts_of_n_respondents() -> None:
 
 @pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-12), (np.float32, 2e-5)])
 def test_streamed_sums_equal_respondent_level_sums(dtype: type, rtol: float) -> None:
-    n, b = 9000, 300
-    a = _spec(_likert(n, 4, 11, 0.05))
+    n, b = 12_000, 300
+    a = _spec(_likert(n, 4, 11, 0.02))
     c = _spec(_likert(n, 3, 12))
     got = streamed_sums([a, c], b, np.random.default_rng(7), dtype=dtype)
     w = _weights(n, b, 7)  # the same draws
-    z = np.concatenate([_columns(*a)[0], _columns(*c)[0]], axis=1)
+    order, complete = row_order([a, c])
+    assert 4096 < complete[:, 0].sum() < n  # blocks with reduced columns and full ones
+    z = np.concatenate([_columns(*a)[0], _columns(*c)[0]], axis=1)[order]
     want = w @ z
     scale = np.abs(w) @ np.abs(z)  # rounding is relative to the sums of magnitudes
     assert got.shape == want.shape

@@ -181,7 +181,9 @@ def pearson_intervals(
         a_boot = np.concatenate(alphas[i])
         bad = int((~np.isfinite(a_boot)).sum())
         if bad:
-            est.diagnostics.append(Said(Message("reliability.boot_skipped", bad=bad, n_boot=n_boot)))
+            est.diagnostics.append(
+                Said(Message("reliability.boot_skipped", bad=bad, n_boot=n_boot))
+            )
         res: dict[str, Interval | None] = dict.fromkeys(["alpha_bca", "omega_boot", "omega_bca"])
         res["alpha_boot"] = percentile_interval(a_boot, ci)
         o_boot = np.concatenate(omegas[i]) if omegas[i] else None

@@ -35,6 +35,7 @@ __all__ = [
     "pattern_boot_covariances",
     "pattern_jackknife_covariances",
     "patterns",
+    "row_order",
     "streamed_sums",
 ]
 
@@ -172,6 +173,39 @@ def block_weights(
             yield first, j * rows, j * rows + width, buf[:size, :width]
 
 
+def row_order(specs: list[tuple[Array, Array | None]]) -> tuple[NDArray[np.intp], Array]:
+    """Respondents grouped by the set of scales they answered completely; and that set.
+
+    Returns the order and a (n, scales) boolean array of complete answers per scale (in the
+    original row order). The draws are exchangeable across respondents, so streaming the rows
+    in this order draws from the same distribution, and a block whose rows all answered a
+    scale completely needs only that scale's columns x and x·x.
+    """
+    n = specs[0][0].shape[0]
+    complete = np.column_stack(
+        [np.ones(n, dtype=bool) if obs is None else obs.all(axis=1) for _, obs in specs]
+    )
+    code = complete.astype(np.int64) @ (1 << np.arange(len(specs), dtype=np.int64))
+    return np.argsort(-code, kind="stable"), complete
+
+
+def _expand(red: Array, ones: Array, p: int) -> Array:
+    """A complete block's sums [x, x·x] as the missing-answer layout [m·m, x·m, x·x, x²·m]."""
+    b = len(red)
+    iu, ju = np.triu_indices(p)
+    sx, sxx = red[:, :p], red[:, p:]
+    sx2 = sxx[:, iu == ju]  # Σ w x_i², in item order
+    return np.concatenate(
+        [
+            np.broadcast_to(ones[:, None], (b, len(iu))),
+            np.broadcast_to(sx[:, :, None], (b, p, p)).reshape(b, p * p),
+            sxx,
+            np.broadcast_to(sx2[:, :, None], (b, p, p)).reshape(b, p * p),
+        ],
+        axis=1,
+    )
+
+
 def streamed_sums(
     specs: list[tuple[Array, Array | None]],
     n_boot: int,
@@ -182,23 +216,47 @@ def streamed_sums(
 
     ``specs`` as in :func:`~dinamika.psychometrics.reliability.bootstrap.boot_covariances`
     (one ``(x0, obs)`` per scale, same n rows). Returns ``(n_boot, k)``: each scale's columns
-    side by side (``_columns`` order), equal to ``W @ Z`` for the draws' count matrix W of
-    :func:`block_weights` with the same ``rng`` and the full product columns Z. Products run
-    in ``dtype`` (float32: ~1e-7 relative, far below Monte Carlo error), sums in float64.
+    side by side (``_columns`` order), equal to ``W @ Z[order]`` for the draws' count matrix W
+    of :func:`block_weights` with the same ``rng``, the full product columns Z and the
+    ``order`` of :func:`row_order`. For a scale that every respondent of a block answered
+    completely the block multiplies only that scale's columns x and x·x (its counts are the
+    block's draw totals), else all its columns. Products run in ``dtype`` (float32: ~1e-7 relative, far below Monte Carlo error), sums in float64.
     """
     n = specs[0][0].shape[0]
-    k = sum(_columns(x0[:1], None if obs is None else obs[:1])[0].shape[1] for x0, obs in specs)
-    sums = np.zeros((n_boot, k))
-    cached: tuple[int, NDArray[np.floating]] | None = None
+    order, complete = row_order(specs)
+    complete = complete[order]
+    widths = [_columns(x0[:1], None if obs is None else obs[:1])[0].shape[1] for x0, obs in specs]
+    full = [np.zeros((n_boot, k)) for k in widths]
+    red = [np.zeros((n_boot, x0.shape[1] * (x0.shape[1] + 3) // 2)) for x0, _ in specs]
+    ones = [np.zeros(n_boot) for _ in specs]
+    built = -1
+    short: NDArray[np.bool_] = np.zeros(len(specs), dtype=bool)
+    z = np.zeros((0, 0), dtype=dtype)
     for first, start, stop, w in block_weights(n, n_boot, rng):
-        if cached is None or cached[0] != start:
+        if built != start:
+            rows = order[start:stop]
+            short = np.asarray(complete[start:stop].all(axis=0))  # per scale: all rows complete
             cols = [
-                _columns(x0[start:stop], None if obs is None else obs[start:stop])[0]
-                for x0, obs in specs
+                _columns(x0[rows], None if obs is None or cut else obs[rows])[0]
+                for (x0, obs), cut in zip(specs, short, strict=True)
             ]
-            cached = (start, np.concatenate(cols, axis=1).astype(dtype))
-        sums[first : first + len(w)] += w.astype(dtype, copy=False) @ cached[1]
-    return sums
+            z, built = np.concatenate(cols, axis=1).astype(dtype), start
+        got = w.astype(dtype, copy=False) @ z
+        drawn = w.sum(axis=1, dtype=np.float64)
+        at = slice(first, first + len(w))
+        col = 0
+        for i, ((_, obs), cut) in enumerate(zip(specs, short, strict=True)):
+            if obs is not None and cut:
+                red[i][at] += got[:, col : col + red[i].shape[1]]
+                ones[i][at] += drawn
+                col += red[i].shape[1]
+            else:
+                full[i][at] += got[:, col : col + widths[i]]
+                col += widths[i]
+    for i, (x0, obs) in enumerate(specs):
+        if obs is not None:
+            full[i] += _expand(red[i], ones[i], x0.shape[1])
+    return np.concatenate(full, axis=1)
 
 
 def influence_acceleration(
