@@ -306,8 +306,9 @@ def test_session_trend_report_over_earlier_terms_of_the_data_folder(tmp_path: Pa
     s.term_dir = data / "contoh-2025-2"
     shutil.copytree(surveys_dir() / "contoh-2025-2", s.term_dir)
     assert s.earlier_terms() == ["contoh-2025-1"]
-    with pytest.raises(UsageError, match="no term folder"):
+    with pytest.raises(UsageError, match="tidak ada folder semester") as raised:
         s.make_report(earlier=["../etc"])
+    assert "no term folder" in raised.value.text("en")
     steps: list[tuple[int, int]] = []
     path = s.make_report(earlier=["contoh-2025-1"], progress=lambda i, n, _: steps.append((i, n)))
     assert path == data / "laporan" / "tren-contoh-2025-1_contoh-2025-2.html"

@@ -28,6 +28,7 @@ from dinamika.data.instruments import Instrument, list_instruments, load_instrum
 from dinamika.data.manifest import MANIFEST
 from dinamika.errors import UsageError
 from dinamika.i18n import check_lang, t
+from dinamika.i18n.messages import Message
 from dinamika.interop._importing import ImportResult
 from dinamika.interop._matching import HeaderMatch, match_headers
 from dinamika.interop._sources import read_export
@@ -188,7 +189,7 @@ class AppSession:
     def choose_item(self, header: str, item: str) -> None:
         """The user's answer for one header: an item id, or ``""`` for "not an item"."""
         if header not in self.headers:
-            raise UsageError(f"no header {header!r} in the upload")
+            raise UsageError(Message("app.no_header", header=repr(header)), lang=self.lang)
         self.choices[header] = item
 
     # -- step 4: import ----------------------------------------------------------------------
@@ -297,7 +298,9 @@ class AppSession:
         known = set(self.earlier_terms())
         unknown = [name for name in earlier if name not in known]
         if unknown:
-            raise UsageError(f"no term folder {unknown[0]!r} in {self.root}")
+            raise UsageError(
+                Message("app.no_term_folder", name=repr(unknown[0]), root=self.root), lang=lang
+            )
         if per_school and earlier:
             raise UsageError(t("app_per_school_alone", self.lang))
         folders = [*(self.root / name for name in earlier), self.term_dir]
@@ -342,10 +345,10 @@ def review_group(folder: Path, kind: str, name: str, into: str, *, merge: bool) 
     ``checked`` (reviewed by a person), which :func:`dinamika.load_survey` honours."""
     table = _groups(folder)
     if table is None:
-        raise UsageError(f"{GROUPS_FILE} does not exist in {folder}")
+        raise UsageError(Message("app.no_groups_file", file=GROUPS_FILE, folder=folder))
     rows = table["kind"] == kind
     if not (rows & table["group"].isin([name])).any():
-        raise UsageError(f"no {kind} group {name!r} in {GROUPS_FILE}")
+        raise UsageError(Message("app.no_group", kind=kind, name=repr(name), file=GROUPS_FILE))
     if merge:
         table.loc[rows & (table["group"] == name), "group"] = into
     table.loc[rows & table["group"].isin([name, into]), "status"] = "checked"

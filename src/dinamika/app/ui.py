@@ -352,7 +352,7 @@ class App:
         try:
             action()
         except DinamikaError as exc:
-            lines = str(exc).splitlines()
+            lines = exc.text(self.lang).splitlines()  # in the page's language
             items = "".join(f"<li>{_esc(line.lstrip('- '))}</li>" for line in lines[1:])
             self.status.value = (
                 f"<div class='dm-error'><b>{_esc(self._t('app_problems'))}</b>"
