@@ -45,5 +45,6 @@ def test_feedback_pages_hide_small_schools_and_their_complement(tmp_path, hermet
 def test_per_school_takes_one_term(tmp_path):
     from dinamika.errors import UsageError
 
-    with pytest.raises(UsageError, match="one term"):
+    with pytest.raises(UsageError, match="satu folder semester") as raised:
         report_mod.report([tmp_path, tmp_path], per_school=True)
+    assert "one term" in raised.value.text("en")
