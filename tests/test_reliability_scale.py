@@ -94,8 +94,9 @@ def test_pattern_bootstrap_matches_respondent_bootstrap_in_distribution() -> Non
 
 def _weights(n: int, n_boot: int, seed: int) -> np.ndarray:
     w = np.zeros((n_boot, n))
-    for first, start, stop, block in block_weights(n, n_boot, np.random.default_rng(seed)):
+    for first, start, stop, block, totals in block_weights(n, n_boot, np.random.default_rng(seed)):
         w[first : first + len(block), start:stop] = block
+        np.testing.assert_array_equal(block.sum(axis=1), totals)
     return w
 
 

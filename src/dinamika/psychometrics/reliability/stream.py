@@ -138,11 +138,11 @@ def pattern_jackknife_covariances(pat: Patterns) -> Iterator[tuple[Array, Array]
 
 def block_weights(
     n: int, n_boot: int, rng: np.random.Generator, rows: int = ROWS
-) -> Iterator[tuple[int, int, int, NDArray[np.float32]]]:
-    """Yield ``(first_draw, row_start, row_stop, w)``: the counts of a block of rows, all draws.
+) -> Iterator[tuple[int, int, int, NDArray[np.float32], NDArray[np.int64]]]:
+    """Yield ``(first_draw, row_start, row_stop, w, totals)``: a block's counts, all draws.
 
     ``w[d, i]`` is how often respondent ``row_start + i`` appears in draw ``first_draw + d``
-    (float32, exact). Per group of draws the block totals are multinomial(n, block shares)
+    (float32, exact); ``totals`` is ``w.sum(axis=1)``. Per group of draws the block totals are multinomial(n, block shares)
     and the counts inside a block multinomial(total, uniform): together each draw is exactly
     multinomial(n, 1/n), as counting n respondents drawn with replacement. ``rows`` must be
     a power of two ≤ 65,536 (the indices of 65,536 // rows draws are counted together).
@@ -170,7 +170,7 @@ def block_weights(
                 idx += np.repeat(offsets[: len(tot)], tot)
                 counts = np.bincount(idx.astype(np.intp), minlength=len(tot) * rows)
                 buf[g : g + len(tot), :width] = counts.reshape(len(tot), rows)[:, :width]
-            yield first, j * rows, j * rows + width, buf[:size, :width]
+            yield first, j * rows, j * rows + width, buf[:size, :width], totals[:, j]
 
 
 def row_order(specs: list[tuple[Array, Array | None]]) -> tuple[NDArray[np.intp], Array]:
@@ -232,7 +232,7 @@ def streamed_sums(
     built = -1
     short: NDArray[np.bool_] = np.zeros(len(specs), dtype=bool)
     z = np.zeros((0, 0), dtype=dtype)
-    for first, start, stop, w in block_weights(n, n_boot, rng):
+    for first, start, stop, w, drawn in block_weights(n, n_boot, rng):
         if built != start:
             rows = order[start:stop]
             short = np.asarray(complete[start:stop].all(axis=0))  # per scale: all rows complete
@@ -242,7 +242,6 @@ def streamed_sums(
             ]
             z, built = np.concatenate(cols, axis=1).astype(dtype), start
         got = w.astype(dtype, copy=False) @ z
-        drawn = w.sum(axis=1, dtype=np.float64)
         at = slice(first, first + len(w))
         col = 0
         for i, ((_, obs), cut) in enumerate(zip(specs, short, strict=True)):
