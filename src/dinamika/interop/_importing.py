@@ -17,7 +17,7 @@ import pandas as pd
 from dinamika.core.results import ResultMixin
 from dinamika.data.instruments import Instrument
 from dinamika.errors import UsageError
-from dinamika.i18n.messages import Message
+from dinamika.i18n.messages import MESSAGES, Join, Message
 from dinamika.interop._assemble import ID_COLUMN, TIME_COLUMN, assemble
 from dinamika.interop._checks import (
     agreeing_labels,
@@ -150,7 +150,15 @@ class ImportResult(ResultMixin):
         """A few lines for the terminal."""
         items = self.mapping[self.mapping["role"] == "item"]
         methods = items["method"].value_counts().to_dict()
-        how = ", ".join(f"{k} {v}" for k, v in sorted(methods.items()))
+        how = Join(
+            tuple(
+                Join(
+                    (Message(f"import.method.{k}") if f"import.method.{k}" in MESSAGES else k, v),
+                    " ",
+                )
+                for k, v in sorted(methods.items())
+            )
+        )
         mapping = "mapping-observasi.csv" if "observations" in self.manifest else "mapping.csv"
         files = [mapping] + (["rows.csv"] if "responses" in self.manifest else [])
         files += ["groups.csv"] if len(self.groups) else []
