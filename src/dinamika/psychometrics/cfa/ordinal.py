@@ -214,20 +214,29 @@ def ordinal_stats(
         v = cat_scores[j][:, : nlev[j] - 1]
         a11[idx, idx] = v.T @ (counts[:, None] * v)
     a22 = np.sum(tables * cell_rho**2, axis=(1, 2))
-    a11_inv = np.linalg.inv(a11)
+    a11_inv = np.zeros((nth, nth))  # block-diagonal: one small inverse per item
+    for j in range(p):
+        idx = slice(th_start[j], th_start[j] + nlev[j] - 1)
+        a11_inv[idx, idx] = np.linalg.inv(a11[idx, idx])
     a21_inv = -(a21 / a22[:, None]) @ a11_inv
+    # row q of A21^-1 lives on the thresholds of the pair's two items only: keep those
+    # (npair × (kmax - 1) per item) and apply them to each item's own scores
+    a21_pad = np.concatenate([a21_inv, np.zeros((npair, 1))], axis=1)
+    a_row, a_col = a21_pad[qq[:, None], th_col[pr]], a21_pad[qq[:, None], th_col[pc]]
     # ACOV = B^-1 INNER B^-T = (S B^-T)' (S B^-T) with S the case-wise scores: accumulated over
     # row blocks of the transformed scores, so neither S (N × moments) nor INNER exists
     acov = np.zeros((nth + npair, nth + npair))
     items = np.arange(p)
     for b0 in range(0, n, block):
         cb, ob = codes[b0 : b0 + block], observed[b0 : b0 + block]
+        sc_item = cat_scores[items, cb] * ob[:, :, None]  # rows × items × thresholds
         sc_th = np.zeros((len(cb), nth + 1))
-        sc_th[:, th_col.ravel()] = (cat_scores[items, cb] * ob[:, :, None]).reshape(len(cb), -1)
+        sc_th[:, th_col.ravel()] = sc_item.reshape(len(cb), -1)
         sc_th = sc_th[:, :nth]
         sc_cor = cell_rho[qq[None, :], cb[:, pr], cb[:, pc]] * (ob[:, pr] & ob[:, pc])
         sc_cor /= a22
-        sc_cor += sc_th @ a21_inv.T
+        sc_cor += np.einsum("iqt,qt->iq", sc_item[:, pr], a_row)
+        sc_cor += np.einsum("iqt,qt->iq", sc_item[:, pc], a_col)
         t_all = np.hstack([sc_th @ a11_inv, sc_cor])
         acov += t_all.T @ t_all
     return OrdinalStats(n, tau, np.array(th_item), cor, n * acov, tuple(warnings))
