@@ -114,8 +114,10 @@ def test_lock_catches_a_changed_release(tmp_path: Path) -> None:
     )
     (problem,) = check_lock(root)
     assert problem.startswith("komunitas-guru/1.0.0.yaml: changed after release")
-    with pytest.raises(InstrumentError, match="release a new version"):
+    assert problem.text("id").startswith("komunitas-guru/1.0.0.yaml: berubah setelah dirilis")
+    with pytest.raises(InstrumentError, match="rilis versi baru") as raised:
         update_lock(root)
+    assert "release a new version" in raised.value.text("en")
 
 
 def _new_version(tmp_path: Path, edit) -> Path:

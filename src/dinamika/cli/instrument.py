@@ -6,11 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from dinamika.cli.common import add_lang, default_lang
+from dinamika.cli.common import add_lang
 from dinamika.data.instruments import list_instruments, load_instrument
 from dinamika.data.versions import check_lock, diff_instruments, update_lock
 from dinamika.errors import InstrumentError, UsageError
-from dinamika.i18n.messages import Message
+from dinamika.i18n.messages import Message, shown
 
 
 def register(sub: Any) -> None:
@@ -53,6 +53,7 @@ def register(sub: Any) -> None:
         action="store_true",
         help="hanya periksa; keluar 1 jika berkas rilis berubah / only check; exit 1 if a released file changed",
     )
+    add_lang(lock)
     lock.set_defaults(func=_lock)
     from dinamika.cli.export import add_instrument_export
 
@@ -128,8 +129,8 @@ def _lock(args: argparse.Namespace) -> int:
     if args.check:
         problems = check_lock()
         for line in problems:
-            print(line)
+            print(shown(line, args.lang))
         return 1 if problems else 0
     for rel in update_lock():
-        print(Message("cli.locked", path=rel).text(default_lang()))
+        print(Message("cli.locked", path=rel).text(args.lang))
     return 0

@@ -18,6 +18,7 @@ from dinamika.core.results import ResultMixin
 from dinamika.data.instruments import Instrument, list_instruments, load_instrument
 from dinamika.data.resources import instruments_dir
 from dinamika.errors import InstrumentError
+from dinamika.i18n.messages import MESSAGES, Message, Said
 
 __all__ = ["InstrumentDiff", "check_lock", "diff_instruments", "update_lock"]
 
@@ -75,6 +76,8 @@ class InstrumentDiff(ResultMixin):
     scales: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     problems: tuple[str, ...] = ()
     problems_id: tuple[str, ...] = ()
+    #: the problems as catalogue messages (``problems``/``problems_id`` are their texts)
+    messages: tuple[Message, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def comparable(self) -> bool:
@@ -92,18 +95,12 @@ class InstrumentDiff(ResultMixin):
 
     def summary(self, lang: str = "id") -> str:
         """The changes with the texts, the comparability of each scale, and the version check."""
-        en = lang != "id"
         if self.changes.empty:
-            lines = [
-                f"{self.old} → {self.new}: "
-                + ("no item changes." if en else "tidak ada perubahan butir.")
-            ]
+            lines = [Message("versions.no_changes", old=self.old, new=self.new).text(lang)]
         else:
             lines = [f"{self.old} → {self.new}"]
             for row in self.changes.itertuples(index=False):
-                what = (
-                    _CHANGE_ID.get(str(row.change), str(row.change)) if not en else str(row.change)
-                )
+                what = Message(f"versions.change.{row.change}").text(lang)
                 if row.change == "added":
                     detail = f"({row.scale}) “{row.new}”"
                 elif row.change == "removed":
@@ -117,33 +114,28 @@ class InstrumentDiff(ResultMixin):
             self.scales[~self.scales["comparable"]]["scale"].tolist() if len(self.scales) else []
         )
         same = self.scales[self.scales["comparable"]]["scale"].tolist() if len(self.scales) else []
-        if en:
+        need, said = (_step(b) for b in (self.required_bump, self.declared_bump))
+        lines.append(Message("versions.needs", need=need, declared=said).text(lang))
+        if changed:
             lines.append(
-                f"Needs at least a {self.required_bump} version step (declared: {self.declared_bump})."
+                Message("versions.not_comparable_for", scales=", ".join(changed)).text(lang)
             )
-            if changed:
-                lines.append(f"Scores are NOT comparable for: {', '.join(changed)}.")
-                if same:
-                    lines.append(f"Scores stay comparable for: {', '.join(same)}.")
-            else:
-                lines.append("All scores stay comparable.")
+            if same:
+                lines.append(Message("versions.comparable_for", scales=", ".join(same)).text(lang))
         else:
-            step = {"none": "tidak ada", "major": "mayor", "lower": "lebih rendah"}
-            need, said = (step.get(b, b) for b in (self.required_bump, self.declared_bump))
-            lines.append(f"Memerlukan minimal kenaikan versi {need} (dinyatakan: {said}).")
-            if changed:
-                lines.append(f"Skor TIDAK dapat dibandingkan untuk: {', '.join(changed)}.")
-                if same:
-                    lines.append(f"Skor tetap dapat dibandingkan untuk: {', '.join(same)}.")
-            else:
-                lines.append("Semua skor tetap dapat dibandingkan.")
-        for text in self.problems if en else self.problems_id:
-            lines.append(("PROBLEM: " if en else "MASALAH: ") + text)
+            lines.append(Message("versions.all_comparable").text(lang))
+        # problems given as text (an InstrumentDiff made by hand) are shown as they are
+        texts = {"en": self.problems, "id": self.problems_id or self.problems}
+        found = [m.text(lang) for m in self.messages] if self.messages else texts[lang]
+        for problem in found:
+            lines.append(Message("versions.problem", problem=problem).text(lang))
         return "\n".join(lines)
 
 
-_CHANGE_ID = {"added": "ditambah", "removed": "dihapus", "moved": "dipindah", "rekeyed": "dibalik",
-              "rescaled": "skala_jwb", "reworded": "diubah", "translation": "terjemahan"}  # fmt: skip
+def _step(bump: str) -> Message | str:
+    """A version step in words (``patch`` and ``minor`` are the same in both languages)."""
+    code = f"versions.step.{bump}"
+    return Message(code) if code in MESSAGES else bump
 
 
 def _as_instrument(ref: str | Path | Instrument) -> Instrument:
@@ -171,49 +163,34 @@ def _next(version: str, bump: str) -> str:
 
 def _release_problems(
     a: Instrument, b: Instrument, changes: pd.DataFrame, required: str, declared: str
-) -> tuple[list[str], list[str]]:
-    en: list[str] = []
-    id_: list[str] = []
+) -> list[Message]:
+    out: list[Message] = []
     if a.ref == b.ref and a.sha256 == b.sha256:
-        return en, id_
+        return out
     if declared == "lower" or (declared == "none" and a.sha256 != b.sha256):
-        en.append(
-            f"version {b.version} is not higher than {a.version}; a new release needs a new number"
-        )
-        id_.append(
-            f"versi {b.version} tidak lebih tinggi dari {a.version}; rilis baru memerlukan nomor baru"
-        )
+        out.append(Message("versions.not_higher", new=b.version, old=a.version))
     elif _RANK.get(declared, 0) < _RANK[required]:
         want = _next(a.version, required)
-        en.append(
-            f"declared {b.version} is a {declared} step, but the changes need a {required} step: release it as {want}"
-        )
-        word = {"major": "mayor", "none": "tidak ada"}
-        id_.append(
-            f"versi {b.version} adalah kenaikan {word.get(declared, declared)}, padahal perubahannya memerlukan kenaikan {word.get(required, required)}: rilis sebagai {want}"
+        out.append(
+            Message(
+                "versions.step_too_small",
+                new=b.version,
+                declared=_step(declared),
+                required=_step(required),
+                want=want,
+            )
         )
     previous = b.raw.get("previous")
     if previous is None:
-        en.append(
-            f'the new version does not say which version it replaces: add previous: "{a.version}"'
-        )
-        id_.append(
-            f'versi baru tidak menyebut versi yang digantikannya: tambahkan previous: "{a.version}"'
-        )
+        out.append(Message("versions.no_previous", old=a.version))
     elif str(previous) != a.version:
-        en.append(f"previous: {previous} but compared with {a.version}")
-        id_.append(f"previous: {previous} padahal dibandingkan dengan {a.version}")
+        out.append(Message("versions.wrong_previous", previous=previous, old=a.version))
     listed = {(str(c.get("item", "")), str(c.get("kind", ""))) for c in b.raw.get("changes", ())}
     listed_items = {i for i, _ in listed}
     missing = sorted({str(i) for i in changes["item"] if str(i) not in listed_items})
     if missing:
-        en.append(
-            f"changes: lists no entry for {', '.join(missing)}; describe each change (kind, item, description)"
-        )
-        id_.append(
-            f"changes: tidak memuat {', '.join(missing)}; jelaskan setiap perubahan (kind, item, description)"
-        )
-    return en, id_
+        out.append(Message("versions.unlisted_changes", items=", ".join(missing)))
+    return out
 
 
 def diff_instruments(old: str | Path | Instrument, new: str | Path | Instrument) -> InstrumentDiff:
@@ -272,8 +249,11 @@ def diff_instruments(old: str | Path | Instrument, new: str | Path | Instrument)
         scale_rows.append((scale, len(mine), step, _RANK[step] < _RANK["major"]))
     scales = pd.DataFrame(scale_rows, columns=["scale", "changes", "bump", "comparable"])
     declared = _declared(a.version, b.version)
-    en, id_ = _release_problems(a, b, changes, bump, declared)
-    return InstrumentDiff(a.ref, b.ref, changes, bump, declared, scales, tuple(en), tuple(id_))
+    found = _release_problems(a, b, changes, bump, declared)
+    return InstrumentDiff(
+        a.ref, b.ref, changes, bump, declared, scales,
+        tuple(m.text("en") for m in found), tuple(m.text("id") for m in found), tuple(found),
+    )  # fmt: skip
 
 
 def _lock_path(root: Path) -> Path:
@@ -311,15 +291,16 @@ def check_lock(root: Path | None = None) -> list[str]:
     """
     root = instruments_dir() if root is None else Path(root)
     locked, actual = _read_lock(root), _released(root)
-    problems = [
-        f"{rel}: changed after release (sha256 {actual[rel][:12]}… ≠ locked {digest[:12]}…); "
-        "released versions never change: restore it and publish the change as a new version"
+    problems: list[str] = [
+        Said(Message("versions.lock_changed", rel=rel, actual=actual[rel][:12], locked=digest[:12]))
         for rel, digest in locked.items()
         if rel in actual and actual[rel] != digest
     ]
-    problems += [f"{rel}: locked but missing" for rel in locked if rel not in actual]
     problems += [
-        f"{rel}: not in {LOCK_NAME}; run `dinamika instrument lock`"
+        Said(Message("versions.lock_missing", rel=rel)) for rel in locked if rel not in actual
+    ]
+    problems += [
+        Said(Message("versions.lock_absent", rel=rel, lock=LOCK_NAME))
         for rel in actual
         if rel not in locked
     ]
@@ -332,9 +313,7 @@ def update_lock(root: Path | None = None) -> list[str]:
     locked, actual = _read_lock(root), _released(root)
     changed = [rel for rel, d in locked.items() if rel in actual and actual[rel] != d]
     if changed:
-        raise InstrumentError(
-            f"released files changed: {', '.join(changed)}; restore them and release a new version instead"
-        )
+        raise InstrumentError(Message("versions.released_changed", files=", ".join(changed)))
     added = [rel for rel in actual if rel not in locked]
     merged = {**locked, **{rel: actual[rel] for rel in added}}
     text = "# sha256 of every released instrument file; a released version never changes\n"
