@@ -181,8 +181,13 @@ class Instrument(ResultMixin):
     def summary(self, lang: str = "id") -> str:
         """Title, version and the scales with their number of items."""
         scales = ", ".join(f"{s} ({len(items)})" for s, items in self.scales.items())
-        items = "butir" if lang == "id" else "items"
-        return f"{self.ref}: {self.title(lang)} — {len(self.items)} {items}; {scales}"
+        return Message(
+            "instrument.summary",
+            ref=self.ref,
+            title=self.title(lang),
+            n=len(self.items),
+            scales=scales,
+        ).text(lang)
 
     def to_frame(self, lang: str = "id") -> pd.DataFrame:
         """Items as a table: id, scale, reverse, min, max, text."""

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from dinamika.data.instruments import Instrument
+from dinamika.i18n.messages import Message
 from dinamika.interop.codebook_export import value_labels
 
 __all__ = ["Part", "write_parquet", "write_readstat"]
@@ -52,7 +53,7 @@ def write_readstat(
         i: {int(c): t for c, t in value_labels(inst, i, lang).items()} for i in inst.item_ids
     }
     labels = _labels(cb, lang)
-    mark = "[terbalik] " if lang == "id" else "[reverse-keyed] "
+    mark = Message("export.reverse_mark").text(lang) + " "
     reverse = set(inst.reverse_keyed)
     labels = [f"{mark}{t}" if v in reverse else t for v, t in zip(cb["variable"], labels, strict=True)]  # fmt: skip
     title = f"{part.term} — {inst.ref}"
