@@ -42,6 +42,8 @@ class PrivacyError(DinamikaError):
 
 _DATA_URI = re.compile(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+")
 _STYLE = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL)
+# geometry of inline SVG figures (coordinates, not data): a number there is not a value
+_SVG_GEOMETRY = re.compile(r'\s(?:d|transform|viewBox|points)="[^"]*"')
 _TOKEN = re.compile(r"\w+")
 
 
@@ -85,7 +87,8 @@ class _Page:
 def find_leaks(text: str, secrets: Iterable[str], public: Iterable[str] = ()) -> list[str]:
     """The secrets that occur in ``text`` as whole values (raw or HTML-escaped).
 
-    Embedded images and style sheets are skipped. A secret matches when its words occur in
+    Embedded images, style sheets and the geometry of inline SVG figures (path data,
+    transforms) are skipped. A secret matches when its words occur in
     the same order with nothing but non-word characters between them, case-insensitively; a
     secret inside a longer word or number does not match (``SD 1`` is not in ``SD 12``).
     An occurrence inside one of the ``public`` texts (what the report prints whatever the
@@ -105,8 +108,10 @@ def find_leaks(text: str, secrets: Iterable[str], public: Iterable[str] = ()) ->
     []
     >>> find_leaks("<td>SD Kartini</td><td>Kartini</td>", {"Kartini"}, public=["SD Kartini"])
     ['Kartini']
+    >>> find_leaks('<svg><path d="M 113 04 L 20"/><!-- 113 --></svg>', {"113 04", "113"})
+    ['113']
     """
-    body = _STYLE.sub(" ", _DATA_URI.sub(" ", text))
+    body = _SVG_GEOMETRY.sub(" ", _STYLE.sub(" ", _DATA_URI.sub(" ", text)))
     page = _Page(html.unescape(body))
     wanted = {s: _tokens(s) for s in sorted(set(secrets))}
     found = [s for s, words in wanted.items() if page.contains(words)]

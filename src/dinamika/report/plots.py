@@ -160,6 +160,7 @@ def likert_bars(
     legend: bool = True,
     lang: str = "id",
     span: tuple[float, float, float] | None = None,
+    gid: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Diverging stacked bars of Likert answers, neutral centred, missing shown apart.
@@ -182,6 +183,10 @@ def likert_bars(
     span : (left, right, missing), optional
         The x layout (see :func:`likert_span`); default this panel's own. Panels sharing an x
         axis must get the same span covering all of them, or bars of one are cut off.
+    gid : str, optional
+        Element ids in SVG output: ``{gid}-axes`` for the axes background and
+        ``{gid}-seg-{item}-{category}`` / ``{gid}-miss-{item}`` for each bar (0-based), so a
+        browser can check that every segment lies inside the axes.
     ax : Axes, optional
 
     Returns
@@ -224,7 +229,7 @@ def likert_bars(
     y = np.arange(len(cat))[::-1]
     colors = _palette(k)
     for j in range(k):
-        ax.barh(
+        bars = ax.barh(
             y,
             cat[:, j],
             left=starts[:, j],
@@ -233,9 +238,16 @@ def likert_bars(
             linewidth=0.5,
             height=0.7,
         )
+        if gid:
+            for i, patch in enumerate(bars.patches):
+                patch.set_gid(f"{gid}-seg-{i}-{j}")
     left_edge, right_edge, miss_max = likert_span(counts) if span is None else span
     gap_at = max(right_edge, 5.0) + 6.0
-    ax.barh(y, miss, left=gap_at, color=_MISSING_COLOR, height=0.7)
+    bars = ax.barh(y, miss, left=gap_at, color=_MISSING_COLOR, height=0.7)
+    if gid:
+        ax.patch.set_gid(f"{gid}-axes")
+        for i, patch in enumerate(bars.patches):
+            patch.set_gid(f"{gid}-miss-{i}")
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.axvline(gap_at - 3.0, color="#bbbbbb", linewidth=0.6, linestyle=":")
     for yi, m in zip(y, miss, strict=True):  # the share missing, readable without a scale

@@ -1,8 +1,9 @@
 """What a report notebook shows: headings, sentences, tables and figures in one language.
 
 Used inside the report notebooks (``from dinamika.report.pipeline import View``). Every table passes
-through :func:`dinamika.privacy.outputs.scrub` and is HTML-escaped; every figure is a PNG rendered here
-(no random ids, no SVG), closed after display.
+through :func:`dinamika.privacy.outputs.scrub` and is HTML-escaped; every figure is a PNG rendered here,
+or inline SVG where a browser check needs its geometry (fixed hash salt: no random ids, no date),
+closed after display.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import base64
 import contextlib
 import html
 import io
+import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -237,10 +239,31 @@ class View:
         return f"<td{cls}>{html.escape(text)}</td>"
 
     # --- figures ------------------------------------------------------------------------------
-    def figure(self, fig: Any, *, alt: str = "", dpi: int = 110) -> None:
-        """Show a Matplotlib figure as an embedded PNG (deterministic bytes) and close it."""
+    def figure(self, fig: Any, *, alt: str = "", dpi: int = 110, svg: bool = False) -> None:
+        """Show a Matplotlib figure as an embedded PNG (deterministic bytes) and close it.
+
+        ``svg=True`` embeds it as inline SVG instead (vector in print; artists given a ``gid``
+        keep it as their element id, so a browser test can measure them): text as paths (no
+        font needed), a fixed hash salt and no metadata, so the bytes are the same every run.
+        """
         import matplotlib.pyplot as plt
 
+        if svg:
+            text = io.StringIO()
+            with plt.rc_context({"svg.hashsalt": "dinamika", "svg.fonttype": "path"}):
+                fig.savefig(text, format="svg", bbox_inches="tight", metadata={"Date": None})
+            plt.close(fig)
+            markup = text.getvalue()
+            markup = markup[markup.index("<svg") :]
+            markup = re.sub(r"\s*<metadata>.*?</metadata>", "", markup, count=1, flags=re.DOTALL)
+            markup = markup.replace(
+                "<svg ",
+                f'<svg class="dk-figure" role="img" aria-label="{html.escape(alt)}" '
+                'style="max-width:100%;height:auto" ',
+                1,
+            )
+            self.emit(markup)
+            return
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
         plt.close(fig)

@@ -7,7 +7,7 @@ renders it through :class:`dinamika.report.view.View`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -159,7 +159,9 @@ class ReportView(View):
             self.text(self.t("flagged_items", items=", ".join(items)))
 
     # --- factor structure ---------------------------------------------------------------------
-    def cfa(self, fit: Any, *, n_total: int | None = None) -> None:
+    def cfa(
+        self, fit: Any, *, n_total: int | None = None, figure: Callable[[], None] | None = None
+    ) -> None:
         """Fit indices, a verdict, standardized loadings and the fit's diagnostics."""
         f = fit.fit
         scaled = fit.estimator == "WLSMV"
@@ -227,6 +229,8 @@ class ReportView(View):
             keep_text=["rmsea_ci"],
         )
         self.subheading(self.t("loadings_title"))
+        if figure is not None:
+            figure()  # the loading figure first (where people look), the exact table after it
         load = fit.loadings.loc[:, ["factor", "item", "std_all"]].rename(
             columns={"factor": "scale"}
         )

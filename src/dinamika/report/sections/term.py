@@ -258,11 +258,13 @@ def items(rep: TermReport) -> None:
             legend=k == len(scales) - 1,
             lang=lang,
             span=span,
+            gid=f"dk-likert-{k}",
             ax=ax,
         )
         ax.set_title(inst.scale_label(scale, lang), loc="left", fontsize=10, fontweight="bold")
     fig.tight_layout()
-    v.figure(fig, alt=v.t("sec_items"))
+    # inline SVG: the browser test checks every segment against its axes (test_figures_browser)
+    v.figure(fig, alt=v.t("sec_items"), svg=True)
     v.table(
         pd.DataFrame(
             {
@@ -288,8 +290,7 @@ def factors(rep: TermReport) -> None:
     v.heading("sec_factors")
     with v.guard():
         fit = cfa_survey(rep.survey)
-        v.cfa(fit, n_total=rep.n)
-        _loading_figure(rep, fit.loadings)
+        v.cfa(fit, n_total=rep.n, figure=lambda: _loading_figure(rep, fit.loadings))
     with v.guard():
         _parallel(rep)
 
