@@ -225,7 +225,7 @@ def identifiers_as_groups(
             continue
         values = responses[column].dropna().astype(str).drop_duplicates()
         arr = _arrow_text(values)  # no Python string per value
-        loose = pc.replace_substring_regex(pc.utf8_lower(arr), r"[^\p{L}\p{N}\p{M}_]+", "")
+        loose = _squeeze(arr)
         hit = np.asarray(pc.is_in(loose, value_set=squeezed).fill_null(False))
         shown = str(column).removeprefix("__ident__")
         for value in values[hit].tolist():
@@ -244,6 +244,26 @@ def identifiers_as_groups(
             )
             del labels[_words(value)]
     return problems
+
+
+def _squeeze(texts: pa.Array) -> pa.Array:
+    """Texts lower-cased with everything but letters, digits, marks and ``_`` removed.
+
+    ASCII texts lose their spaces by a plain substring replacement; only those with other
+    punctuation left, and non-ASCII texts, go through the regular expression.
+    """
+    lower = pc.ascii_lower(texts)
+    out = pc.replace_substring(lower, " ", "")
+    done = pc.and_(
+        pc.fill_null(pc.string_is_ascii(texts), True), pc.fill_null(pc.ascii_is_alnum(out), False)
+    )
+    if pc.all(done).as_py() is not False:
+        return out
+    rest = pc.invert(done)
+    slow = pc.replace_substring_regex(
+        pc.utf8_lower(texts.filter(rest)), r"[^\p{L}\p{N}\p{M}_]+", ""
+    )
+    return pc.replace_with_mask(out, rest, slow.cast(out.type))
 
 
 def mask_problems(problems: Iterable[Problem], identifying: Iterable[str]) -> list[Problem]:
