@@ -120,10 +120,11 @@ def _items(
     for item in instrument.items:
         if item.id not in frame.columns:
             continue
-        values, index, status_of = classify_distinct(frame[item.id], item.response_scale, extra)
-        block[position[item.id]] = values
-        bad = (status_of != "")[index]
-        if bad.any():
+        index, code_of, status_of = classify_distinct(frame[item.id], item.response_scale, extra)
+        np.take(code_of, index, out=block[position[item.id]])
+        wrong = status_of != ""
+        if wrong.any():
+            bad = wrong[index]
             status = status_of[index]
             scale = item.response_scale
             allowed = " / ".join(scale.labels[c]["id"] for c in range(scale.min, scale.max + 1))

@@ -70,15 +70,15 @@ def classify_answers(
         ``""`` valid or missing; otherwise the problem code (``out_of_range``,
         ``unknown_answer``, ``non_numeric``).
     """
-    codes, index, status_of = classify_distinct(values, scale, extra)
-    return codes, status_of[index]
+    index, code_of, status_of = classify_distinct(values, scale, extra)
+    return code_of[index], status_of[index]
 
 
 def classify_distinct(
     values: pd.Series, scale: ResponseScale, extra: Mapping[str, int] | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`classify_answers` with the status per distinct value: ``codes`` per cell,
-    ``index`` (each cell's distinct value) and ``status_of`` (per distinct value)."""
+    """:func:`classify_answers` per distinct value: ``index`` (each cell's distinct value),
+    ``code_of`` and ``status_of`` (the code and status of each distinct value)."""
     labels = label_map(scale, extra)
     # Each distinct typed value is classified once (a handful per column); the cells get their
     # code and status by indexing with the factorized column, so no Python runs per row.
@@ -105,4 +105,4 @@ def classify_distinct(
             status_of[k] = "unknown_answer"
         else:
             status_of[k] = "non_numeric"
-    return code_of[index], index, status_of
+    return index, code_of, status_of

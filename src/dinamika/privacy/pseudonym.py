@@ -207,13 +207,32 @@ def pseudonymize(values: pd.Series, key: bytes, *, prefix: str = "p") -> pd.Seri
     (True, True, '')
     """
     text = values.astype(str)
-    norm = pc.dictionary_encode(normalize_identifiers(_arrow_text(text)))
-    uniques = norm.dictionary
-    nonempty = np.asarray(pc.not_equal(uniques, "").to_numpy(zero_copy_only=False), dtype=bool)
-    hashed = _labels(
-        prefix, hmac_sha256_many(key, uniques.filter(nonempty).cast(pa.binary()).to_pylist())
-    )
-    slot = np.where(nonempty, np.cumsum(nonempty) - 1, len(hashed))  # "" after the digests
-    per_unique = pa.concat_arrays([hashed, pa.array([""], type=pa.string())]).take(slot)
-    out = per_unique.take(norm.indices)
+    norm = normalize_identifiers(_arrow_text(text))
+    if _mostly_distinct(norm):  # names, NIPs: hashing all beats finding the distinct ones
+        out = _hashed(norm, key, prefix)
+    else:
+        enc = pc.dictionary_encode(norm)
+        out = _hashed(enc.dictionary, key, prefix).take(enc.indices)
     return pd.Series(pd.array(out, dtype=text.dtype), index=values.index)
+
+
+def _mostly_distinct(values: pa.Array, sample: int = 20_000) -> bool:
+    """Whether a large column looks unique (judged on its first ``sample`` values); only the
+    speed depends on it, never the pseudonyms."""
+    if len(values) < 4 * sample:
+        return False
+    return bool(pc.count_distinct(values.slice(0, sample)).as_py() > 0.9 * sample)
+
+
+def _hashed(values: pa.Array, key: bytes, prefix: str) -> pa.Array:
+    """The pseudonym of each value ("" stays "", null stays null)."""
+    nonempty = np.asarray(
+        pc.fill_null(pc.not_equal(values, ""), False).to_numpy(zero_copy_only=False), dtype=bool
+    )
+    messages = values.filter(pa.array(nonempty)).cast(pa.binary()).to_pylist()
+    hashed = _labels(prefix, hmac_sha256_many(key, messages))
+    slot = np.where(nonempty, np.cumsum(nonempty) - 1, len(hashed))  # "" after the digests
+    out = pa.concat_arrays([hashed, pa.array([""], type=pa.string())]).take(slot)
+    if values.null_count:
+        out = pc.if_else(pc.is_valid(values), out, pa.scalar(None, out.type))
+    return out
