@@ -383,7 +383,9 @@ def reliability_table(
     ordinal, missing, ci, n_boot, seed :
         As in :func:`reliability`. Each scale uses the instrument's reverse keys and the
         items' response range as ``item_range``. The bootstrap draws the respondents once for
-        all scales (the same respondents in every draw), so one seed gives one joint resample.
+        all scales (the same respondents in every draw), so one seed gives one joint resample;
+        above 200,000 respondents a scale resampled by answer pattern (see :func:`reliability`)
+        has draws of its own.
     flag_below : float, default 0.30
         ``flagged_items`` lists the items whose item–rest correlation is below this or whose
         removal would raise alpha.
