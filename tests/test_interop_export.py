@@ -272,8 +272,9 @@ def test_observations_export_with_rubric_labels(
         export_survey(term, tmp_path / "x.csv", part="observations")  # Indonesian by default
     with pytest.raises(UsageError, match=r"harus berakhiran \.csv"):
         export_survey(term, tmp_path / "x.txt")
-    with pytest.raises(UsageError, match="`part` must be one of"):
+    with pytest.raises(UsageError, match="`part` harus salah satu dari") as raised:
         export_survey(term, tmp_path / "x.csv", part="interviews")
+    assert "`part` must be one of" in raised.value.text("en")
 
 
 def test_failed_cfa_says_why_without_warnings_on_stderr(

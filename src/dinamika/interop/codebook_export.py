@@ -17,7 +17,7 @@ from dinamika import __version__
 from dinamika.data.files import atomic_write
 from dinamika.data.instruments import Instrument, load_instrument
 from dinamika.errors import UsageError
-from dinamika.i18n import t
+from dinamika.i18n import check_lang, t
 from dinamika.i18n.messages import Message
 from dinamika.interop._templates import template
 
@@ -190,8 +190,7 @@ def _interview_codebook(inst: Instrument) -> pd.DataFrame:
 
 def codebook_html(frame: pd.DataFrame, inst: Instrument, *, lang: str = "id") -> str:
     """The codebook as one self-contained HTML page."""
-    if lang not in ("id", "en"):
-        raise UsageError(f"lang must be 'id' or 'en', not {lang!r}")
+    check_lang(lang)
     rows = frame.astype(object).where(frame.notna(), "").to_dict("records")
     return template("codebook.html.j2").render(
         lang=lang, rows=rows, title=inst.title(lang), ref=inst.ref, version=__version__,

@@ -24,6 +24,7 @@ from dinamika.core.results import ResultMixin
 from dinamika.data.files import atomic_write, atomic_write_set, check_writable
 from dinamika.data.survey import Survey, load_survey
 from dinamika.errors import SurveyError, UsageError
+from dinamika.i18n import check_lang
 from dinamika.i18n.messages import Join, Message
 from dinamika.interop._labelled import Part as _Part
 from dinamika.interop._labelled import write_parquet as _write_parquet
@@ -284,8 +285,7 @@ def export_survey(
     """
     out = Path(out)
     fmt = to or _SUFFIX.get(out.suffix.lower())
-    if lang not in ("id", "en"):
-        raise UsageError(f"lang must be 'id' or 'en', not {lang!r}")
+    check_lang(lang)
     if fmt not in FORMATS:
         suffixes = ", ".join(f".{f}" for f in FORMATS)
         raise UsageError(
@@ -315,7 +315,13 @@ def export_survey(
         target = _Part(s.instrument, s.term, ("teacher", *s.groups))
     else:
         raise UsageError(
-            f"The value for `part` must be one of ['responses', 'observations'], but {part!r} was passed"
+            Message(
+                "usage.choice",
+                name="part",
+                allowed="['responses', 'observations']",
+                value=repr(part),
+            ),
+            lang=lang,
         )
     cb = cb.set_index("variable").loc[list(data.columns)].reset_index()
     extra: list[Path] = []

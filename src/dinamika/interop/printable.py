@@ -18,8 +18,7 @@ from typing import Any
 from dinamika import __version__
 from dinamika.data.files import atomic_write
 from dinamika.data.instruments import Instrument, load_instrument
-from dinamika.errors import UsageError
-from dinamika.i18n import t
+from dinamika.i18n import check_lang, t
 from dinamika.interop._templates import template
 from dinamika.report.browser import print_pdf
 
@@ -133,8 +132,7 @@ def printable_html(instrument: str | Instrument, *, lang: str = "id") -> str:
     >>> "Leadership" in html  # scale names stay hidden from respondents
     False
     """
-    if lang not in _WORDS:
-        raise UsageError(f"lang must be 'id' or 'en', not {lang!r}")
+    check_lang(lang)
     inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
     return template("printable.html.j2").render(**_context(inst, lang))
 

@@ -21,6 +21,7 @@ import pandas as pd
 from dinamika.data.files import atomic_write
 from dinamika.data.instruments import Instrument, load_instrument
 from dinamika.errors import UsageError
+from dinamika.i18n import check_lang
 from dinamika.i18n.messages import Message
 
 __all__ = ["LANGUAGES", "group_names", "write_xlsform", "xlsform"]
@@ -215,8 +216,7 @@ def write_xlsform(instrument: str | Instrument, out: str | Path, *, lang: str = 
     >>> list(pd.read_excel(path, sheet_name=None))
     ['survey', 'choices', 'settings']
     """
-    if lang not in LANGUAGES:
-        raise UsageError(f"lang must be 'id' or 'en', not {lang!r}")
+    check_lang(lang)
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise UsageError(Message("xlsform.suffix", name=out.name), lang=lang)
