@@ -58,16 +58,24 @@ def test_leak_search_matches_whole_values_only():
 
 
 def test_leak_search_is_linear():
-    """Doubling secrets and page size twice: time grows ~4x at most ×2 slack (was ~×15)."""
+    """×4 secrets and page: ×4 work when linear, ×16 when quadratic (it was ×15).
+
+    CPU time of this process (not wall time, which a loaded machine inflates), best of three;
+    the bound 10 is well below quadratic (16) and ~2x above what linear measures (4-6). The speed figures
+    themselves are in benchmarks/bench_leaks.py.
+    """
     from benchmarks.bench_leaks import case
 
-    times = []
+    best = []
     for n in (4_000, 16_000):
         page, secrets = case(n)
-        t0 = time.perf_counter()
-        find_leaks(page, secrets)
-        times.append(time.perf_counter() - t0)
-    assert times[1] / max(times[0], 1e-3) < 4 * 2.5, times
+        runs = []
+        for _ in range(3):
+            t0 = time.process_time()
+            find_leaks(page, secrets)
+            runs.append(time.process_time() - t0)
+        best.append(min(runs))
+    assert best[1] / max(best[0], 1e-3) < 10, best
 
 
 def test_a_name_inside_a_school_name_is_no_leak_but_alone_it_is():
