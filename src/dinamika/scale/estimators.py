@@ -10,6 +10,7 @@ import pandas as pd
 
 from dinamika.core.results import ResultMixin
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message
 from dinamika.psychometrics.reliability import alpha as _alpha
 from dinamika.psychometrics.reliability.core import Interval, feldt_interval
 from dinamika.scale.statistics import SufficientStatistics
@@ -58,12 +59,15 @@ class ReliabilityFromStatistics(ResultMixin):
 
     def summary(self, lang: str = "id") -> str:
         """Alpha with its interval and omega, in one line."""
-        lo, hi = self.alpha_ci_feldt[0], self.alpha_ci_feldt[1]
-        word = "butir" if lang != "en" else "items"
-        return (
-            f"alpha = {self.alpha:.3f} [{lo:.3f}, {hi:.3f}], omega = {self.omega_total:.3f} "
-            f"(n = {self.n}, {self.n_items} {word})"
-        )
+        return Message(
+            "scale.reliability_summary",
+            alpha=f"{self.alpha:.3f}",
+            lower=f"{self.alpha_ci_feldt[0]:.3f}",
+            upper=f"{self.alpha_ci_feldt[1]:.3f}",
+            omega=f"{self.omega_total:.3f}",
+            n=self.n,
+            items=self.n_items,
+        ).text(lang)
 
 
 def reliability_from_statistics(

@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 
 from dinamika.core.results import ResultMixin
 from dinamika.errors import UsageError
+from dinamika.i18n.messages import Message
 from dinamika.psychometrics.polychoric.fit import pair_tables
 from dinamika.psychometrics.reliability.moments import pairwise_cor, pairwise_cov
 
@@ -183,17 +184,14 @@ class SufficientStatistics(ResultMixin):
 
     def summary(self, lang: str = "id") -> str:
         """Rows, respondents and partitions the statistics hold."""
-        if lang == "en":
-            return (
-                f"Sufficient statistics of {len(self.items)} items: {self.n_rows} rows "
-                f"({self.n_answering} answering, {self.n_complete} complete) "
-                f"from {self.partitions} partition(s)"
-            )
-        return (
-            f"Statistik cukup {len(self.items)} butir: {self.n_rows} baris "
-            f"({self.n_answering} menjawab, {self.n_complete} lengkap) "
-            f"dari {self.partitions} partisi"
-        )
+        return Message(
+            "scale.statistics_summary",
+            items=len(self.items),
+            rows=self.n_rows,
+            answering=self.n_answering,
+            complete=self.n_complete,
+            partitions=self.partitions,
+        ).text(lang)
 
 
 # ---------------------------------------------------------------------------------------------
