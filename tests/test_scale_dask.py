@@ -128,3 +128,14 @@ def test_statistics_refuse_what_they_cannot_answer(partitioned, tmp_path: Path) 
         sufficient_statistics(data.assign(A1=data["A1"] + 0.5))
     with pytest.raises(UsageError, match=r"no \.parquet files"):
         sufficient_statistics([tmp_path], ITEMS)
+
+
+def test_without_dask_files_are_read_one_after_another(partitioned, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The pyarrow fallback (Dask not installed) gives the same integer sums."""
+    from dinamika.scale import statistics
+
+    folder, data = partitioned
+    monkeypatch.setattr(statistics, "_dask_frame", lambda source, items: None)
+    files = statistics.sufficient_statistics(folder, ITEMS)
+    assert files.partitions == 4
+    _same_counts(files, sufficient_statistics(data))
