@@ -265,14 +265,16 @@ def _similar_groups(
 def _answer_counts(
     items: pd.DataFrame, label: str, instrument: Instrument, share: float
 ) -> list[Problem]:
-    answered_any = items.notna().any(axis=1).to_numpy()
+    answered = ~np.isnan(items.to_numpy(dtype=np.float64))  # one boolean block
+    answered_any = answered.any(axis=1)
     problems = [Problem("no_answers", label, row=int(r)) for r in _rows(~answered_any)]
+    position = {c: j for j, c in enumerate(items.columns)}
     for scale, members in instrument.scales.items():
         cols = [m for m in members if m in items.columns]
         if not cols:
             continue
         needed = math.ceil(share * len(cols))
-        n = items[cols].notna().sum(axis=1).to_numpy()
+        n = answered[:, [position[c] for c in cols]].sum(axis=1)
         for i in np.flatnonzero((n < needed) & answered_any):
             problems.append(
                 Problem(
