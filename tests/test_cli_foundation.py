@@ -124,11 +124,19 @@ def test_instrument_list_show_diff(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and out == ""
 
 
-def test_help_is_bilingual(capsys: pytest.CaptureFixture[str]) -> None:
+def test_help_is_in_the_language_of_lang(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # help used to be bilingual ("indonesia / english"); it now follows --lang / $DINAMIKA_LANG
+    monkeypatch.delenv("DINAMIKA_LANG", raising=False)
     with pytest.raises(SystemExit):
         main(["validate", "--help"])
     out = capsys.readouterr().out
-    assert "Periksa folder data semester" in out and "Check a term folder" in out
+    assert "Periksa folder data semester" in out and "Check a term folder" not in out
+    with pytest.raises(SystemExit):
+        main(["validate", "--help", "--lang", "en"])
+    out = capsys.readouterr().out
+    assert "Check a term folder" in out and "Periksa folder data semester" not in out
 
 
 def test_invalid_data_is_reported_in_the_cli_language(

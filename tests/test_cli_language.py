@@ -42,6 +42,30 @@ def _english_phrases() -> list[str]:
 
 PHRASES = _english_phrases()
 
+#: Indonesian words of a sentence; none is an English word (checked under --lang en).
+INDONESIAN = re.compile(
+    r"\b(yang|dan|atau|dari|untuk|dengan|tanpa|berkas|bawaan|kolom|butir|jumlah|tampilkan|"
+    r"buat|tulis|semester|sekolah|guru|laporan|kelompok|bila|jika|hanya|mis|penggunaan|opsi|"
+    r"bantuan|perintah|keluar|berisi|folder semester|kiriman|benih|skala|skor|ekspor|impor|"
+    r"periksa|bahasa|keluaran|halaman|peramban|baru|lain|ini|itu|tidak|ada|pengamat|"
+    r"pelajaran|contoh|instrumen|versi|daftar|bandingkan|kunci|argumen|posisi)\b",
+    re.IGNORECASE,
+)
+
+
+def _indonesian_phrases() -> list[str]:
+    """Literal stretches of the catalogue's Indonesian texts that the English ones lack."""
+    phrases = set()
+    for entry in MESSAGES.values():
+        for chunk in re.split(r"\{[^}]*\}", entry["id"]):
+            chunk = chunk.strip(" .,:;()'\"\n")
+            if len(chunk) >= 12 and " " in chunk and chunk not in entry["en"]:
+                phrases.add(chunk)
+    return sorted(phrases)
+
+
+ID_PHRASES = _indonesian_phrases()
+
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str]]:
     try:
@@ -50,6 +74,25 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str]
         code = int(stop.code or 0)
     out = capsys.readouterr()
     return code, [line for line in (out.out + out.err).splitlines() if line.strip()]
+
+
+#: option names, quoted values, `commands`, {choices}, ID@VERSION, file names and paths are not
+#: words of a sentence
+CODE = (
+    r"--?[\w-]+|'[^']*'|`[^`]*`|\{[^}]*\}|\S+@\S+|[\w-]+\.(?:csv|yaml|xlsx|html|pdf)\b|"
+    r"\S*/\S*|\$\w+"
+)
+
+
+def _assert_english(lines: list[str]) -> None:
+    """No line holds an Indonesian sentence (a word list plus the catalogue's Indonesian
+    stretches that the English text lacks)."""
+    assert lines
+    for line in lines:
+        indonesian = [p for p in ID_PHRASES if p in line]
+        assert not indonesian, (line, indonesian)
+        words = INDONESIAN.findall(re.sub(CODE, " ", line))
+        assert not words, (line, words)
 
 
 def _assert_indonesian(lines: list[str], allowed: tuple[str, ...] = ()) -> None:
@@ -259,9 +302,51 @@ def test_argparse_speaks_indonesian_by_default_and_english_on_request(
         _assert_indonesian([ln for ln in lines if "kesalahan:" in ln])
     code, lines = _run(capsys, "--help")
     assert code == 0 and "penggunaan: dinamika" in lines[0]
-    _assert_indonesian([ln for ln in lines if not ln.startswith(" ")][1:])  # not the options
+    _assert_indonesian(lines[1:])  # the sub-command list and its one-line helps too
     # English when asked (--lang or $DINAMIKA_LANG), and argparse is left as it was
     code, lines = _run(capsys, "export", "--lang", "en")
     assert code == 2 and lines[0].startswith("usage: ")
     assert "the following arguments are required: --out" in lines[-1]
     assert argparse._("usage: ") == "usage: "
+
+
+def _help_runs() -> list[list[str]]:
+    """``--help`` of dinamika, of every sub-command it lists and of their actions."""
+    runs = [[]]
+    for name, parser in _commands().items():
+        runs.append([name])
+        sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+        runs += [[name, action] for action in (sub.choices if sub else ())]
+    return runs
+
+
+def test_help_speaks_one_language(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every --help line (descriptions, option helps, defaults) is Indonesian by default and
+    English with --lang en or $DINAMIKA_LANG=en: no line of the other language."""
+    runs = _help_runs()
+    assert len(runs) > 15
+    for argv in runs:
+        code, lines = _run(capsys, *argv, "--help")
+        assert code == 0 and lines[0].startswith("penggunaan:"), (argv, lines)
+        assert not ARGPARSE_ENGLISH.search("\n".join(lines)), argv
+        _assert_indonesian(lines[1:])  # the usage line is option names and metavariables
+        code, lines = _run(capsys, *argv, "--help", "--lang", "en")
+        assert code == 0 and lines[0].startswith("usage:"), (argv, lines)
+        _assert_english(lines[1:])
+    with pytest.raises(AssertionError):
+        _assert_english(["  --out FILE   berkas keluaran"])
+    for name in ("import", "instrument"):  # no action given: the command's help, exit 2
+        code, lines = _run(capsys, name)
+        assert code == 2 and lines[0].startswith("penggunaan:"), (name, lines)
+        _assert_indonesian(lines[1:])
+    # $DINAMIKA_LANG chooses too; defaults are shown in either language
+    monkeypatch.setenv("DINAMIKA_LANG", "en")
+    code, lines = _run(capsys, "report", "--help")
+    assert code == 0 and lines[0].startswith("usage:")
+    _assert_english(lines[1:])
+    assert any("smallest group shown (default 5)" in line for line in lines)
+    monkeypatch.delenv("DINAMIKA_LANG")
+    code, lines = _run(capsys, "report", "--help")
+    assert any("kelompok terkecil yang ditampilkan (bawaan 5)" in line for line in lines)

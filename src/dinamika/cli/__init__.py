@@ -19,8 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dinamika import __version__
-from dinamika.cli.argparse_lang import argparse_language, argv_lang
-from dinamika.cli.common import default_lang
+from dinamika.cli.argparse_lang import argparse_language, argv_lang, default_lang
 from dinamika.errors import DinamikaError, UsageError
 from dinamika.i18n.messages import MESSAGES, Message
 
@@ -43,8 +42,9 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     """The full argument parser, with every registered sub-command.
 
-    ``lang``: the language of argparse's own words and of the description (default: ``--lang``
-    is not known yet, so ``$DINAMIKA_LANG`` or Indonesian); option help is bilingual.
+    ``lang``: the language of argparse's own words and of every description and help text
+    (default: ``--lang`` is not known yet, so ``$DINAMIKA_LANG`` or Indonesian; :func:`main`
+    pre-scans ``argv`` for ``--lang`` before building it).
     """
     lang = lang or default_lang()
     with argparse_language(lang):
@@ -59,7 +59,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
             version=f"dinamika {__version__}",
             help=Message("argparse.version").text(lang),
         )
-        sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+        sub = parser.add_subparsers(dest="command", metavar=Message("help.command").text(lang))
         for name in COMMANDS:
             importlib.import_module(f"dinamika.cli.{name}").register(sub)
     return parser
@@ -90,10 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "func", None):
             parser.print_help()
             return EXIT_USAGE
-    lang = getattr(args, "lang", None) or default_lang()
+    lang = getattr(args, "lang", None) or argv_lang(argv)
     previous = _on_sigterm()
     try:
-        return int(args.func(args))
+        with argparse_language(lang):  # `dinamika import` prints its help: penggunaan:
+            return int(args.func(args))
     except DinamikaError as exc:  # shown in the language the user asked for
         print(f"dinamika {args.command}: {exc.text(lang)}", file=sys.stderr)
         if isinstance(exc, UsageError):

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from dinamika.cli.common import add_lang
+from dinamika.cli.common import add_lang, say
 from dinamika.i18n.messages import Message
 
 
@@ -14,29 +14,20 @@ def register(sub: Any) -> None:
     """Add the ``app`` sub-command."""
     p = sub.add_parser(
         "app",
-        help="halaman tanpa kode di peramban / the no-code page in the browser",
-        description=(
-            "Buka halaman di peramban untuk mengubah ekspor Google Forms/KoboToolbox menjadi "
-            "laporan semester tanpa terminal. Halaman hanya berjalan di komputer ini "
-            "(127.0.0.1, dengan token sesi) dan hanya menulis ke folder data. Hentikan dengan "
-            "Ctrl+C. / Open a page in the browser that turns a Google Forms/KoboToolbox export "
-            "into the term report without a terminal. The page runs on this computer only "
-            "(127.0.0.1, with a session token) and writes only to the data folder. Stop it with "
-            "Ctrl+C."
-        ),
+        help=say("help.app"),
+        description=say("help.app.description"),
     )
     p.add_argument(
         "--data",
         default="data-dinamika",
         metavar="DIR",
-        help="folder data: unggahan, folder semester dan laporan ditulis di sini / data folder: "
-        "uploads, term folders and reports go here (default: ./data-dinamika)",
+        help=say("help.app.data", default="data-dinamika"),
     )
-    p.add_argument("--port", type=int, default=0, metavar="N", help="port (default: any free port)")
+    p.add_argument("--port", type=int, default=0, metavar="N", help=say("help.app.port"))
     p.add_argument(
         "--no-browser",
         action="store_true",
-        help="jangan buka peramban; cetak alamatnya saja / do not open a browser, print the address",
+        help=say("help.app.no_browser"),
     )
     add_lang(p)
     p.set_defaults(func=run)

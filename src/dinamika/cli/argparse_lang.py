@@ -1,23 +1,61 @@
 """argparse's own words (``usage:``, ``error:``, "the following arguments are required", ...) in
-the language of the command line.
+the language of the command line, and the help text of every sub-command and option.
 
 argparse looks its messages up through :func:`gettext.gettext` bound as the module globals
 ``argparse._`` and ``argparse.ngettext``; :func:`argparse_language` points them at the message
 catalogue (codes ``argparse.*``) while the parser is built and used, and restores them after.
 The language comes from ``--lang`` in the arguments (before they are parsed), else
 ``$DINAMIKA_LANG``, else Indonesian.
+
+Help text (sub-command helps, descriptions, epilogs, option helps) is written as catalogue codes
+(``help.*``): each ``register(sub)`` calls :func:`say`, which renders the code in the language of
+the enclosing :func:`argparse_language` block. :func:`dinamika.cli.build_parser` is built inside
+that block in the language pre-scanned from ``argv`` (:func:`argv_lang`), so ``--help`` shows one
+language: Indonesian by default, English with ``--lang en`` or ``$DINAMIKA_LANG=en``.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
+from typing import Any
 
-from dinamika.cli.common import default_lang
-from dinamika.i18n.messages import MESSAGES
+from dinamika.i18n.messages import MESSAGES, Message
 
-__all__ = ["ARGPARSE_CODES", "argparse_language", "argv_lang"]
+__all__ = ["ARGPARSE_CODES", "argparse_language", "argv_lang", "default_lang", "help_lang", "say"]
+
+_LANG: ContextVar[str | None] = ContextVar("dinamika_help_lang", default=None)
+
+
+def default_lang() -> str:
+    """Output language: ``$DINAMIKA_LANG`` when set to id/en, else Bahasa Indonesia."""
+    lang = os.environ.get("DINAMIKA_LANG", "id")
+    return lang if lang in ("id", "en") else "id"
+
+
+def help_lang() -> str:
+    """The language help text is written in: that of the enclosing :func:`argparse_language`
+    block, else the default (``$DINAMIKA_LANG`` or Indonesian)."""
+    return _LANG.get() or default_lang()
+
+
+def say(code: str, **params: Any) -> str:
+    """Help text ``code`` (``help.*`` in the catalogue) in :func:`help_lang`.
+
+    argparse %-formats help strings, so a catalogue text never holds a bare ``%``.
+
+    >>> with argparse_language("en"):
+    ...     say("help.seed", default=1)
+    'random seed (default 1)'
+    >>> with argparse_language("id"):
+    ...     say("help.seed", default=1)
+    'benih acak (bawaan 1)'
+    """
+    return Message(code, params).text(help_lang())
+
 
 #: argparse's message ids (Python 3.11–3.13) → catalogue codes.
 ARGPARSE_CODES = {
@@ -64,7 +102,7 @@ def argv_lang(argv: Sequence[str]) -> str:
 
 @contextlib.contextmanager
 def argparse_language(lang: str) -> Iterator[None]:
-    """argparse speaks ``lang`` inside the block."""
+    """argparse speaks ``lang`` inside the block, and :func:`say` writes help text in it."""
     module = argparse.__dict__
     saved = module["_"], module["ngettext"]
 
@@ -79,7 +117,9 @@ def argparse_language(lang: str) -> Iterator[None]:
         return singular if n == 1 else plural
 
     module["_"], module["ngettext"] = gettext, ngettext
+    token = _LANG.set(lang)
     try:
         yield
     finally:
+        _LANG.reset(token)
         module["_"], module["ngettext"] = saved

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from dinamika.cli.common import add_key, add_lang
+from dinamika.cli.common import add_key, add_lang, say
 from dinamika.data.survey import load_survey
 from dinamika.errors import UsageError
 from dinamika.i18n.messages import Message, render
@@ -21,47 +21,43 @@ def register(sub: Any) -> None:
     """Add the ``cfa`` sub-command."""
     p = sub.add_parser(
         "cfa",
-        help="analisis faktor konfirmatori / confirmatory factor analysis",
-        description=(
-            "Analisis faktor konfirmatori empat skala kuesioner (butir terbalik dibalik dulu); "
-            "dengan dua folder atau lebih: uji invariansi antar-semester. / CFA of the "
-            "questionnaire scales (reverse-keyed items recoded first); with two or more term "
-            "folders, stacked with a 'term' column, --invariance tests configural, metric and "
-            "scalar invariance across terms."
-        ),
+        help=say("help.cfa"),
+        description=say("help.cfa.description"),
     )
     p.add_argument(
         "survey_dirs",
         nargs="*",
         metavar="SURVEY_DIR",
-        help="folder berisi survey.yaml (default: contoh bawaan / bundled example)",
+        help=say("help.cfa.survey_dirs"),
     )
     p.add_argument(
         "--estimator",
         choices=("WLSMV", "ML"),
         default="WLSMV",
-        help="WLSMV (butir ordinal, default) atau ML / ordinal WLSMV (default) or ML",
+        help=say("help.cfa.estimator"),
     )
     p.add_argument(
         "--missing",
         choices=("listwise", "pairwise", "fiml"),
         default=None,
-        help=(
-            "default: pairwise (WLSMV) / listwise (ML); fiml = ML informasi penuh (lebih "
-            "lambat) / full-information ML (slower)"
-        ),
+        help=say("help.cfa.missing"),
     )
     p.add_argument(
         "--group",
         metavar="COLUMN",
-        help="kolom kelompok (term, school, district, level) / grouping column",
+        help=say("help.cfa.group"),
     )
     p.add_argument(
         "--invariance",
         action="store_true",
-        help="uji invariansi antar-kelompok / test measurement invariance across groups",
+        help=say("help.cfa.invariance"),
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help=say("help.format", default="text"),
+    )
     add_lang(p)
     add_key(p)
     p.set_defaults(func=run)

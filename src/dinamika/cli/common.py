@@ -3,32 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import os
 
+from dinamika.cli.argparse_lang import default_lang, say
 
-def default_lang() -> str:
-    """Output language: ``$DINAMIKA_LANG`` when set to id/en, else Bahasa Indonesia."""
-    lang = os.environ.get("DINAMIKA_LANG", "id")
-    return lang if lang in ("id", "en") else "id"
+__all__ = ["add_key", "add_lang", "add_survey_dir", "default_lang", "say"]
 
 
 def add_lang(parser: argparse.ArgumentParser) -> None:
     """``--lang id|en``."""
     parser.add_argument(
-        "--lang",
-        choices=("id", "en"),
-        default=default_lang(),
-        help="bahasa keluaran / output language (default: id, or $DINAMIKA_LANG)",
+        "--lang", choices=("id", "en"), default=default_lang(), help=say("help.lang")
     )
 
 
 def add_key(parser: argparse.ArgumentParser) -> None:
     """``--key-file`` for pseudonymization."""
+    parser.add_argument("--key-file", metavar="FILE", help=say("help.key_file"))
+
+
+def add_survey_dir(parser: argparse.ArgumentParser) -> None:
+    """The optional ``SURVEY_DIR`` positional (default: the bundled example)."""
     parser.add_argument(
-        "--key-file",
-        metavar="FILE",
-        help=(
-            "berkas kunci penyamaran / pseudonymization key file (default: "
-            "$DINAMIKA_PSEUDONYM_KEY or $DINAMIKA_PSEUDONYM_KEY_FILE; keep it outside the data folder)"
-        ),
+        "survey_dir", nargs="?", default=None, metavar="SURVEY_DIR", help=say("help.survey_dir")
     )

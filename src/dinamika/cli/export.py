@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dinamika.cli.common import add_key, add_lang
+from dinamika.cli.common import add_key, add_lang, add_survey_dir, say
 from dinamika.i18n.messages import Message
 from dinamika.interop.codebook_export import write_codebook
 from dinamika.interop.export import FORMATS, export_survey
@@ -20,22 +20,16 @@ def register(sub: Any) -> None:
     """Add the ``export`` sub-command (scored data)."""
     p = sub.add_parser(
         "export",
-        help="ekspor data berskor / export scored data (CSV, XLSX, SPSS, Stata, Parquet)",
-        description=(
-            "Tulis data satu semester (butir, skor skala, skor faktor) dengan label variabel dan "
-            "label nilai; hanya id tersamar. / Write a term's scored data (items, scale scores, "
-            "factor scores) with variable and value labels; pseudonymized ids only."
-        ),
+        help=say("help.export"),
+        description=say("help.export.description"),
     )
-    p.add_argument("survey_dir", nargs="?", default=None, metavar="SURVEY_DIR",
-                   help="folder berisi survey.yaml (default: contoh bawaan / bundled example)")  # fmt: skip
-    p.add_argument("--to", choices=FORMATS, default=None,
-                   help="format (default: dari akhiran --out / from the --out suffix)")  # fmt: skip
-    p.add_argument("--out", required=True, metavar="FILE", help="berkas keluaran / output file")
+    add_survey_dir(p)
+    p.add_argument("--to", choices=FORMATS, default=None, help=say("help.export.to"))
+    p.add_argument("--out", required=True, metavar="FILE", help=say("help.out_file"))
     p.add_argument("--part", choices=("responses", "observations"), default="responses",
-                   help="kuesioner (default) atau nilai pengamatan / questionnaire or lesson ratings")  # fmt: skip
+                   help=say("help.export.part"))  # fmt: skip
     p.add_argument("--no-factor-scores", action="store_true",
-                   help="tanpa skor faktor CFA / leave out CFA factor scores")  # fmt: skip
+                   help=say("help.export.no_factor_scores"))  # fmt: skip
     add_lang(p)
     add_key(p)
     p.set_defaults(func=_export)
@@ -59,12 +53,12 @@ def add_instrument_export(isub: Any) -> None:
     """Add ``instrument export`` to the ``instrument`` command's actions."""
     e = isub.add_parser(
         "export",
-        help="ekspor instrumen / export: XLSForm, HTML/PDF cetak / printable, buku kode / codebook",
+        help=say("help.instrument.export"),
     )
     e.add_argument("ref", metavar="ID[@VERSION]")
     e.add_argument("--to", choices=INSTRUMENT_FORMATS, required=True,
-                   help="xlsform (.xlsx, KoboToolbox/ODK), html, pdf (Chromium), codebook (.csv/.html)")  # fmt: skip
-    e.add_argument("--out", required=True, metavar="FILE", help="berkas keluaran / output file")
+                   help=say("help.instrument.export.to"))  # fmt: skip
+    e.add_argument("--out", required=True, metavar="FILE", help=say("help.out_file"))
     add_lang(e)
     e.set_defaults(func=_instrument_export)
 

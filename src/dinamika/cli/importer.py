@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from dinamika.cli.common import add_lang
+from dinamika.cli.common import add_lang, say
 from dinamika.errors import UsageError
 from dinamika.i18n.messages import Message
 from dinamika.interop import import_google_forms, import_kobo
@@ -23,69 +23,46 @@ def register(sub: Any) -> None:
     """Add ``import`` with the actions ``google-forms`` and ``kobo``."""
     p = sub.add_parser(
         "import",
-        help="impor ekspor Google Forms / KoboToolbox / import Google Forms or KoboToolbox exports",
-        description=(
-            "Buat folder semester (survey.yaml, kuesioner.csv, mapping.csv) dari ekspor formulir. "
-            "Judul kolom dicocokkan dengan butir instrumen; yang tidak pasti ditolak dan tidak ada "
-            "yang ditulis. / Make a term folder from a form export. Headers are matched to items; "
-            "anything uncertain is refused and nothing is written. Berkas asli tidak diubah / the "
-            "export itself is never modified."
-        ),
+        help=say("help.import"),
+        description=say("help.import.description"),
     )
     isub = p.add_subparsers(dest="import_command", metavar="SOURCE")
-    for name, func, help_text in (
-        ("google-forms", import_google_forms, "ekspor Google Forms (CSV/XLSX dari Google Sheets)"),
-        ("kobo", import_kobo, "ekspor KoboToolbox / ODK Central (CSV/XLSX)"),
+    for name, func, help_code in (
+        ("google-forms", import_google_forms, "help.import.google_forms"),
+        ("kobo", import_kobo, "help.import.kobo"),
     ):
-        a = isub.add_parser(name, help=help_text)
-        a.add_argument("file", metavar="FILE", help="berkas ekspor / the export (.csv or .xlsx)")
+        a = isub.add_parser(name, help=say(help_code))
+        a.add_argument("file", metavar="FILE", help=say("help.import.file"))
         a.add_argument("--instrument", required=True, metavar="ID@VERSION",
-                       help="mis. / e.g. komunitas-guru@1.0.0 (observasi-pembelajaran@1.0.0: into an existing term)")  # fmt: skip
-        a.add_argument("--out", required=True, metavar="DIR",
-                       help="folder semester baru / new term folder, e.g. surveys/2026-2")  # fmt: skip
-        a.add_argument(
-            "--id-column", metavar="COL", help="kolom id responden / respondent id column"
-        )
-        for key in ("school", "kkg", "district", "level"):
-            a.add_argument(f"--{key}-column", metavar="COL", help=f"kolom / column for {key}")
-        for key, what in (
-            ("lesson", "pelajaran / lesson"),
-            ("teacher", "guru yang diamati / observed teacher"),
-            ("observer", "pengamat / observer"),
-        ):
-            a.add_argument(f"--{key}-column", metavar="COL", help=f"rubrik: kolom kode {what} code")
+                       help=say("help.import.instrument"))  # fmt: skip
+        a.add_argument("--out", required=True, metavar="DIR", help=say("help.import.out"))
+        a.add_argument("--id-column", metavar="COL", help=say("help.import.id_column"))
+        for key in ("school", "kkg", "district", "level", "lesson", "teacher", "observer"):
+            a.add_argument(f"--{key}-column", metavar="COL", help=say(f"help.import.{key}_column"))
         a.add_argument("--identifier", action="append", default=[], metavar="COL",
-                       help="kolom data pribadi lain (disamarkan) / more identifier columns")  # fmt: skip
+                       help=say("help.import.identifier"))  # fmt: skip
         a.add_argument("--map", action="append", default=[], metavar="'HEADER=ITEM'",
-                       help="tetapkan judul kolom → butir / map a header to an item")  # fmt: skip
+                       help=say("help.import.map"))  # fmt: skip
         a.add_argument("--ignore", action="append", default=[], metavar="HEADER",
-                       help="abaikan kolom (pertanyaan lain) / ignore a header (another question)")  # fmt: skip
-        a.add_argument("--mapping", metavar="FILE",
-                       help="mapping.csv yang sudah ditinjau / a reviewed mapping.csv")  # fmt: skip
+                       help=say("help.import.ignore"))  # fmt: skip
+        a.add_argument("--mapping", metavar="FILE", help=say("help.import.mapping"))
         a.add_argument("--label", action="append", default=[], metavar="'TEXT=CODE'",
-                       help="label jawaban tambahan / extra answer label, e.g. 'Setuju sekali=5'")  # fmt: skip
+                       help=say("help.import.label"))  # fmt: skip
         a.add_argument("--duplicates", choices=("error", "keep-last", "keep-first"), default="error",
-                       help="kiriman berulang / repeated submissions (default: error)")  # fmt: skip
+                       help=say("help.import.duplicates", default="error"))  # fmt: skip
         a.add_argument("--threshold", type=float, default=0.85,
-                       help="kemiripan minimum / fuzzy similarity needed (default 0.85)")  # fmt: skip
+                       help=say("help.import.threshold", default=0.85))  # fmt: skip
         a.add_argument("--date-order", choices=("auto", "dmy", "mdy"), default="auto",
-                       help="urutan tanggal / order of numeric dates (default auto, else day-first)")  # fmt: skip
-        a.add_argument("--force", action="store_true",
-                       help="ganti berkas di folder yang ada / replace files in an existing folder")  # fmt: skip
-        a.add_argument(
-            "--sheet", metavar="NAME", help="lembar XLSX / XLSX sheet (default: the first)"
-        )
-        a.add_argument("--generate-ids", action="store_true",
-                       help="beri nomor responden R0001… bila tidak ada kolom id unik (nama tidak pernah jadi id) / number respondents when there is no unique id column")  # fmt: skip
+                       help=say("help.import.date_order"))  # fmt: skip
+        a.add_argument("--force", action="store_true", help=say("help.import.force"))
+        a.add_argument("--sheet", metavar="NAME", help=say("help.import.sheet"))
+        a.add_argument("--generate-ids", action="store_true", help=say("help.import.generate_ids"))
         a.add_argument("--test-rows", choices=("error", "drop", "keep"), default="error",
-                       help="kiriman uji coba/kosong / test or blank submissions (default: error = ask)")  # fmt: skip
-        a.add_argument("--start-date", metavar="YYYY-MM-DD",
-                       help="hari pertama pengisian; kiriman sebelumnya dianggap uji coba / first real day")  # fmt: skip
-        a.add_argument("--school-list", metavar="FILE",
-                       help="daftar sekolah kabupaten (mis. ekspor Dapodik dengan NPSN) / district school list")  # fmt: skip
-        a.add_argument("--title", metavar="TEXT", help="judul survei / survey title")
-        a.add_argument("--population", type=int, metavar="N",
-                       help="jumlah guru yang diundang (untuk tingkat respons) / teachers invited")  # fmt: skip
+                       help=say("help.import.test_rows", default="error"))  # fmt: skip
+        a.add_argument("--start-date", metavar="YYYY-MM-DD", help=say("help.import.start_date"))
+        a.add_argument("--school-list", metavar="FILE", help=say("help.import.school_list"))
+        a.add_argument("--title", metavar="TEXT", help=say("help.import.title"))
+        a.add_argument("--population", type=int, metavar="N", help=say("help.import.population"))
         add_lang(a)
         a.set_defaults(func=_runner(func))
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from dinamika.cli.common import add_lang
+from dinamika.cli.common import add_lang, say
 from dinamika.data.instruments import list_instruments, load_instrument
 from dinamika.data.versions import check_lock, diff_instruments, update_lock
 from dinamika.errors import InstrumentError, UsageError
@@ -17,42 +17,28 @@ def register(sub: Any) -> None:
     """Add ``instrument`` with its own sub-commands."""
     p = sub.add_parser(
         "instrument",
-        help="instrumen berversi / versioned instruments",
-        description="Daftar, tampilkan dan bandingkan instrumen. / List, show and compare instruments.",
+        help=say("help.instrument"),
+        description=say("help.instrument.description"),
     )
     isub = p.add_subparsers(dest="instrument_command", metavar="ACTION")
-    ls = isub.add_parser(
-        "list", help="daftar instrumen dan versinya / list instruments and versions"
-    )
+    ls = isub.add_parser("list", help=say("help.instrument.list"))
     add_lang(ls)
     ls.set_defaults(func=_list)
-    show = isub.add_parser("show", help="tampilkan butir / show items: ID[@VERSION]")
+    show = isub.add_parser("show", help=say("help.instrument.show"))
     show.add_argument("ref", metavar="ID[@VERSION]")
     add_lang(show)
     show.set_defaults(func=_show)
     diff = isub.add_parser(
         "diff",
-        help="bandingkan dua versi / compare two versions: ID@A ID@B (or .yaml file paths)",
-        description=(
-            "Bandingkan dua versi instrumen butir demi butir: teks butir baru, keterbandingan skor "
-            "per skala, dan apakah nomor versi baru sesuai perubahannya (keluar 1 jika tidak). / "
-            "Compare two versions item by item: new item texts, comparability per scale, and "
-            "whether the new version number fits the changes (exit 1 if not)."
-        ),
+        help=say("help.instrument.diff"),
+        description=say("help.instrument.diff.description"),
     )
     diff.add_argument("old", metavar="ID@A|FILE")
     diff.add_argument("new", metavar="ID@B|FILE")
     add_lang(diff)
     diff.set_defaults(func=_diff)
-    lock = isub.add_parser(
-        "lock",
-        help="kunci versi baru / add newly released versions to instruments.lock (maintainers)",
-    )
-    lock.add_argument(
-        "--check",
-        action="store_true",
-        help="hanya periksa; keluar 1 jika berkas rilis berubah / only check; exit 1 if a released file changed",
-    )
+    lock = isub.add_parser("lock", help=say("help.instrument.lock"))
+    lock.add_argument("--check", action="store_true", help=say("help.instrument.lock.check"))
     add_lang(lock)
     lock.set_defaults(func=_lock)
     from dinamika.cli.export import add_instrument_export

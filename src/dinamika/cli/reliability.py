@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from dinamika.cli.common import add_key, add_lang
+from dinamika.cli.common import add_key, add_lang, add_survey_dir, say
 from dinamika.data.survey import Survey, load_survey
 from dinamika.errors import UsageError
 from dinamika.i18n.messages import Message, shown
@@ -20,76 +20,72 @@ def register(sub: Any) -> None:
     """Add the ``reliability`` and ``score`` sub-commands."""
     p = sub.add_parser(
         "reliability",
-        help="reliabilitas skala (alfa, omega) / scale reliability (alpha, omega)",
-        description=(
-            "Reliabilitas tiap skala kuesioner: alfa Cronbach, omega total, lambda-6, rata-rata "
-            "r, interval kepercayaan (Feldt, bootstrap) dan butir yang perlu diperiksa. / "
-            "Reliability of every questionnaire scale: Cronbach's alpha, omega total, lambda-6, "
-            "average r, confidence intervals (Feldt, bootstrap) and items to check."
-        ),
+        help=say("help.reliability"),
+        description=say("help.reliability.description"),
     )
     _common(p)
     p.add_argument(
         "--ordinal",
         action="store_true",
-        help="alfa/omega ordinal dari korelasi polikorik / ordinal alpha/omega (polychoric)",
+        help=say("help.reliability.ordinal"),
     )
     p.add_argument(
         "--missing",
         choices=("pairwise", "listwise"),
         default="pairwise",
-        help="penanganan data hilang / missing answers (default: pairwise)",
+        help=say("help.reliability.missing", default="pairwise"),
     )
     p.add_argument(
         "--n-boot",
         type=int,
         default=2000,
         metavar="N",
-        help="jumlah sampel bootstrap, 0 = tanpa / bootstrap draws, 0 = none (default 2000)",
+        help=say("help.reliability.n_boot", default=2000),
     )
-    p.add_argument("--seed", type=int, default=1, help="benih acak / random seed (default 1)")
-    p.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    p.add_argument("--seed", type=int, default=1, help=say("help.seed", default=1))
+    p.add_argument(
+        "--format",
+        choices=("text", "csv", "json"),
+        default="text",
+        help=say("help.format", default="text"),
+    )
     p.set_defaults(func=run_reliability)
 
     s = sub.add_parser(
         "score",
-        help="skor skala per guru / scale scores per teacher",
-        description=(
-            "Skor skala per responden (butir terbalik dibalik, minimal separuh butir dijawab). / "
-            "Scale scores per respondent (reverse keys applied, at least half the items "
-            "answered by default)."
-        ),
+        help=say("help.score"),
+        description=say("help.score.description"),
     )
     _common(s)
-    s.add_argument("--method", choices=("mean", "sum"), default="mean")
+    s.add_argument(
+        "--method",
+        choices=("mean", "sum"),
+        default="mean",
+        help=say("help.score.method", default="mean"),
+    )
     s.add_argument(
         "--min-answered",
         type=float,
         default=None,
         metavar="SHARE",
-        help="bagian butir minimal / share of items required (default: survey.yaml, else 0.5)",
+        help=say("help.score.min_answered"),
     )
     s.add_argument(
         "--talis",
         action="store_true",
-        help="metrik gaya TALIS (titik tengah 10, SD 2) / TALIS-style metric",
+        help=say("help.score.talis"),
     )
     s.add_argument(
         "--output",
         metavar="FILE",
         type=Path,
-        help="tulis CSV ke berkas ini / write the CSV here (default: standard output)",
+        help=say("help.score.output"),
     )
     s.set_defaults(func=run_score)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "survey_dir",
-        nargs="?",
-        metavar="SURVEY_DIR",
-        help="folder berisi survey.yaml (default: contoh bawaan / bundled example)",
-    )
+    add_survey_dir(p)
     add_lang(p)
     add_key(p)
 

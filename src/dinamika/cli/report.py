@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from dinamika.cli.common import add_key, add_lang
+from dinamika.cli.common import add_key, add_lang, say
 from dinamika.errors import ValidationError
 from dinamika.i18n.messages import Message
 from dinamika.report.params import DEFAULTS
@@ -16,54 +16,46 @@ def register(sub: Any) -> None:
     """Add the ``report`` sub-command."""
     p = sub.add_parser(
         "report",
-        help="buat laporan semester atau tren / write the term or trend report",
-        description=(
-            "Buat laporan HTML (atau PDF) mandiri dari satu folder semester (laporan semester) "
-            "atau beberapa folder (laporan tren). / Write a self-contained HTML (or PDF) report "
-            "of one term folder (term report) or several (trend report). Exit 0: written; 1: "
-            "problems in the data (all listed); 2: usage error."
-        ),
+        help=say("help.report"),
+        description=say("help.report.description"),
     )
     p.add_argument(
         "survey_dirs",
         nargs="*",
         metavar="SURVEY_DIR",
-        help="folder berisi survey.yaml; dua atau lebih = tren (default: contoh bawaan) / "
-        "term folder(s); two or more give a trend report (default: the bundled example)",
+        help=say("help.report.survey_dirs"),
     )
     p.add_argument(
         "--out",
         metavar="FILE",
-        help="berkas keluaran / output file (default: laporan/laporan-<term>.html in the current folder)",
+        help=say("help.report.out"),
     )
     p.add_argument(
         "--format",
         choices=("html", "pdf"),
         default="html",
-        help="html (default) atau pdf (perlu/needs Debian package chromium)",
+        help=say("help.report.format"),
     )
     p.add_argument(
         "--min-cell",
         type=int,
         default=DEFAULTS.min_cell,
         metavar="N",
-        help="kelompok terkecil yang ditampilkan / smallest group shown (default "
-        f"{DEFAULTS.min_cell})",
+        help=say("help.report.min_cell", default=DEFAULTS.min_cell),
     )
     p.add_argument(
         "--seed",
         type=int,
         default=DEFAULTS.seed,
         metavar="N",
-        help=f"benih acak / random seed (default {DEFAULTS.seed})",
+        help=say("help.seed", default=DEFAULTS.seed),
     )
     p.add_argument(
         "--per-school",
         action="store_true",
-        help="halaman umpan balik per sekolah dan KKG / feedback pages per school and KKG "
-        "(default output laporan/umpan-balik-<term>.html)",
+        help=say("help.report.per_school"),
     )
-    p.add_argument("--quiet", action="store_true", help="tanpa kemajuan / no progress on stderr")
+    p.add_argument("--quiet", action="store_true", help=say("help.report.quiet"))
     add_lang(p)
     add_key(p)
     p.set_defaults(func=run)

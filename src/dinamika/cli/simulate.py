@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from dinamika.cli.common import add_lang
+from dinamika.cli.common import add_lang, say
 from dinamika.errors import UsageError
 from dinamika.i18n.messages import Message
 
@@ -19,72 +19,60 @@ def register(sub: Any) -> None:
     """Add the ``simulate`` sub-command."""
     p = sub.add_parser(
         "simulate",
-        help="buat data contoh sintetis / write a synthetic example term",
-        description=(
-            "Buat folder semester sintetis (kuesioner, observasi, wawancara, survey.yaml, "
-            "truth.json berisi parameter sebenarnya). / Write a synthetic term folder "
-            "(questionnaire, observations, interviews, survey.yaml, and truth.json with the true "
-            "parameters). Same options and seed give byte-identical files."
-        ),
-        epilog=(
-            "Tulis ulang contoh bawaan / regenerate the bundled examples: "
-            "dinamika simulate --examples --out surveys/ --force"
-        ),
+        help=say("help.simulate"),
+        description=say("help.simulate.description"),
+        epilog=say("help.simulate.epilog"),
     )
     p.add_argument(
         "--out",
         metavar="FOLDER",
-        help="folder tujuan / output folder (default: ./TERM; with --examples: surveys/)",
+        help=say("help.simulate.out"),
     )
-    p.add_argument(
-        "--seed", type=int, default=None, metavar="N", help="seed semester / term seed (default 0)"
-    )
+    p.add_argument("--seed", type=int, default=None, metavar="N", help=say("help.simulate.seed"))
     p.add_argument(
         "--panel-seed",
         type=int,
         default=None,
         metavar="N",
-        help="seed populasi sekolah dan guru, sama untuk beberapa semester / seed of the schools and teachers, shared by terms (default: --seed)",
+        help=say("help.simulate.panel_seed"),
     )
     p.add_argument(
         "--teachers",
         type=int,
         default=300,
         metavar="N",
-        help="perkiraan jumlah guru / approximate number of teachers (default 300)",
+        help=say("help.simulate.teachers", default=300),
     )
     p.add_argument(
         "--schools",
         type=int,
         default=30,
         metavar="N",
-        help="jumlah sekolah / number of schools (default 30)",
+        help=say("help.simulate.schools", default=30),
     )
-    p.add_argument(
-        "--term", metavar="NAME", help="nama semester / term name (default: the folder name)"
-    )
+    p.add_argument("--term", metavar="NAME", help=say("help.simulate.term"))
     p.add_argument(
         "--labels",
         choices=("codes", "id", "en"),
         default="codes",
-        help="jawaban sebagai kode atau label / answers as codes, Indonesian or English labels (default codes)",
+        help=say("help.simulate.labels", default="codes"),
     )
     p.add_argument(
         "--master-share",
         type=float,
         default=0.0,
         metavar="P",
-        help="bagian pelajaran yang juga dinilai pengamat master / share of lessons also rated by MASTER (default 0)",
+        help=say("help.simulate.master_share", default=0),
     )
     p.add_argument(
         "--examples",
         action="store_true",
-        help="tulis ulang dua contoh bawaan / regenerate the two bundled example terms into FOLDER/<term>",
+        help=say("help.simulate.examples"),
     )
     p.add_argument(
         "--force",
         action="store_true",
-        help="timpa folder yang tidak kosong / replace a non-empty folder",
+        help=say("help.simulate.force"),
     )
     add_lang(p)
     p.set_defaults(func=run)

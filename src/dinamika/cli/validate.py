@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dinamika.cli.common import add_key, add_lang
+from dinamika.cli.common import add_key, add_lang, add_survey_dir, say
 from dinamika.data.survey import validate_survey
 from dinamika.i18n.messages import Message
 
@@ -14,32 +14,22 @@ def register(sub: Any) -> None:
     """Add the ``validate`` sub-command."""
     p = sub.add_parser(
         "validate",
-        help="periksa data semester / check a term folder",
-        description=(
-            "Periksa folder data semester dan tampilkan SEMUA masalah sekaligus (berkas, baris, "
-            "kolom, nilai, perbaikan). / Check a term folder and list every problem at once. "
-            "Exit 0: valid (warnings allowed); 1: problems found; 2: usage error."
-        ),
+        help=say("help.validate"),
+        description=say("help.validate.description"),
     )
-    p.add_argument(
-        "survey_dir",
-        nargs="?",
-        default=None,
-        metavar="SURVEY_DIR",
-        help="folder berisi survey.yaml (default: contoh bawaan / bundled example)",
-    )
+    add_survey_dir(p)
     p.add_argument(
         "--format",
         choices=("text", "json"),
         default="text",
-        help="text (default) atau json / text or machine-readable json",
+        help=say("help.validate.format"),
     )
     p.add_argument(
         "--limit",
         type=int,
         default=200,
         metavar="N",
-        help="tampilkan paling banyak N masalah di teks / show at most N problems as text (default 200; json shows all)",
+        help=say("help.validate.limit", default=200),
     )
     add_lang(p)
     add_key(p)
