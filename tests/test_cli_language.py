@@ -350,3 +350,11 @@ def test_help_speaks_one_language(
     monkeypatch.delenv("DINAMIKA_LANG")
     code, lines = _run(capsys, "report", "--help")
     assert any("kelompok terkecil yang ditampilkan (bawaan 5)" in line for line in lines)
+    # placeholders too: --out BERKAS / --out FILE, and argparse's class is left as it was
+    assert any("--out BERKAS" in line for line in lines)
+    assert not any(re.search(r"\b(FILE|SURVEY_DIR|DIR|COLUMN|NAME)\b", ln) for ln in lines)
+    code, lines = _run(capsys, "report", "--help", "--lang", "en")
+    assert any("--out FILE" in line for line in lines) and any("SURVEY_DIR" in ln for ln in lines)
+    plain = argparse.ArgumentParser(prog="x")
+    plain.add_argument("f", metavar="FILE")
+    assert plain.format_usage() == "usage: x [-h] FILE\n"

@@ -19,13 +19,23 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any
 
 from dinamika.i18n.messages import MESSAGES, Message
 
-__all__ = ["ARGPARSE_CODES", "argparse_language", "argv_lang", "default_lang", "help_lang", "say"]
+__all__ = [
+    "ARGPARSE_CODES",
+    "METAVAR_CODES",
+    "argparse_language",
+    "argv_lang",
+    "default_lang",
+    "help_lang",
+    "metavar_text",
+    "say",
+]
 
 _LANG: ContextVar[str | None] = ContextVar("dinamika_help_lang", default=None)
 
@@ -83,6 +93,44 @@ ARGPARSE_CODES = {
 }
 _PLURAL = {"expected %s argument": "argparse.expected_n"}
 
+#: Placeholder words of usage and option lines (``--out FILE``) → catalogue codes; a
+#: placeholder is translated word by word (``ID@VERSION`` → ``ID@VERSI``).
+METAVAR_CODES = {
+    "FILE": "metavar.file",
+    "DIR": "metavar.folder",
+    "FOLDER": "metavar.folder",
+    "SURVEY_DIR": "metavar.survey_dir",
+    "COL": "metavar.column",
+    "COLUMN": "metavar.column",
+    "NAME": "metavar.name",
+    "TEXT": "metavar.text",
+    "HEADER": "metavar.header",
+    "ITEM": "metavar.item",
+    "CODE": "metavar.code",
+    "VERSION": "metavar.version",
+    "SHARE": "metavar.share",
+    "SOURCE": "metavar.source",
+    "ACTION": "metavar.action",
+    "YYYY-MM-DD": "metavar.date",
+}
+_PLACEHOLDER = re.compile(r"YYYY-MM-DD|[A-Z][A-Z_]*")
+
+
+def metavar_text(metavar: str, lang: str) -> str:
+    """A usage placeholder in ``lang``.
+
+    >>> metavar_text("ID@VERSION", "id"), metavar_text("'HEADER=ITEM'", "id")
+    ('ID@VERSI', "'JUDUL=BUTIR'")
+    >>> metavar_text("SURVEY_DIR", "en"), metavar_text("N", "id")
+    ('SURVEY_DIR', 'N')
+    """
+
+    def one(m: re.Match[str]) -> str:
+        code = METAVAR_CODES.get(m.group(0))
+        return MESSAGES[code][lang] if code else m.group(0)
+
+    return _PLACEHOLDER.sub(one, metavar)
+
 
 def argv_lang(argv: Sequence[str]) -> str:
     """``--lang`` as given in ``argv`` (``--lang en`` or ``--lang=en``), else the default.
@@ -116,10 +164,23 @@ def argparse_language(lang: str) -> Iterator[None]:
             return MESSAGES[code][lang]
         return singular if n == 1 else plural
 
+    formatter = argparse.HelpFormatter
+    metavars = formatter._metavar_formatter
+
+    def metavar_formatter(
+        self: argparse.HelpFormatter, action: argparse.Action, default_metavar: str
+    ) -> Any:
+        inner = metavars(self, action, default_metavar)
+        if action.choices is not None and action.metavar is None:
+            return inner  # {html,pdf}: the values themselves
+        return lambda size: tuple(metavar_text(str(m), lang) for m in inner(size))
+
     module["_"], module["ngettext"] = gettext, ngettext
+    formatter._metavar_formatter = metavar_formatter  # type: ignore[method-assign]
     token = _LANG.set(lang)
     try:
         yield
     finally:
         _LANG.reset(token)
         module["_"], module["ngettext"] = saved
+        formatter._metavar_formatter = metavars  # type: ignore[method-assign]
