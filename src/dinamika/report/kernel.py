@@ -231,10 +231,7 @@ class Kernel:
             except RuntimeError:  # "Kernel died before replying" or no reply within the timeout
                 if not self.km.is_alive():
                     raise KernelDied(_DIED) from None
-                raise NotebookFailed(
-                    "the Jupyter kernel did not start within 120 s / kernel Jupyter tidak siap "
-                    "dalam 120 detik"
-                ) from None
+                raise NotebookFailed(Message("report.kernel_slow", seconds="120")) from None
             if warm_up:
                 self.warm_id = self.kc.execute(warm_up, silent=True, store_history=False)
         except BaseException:
