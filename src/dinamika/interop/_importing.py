@@ -30,7 +30,7 @@ from dinamika.interop._checks import (
 )
 from dinamika.interop._issues import ImportFailed, Issue, rows_text
 from dinamika.interop._matching import HeaderMatch, match_headers
-from dinamika.interop._notes import column_notes
+from dinamika.interop._notes import NotesMixin, column_notes
 from dinamika.interop._observations import observation_ids
 from dinamika.interop._roles import (
     detect_group,
@@ -86,7 +86,7 @@ class Roles:
 
 
 @dataclass(frozen=True)
-class ImportResult(ResultMixin):
+class ImportResult(NotesMixin, ResultMixin):
     """A term folder made from an export.
 
     Attributes
@@ -131,16 +131,6 @@ class ImportResult(ResultMixin):
     )
     groups: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     choices: tuple[str, ...] = ()
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """The notes in English."""
-        return tuple(m.text("en") for m in self.messages)
-
-    @property
-    def notes_id(self) -> tuple[str, ...]:
-        """The notes in Indonesian."""
-        return tuple(m.text("id") for m in self.messages)
 
     def to_frame(self) -> pd.DataFrame:
         """How each header of the export was matched (:attr:`mapping`), to review."""

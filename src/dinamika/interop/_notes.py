@@ -9,7 +9,23 @@ import pandas as pd
 from dinamika.i18n.messages import Message
 from dinamika.privacy.pseudonym import ENV_KEY, ENV_KEY_FILE
 
-__all__ = ["column_notes"]
+__all__ = ["NotesMixin", "column_notes"]
+
+
+class NotesMixin:
+    """``notes`` and ``notes_id`` of a result that keeps its notes as catalogue ``messages``."""
+
+    messages: tuple[Message, ...]
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The notes in English."""
+        return tuple(m.text("en") for m in self.messages)
+
+    @property
+    def notes_id(self) -> tuple[str, ...]:
+        """The notes in Indonesian."""
+        return tuple(m.text("id") for m in self.messages)
 
 
 def _quoted(headers: list[str]) -> str:

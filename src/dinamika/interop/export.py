@@ -29,6 +29,7 @@ from dinamika.i18n.messages import Join, Message
 from dinamika.interop._labelled import Part as _Part
 from dinamika.interop._labelled import write_parquet as _write_parquet
 from dinamika.interop._labelled import write_readstat as _write_readstat
+from dinamika.interop._notes import NotesMixin
 from dinamika.interop._safe import neutralize
 from dinamika.interop.codebook_export import codebook
 
@@ -42,7 +43,7 @@ _PHONE = re.compile(r"^(\+62|62|0)8\d{7,11}$")
 
 
 @dataclass(frozen=True)
-class ExportResult(ResultMixin):
+class ExportResult(NotesMixin, ResultMixin):
     """What was exported: the file(s), the data, the codebook, and notes."""
 
     path: Path
@@ -50,16 +51,6 @@ class ExportResult(ResultMixin):
     codebook: pd.DataFrame = field(repr=False)
     extra_files: tuple[Path, ...] = ()
     messages: tuple[Message, ...] = ()
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """The notes in English."""
-        return tuple(m.text("en") for m in self.messages)
-
-    @property
-    def notes_id(self) -> tuple[str, ...]:
-        """The notes in Indonesian."""
-        return tuple(m.text("id") for m in self.messages)
     part: str = "responses"
 
     def to_frame(self) -> pd.DataFrame:
